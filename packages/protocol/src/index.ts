@@ -1,0 +1,17 @@
+// Public surface of @vibe/protocol. Runtime-neutral: Node-only helpers live in '@vibe/protocol/node'.
+export * from './errors.js';
+export * from './version.js';
+export * from './frame.js';
+export * from './validate.js';
+export * from './methods.js';
+export * from './client.js';
+export * from './limits.js';
+export * from './task-status.js';
+export * from './messages/common.js';
+export * from './messages/project.js';
+export * from './messages/task.js';
+// Both the plain status list and the schema module define TaskStatus; the schema's pairs value and type.
+export { TaskStatus } from './messages/task.js';
+export * from './messages/daemon.js';
+export * from './messages/events.js';
+export * from './messages/envelope.js';

@@ -1,0 +1,19 @@
+// Building blocks shared by several message families: limits, timestamps, project selection.
+import { z } from 'zod';
+import { LIMITS } from '../limits.js';
+
+export const Timestamp = z.iso.datetime().describe('ISO 8601 UTC timestamp');
+
+/** Which project a request is about: by name, or by a directory inside it; else the only project. */
+export const ProjectSelector = z.object({
+  project: z.string().min(1).max(LIMITS.projectNameMax).optional().describe('Project name'),
+  cwd: z.string().min(1).max(LIMITS.pathMax).optional().describe('A directory inside the project (the client\'s cwd)'),
+});
+export type ProjectSelector = z.infer<typeof ProjectSelector>;
+
+export const AgentName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'agent names are lowercase letters, digits, ".", "_" and "-"')
+  .max(LIMITS.agentNameMax);
+
+export const Empty = z.object({});

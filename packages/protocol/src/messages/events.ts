@@ -1,0 +1,37 @@
+// Pushed events: the daemon's append-only event log, replayable from a sequence number.
+import { z } from 'zod';
+import { Project } from './project.js';
+import { Task, TaskStatus } from './task.js';
+
+export const EVENT_NAMES = ['project.registered', 'task.created', 'task.updated', 'task.moved', 'task.removed'] as const;
+export const EventName = z.enum(EVENT_NAMES);
+export type EventName = z.infer<typeof EventName>;
+
+/** The payload of each event, keyed by name. */
+export const EventData = z.discriminatedUnion('name', [
+  z.object({ name: z.literal('project.registered'), data: z.object({ project: Project }) }),
+  z.object({ name: z.literal('task.created'), data: z.object({ task: Task }) }),
+  z.object({
+    name: z.literal('task.updated'),
+    data: z.object({ task: Task, changed: z.array(z.enum(['title', 'description', 'agent'])) }),
+  }),
+  z.object({ name: z.literal('task.moved'), data: z.object({ task: Task, from: TaskStatus }) }),
+  z.object({ name: z.literal('task.removed'), data: z.object({ task: Task }) }),
+]);
+export type EventData = z.infer<typeof EventData>;
+
+/** One entry of the event log as stored and as pushed (minus the subscription id). */
+export type VibeEvent = EventData & { seq: number; at: string };
+
+export const EventsSubscribeParams = z.object({
+  names: z.array(EventName).optional().describe('Only these events; default all'),
+  since: z.number().int().nonnegative().optional().describe('Replay logged events with seq greater than this first'),
+});
+export const EventsSubscribeResult = z.object({
+  subscription: z.number().int().positive(),
+  lastSeq: z.number().int().nonnegative().describe('The newest seq at the moment of subscribing'),
+});
+
+export const EventsUnsubscribeParams = z.object({ subscription: z.number().int().positive() });
+export const EventsUnsubscribeResult = z.object({});
+

@@ -1,0 +1,3 @@
+// Node-only helpers: file locations and the unix-socket client.
+export * from './paths.js';
+export * from './socket-client.js';
