@@ -2,6 +2,7 @@
 // The CLI runs it over a unix socket; the web view will run it over the relay.
 import { isErrorCode, ProtocolError } from './errors.js';
 import { decodeControlPayload, encodeControl, FrameDecoder, FrameKind, type Frame } from './frame.js';
+import { LIMITS } from './limits.js';
 import type { Event, Response, Welcome } from './messages/envelope.js';
 import type { MethodName, MethodParams, MethodResult } from './methods.js';
 import { isCompatible, PROTOCOL_VERSION } from './version.js';
@@ -23,7 +24,7 @@ interface Pending {
 }
 
 export class ControlClient {
-  private readonly decoder = new FrameDecoder();
+  private readonly decoder = new FrameDecoder(LIMITS.maxResponseBytes);
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private welcome: Welcome | undefined;

@@ -125,6 +125,8 @@ export class FrameDecoder {
       this.header.set(chunk.subarray(offset, offset + n), this.headerFilled);
       this.headerFilled += n;
       offset += n;
+      // Refuse a foreign stream at its first byte rather than waiting for a whole header that may never come.
+      if (this.header[0] !== FRAME_MAGIC) this.fail(`bad frame magic 0x${hex(this.header[0]!)}`);
       if (this.headerFilled < FRAME_HEADER_SIZE) break;
       this.headerFilled = 0;
       const item = this.startFrame();

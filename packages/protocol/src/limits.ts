@@ -1,7 +1,9 @@
 // Size limits every peer enforces. Plain data (no schema library) so light clients can import it.
 export const LIMITS = {
-  /** Largest control message payload, in bytes, either way. */
+  /** Largest control message payload, in bytes, a client may send to the daemon. */
   maxMessageBytes: 1024 * 1024,
+  /** Largest payload a client accepts from the daemon (a long task list with full descriptions). */
+  maxResponseBytes: 256 * 1024 * 1024,
   /** Task title length, in UTF-16 code units. */
   titleMax: 500,
   /** Task description length, in UTF-16 code units. */

@@ -1,0 +1,166 @@
+// One client on the control socket: handshake, then validated requests in, responses and events out.
+import type { Socket } from 'node:net';
+import {
+  CAPABILITIES,
+  ClientMessage,
+  decodeControlPayload,
+  encodeControl,
+  FrameDecoder,
+  FrameError,
+  FrameKind,
+  isCompatible,
+  isMethodName,
+  LIMITS,
+  METHODS,
+  parseOrThrow,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  type MethodName,
+  type VibeEvent,
+} from '@vibe/protocol';
+import type { Logger } from '../logger.js';
+import type { EventSink } from './event-hub.js';
+import type { Handlers } from './handlers.js';
+
+/** Past this many unsent bytes a client is not reading; it is dropped rather than let daemon memory grow. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+export interface ConnectionOptions {
+  handlers: Handlers;
+  logger: Logger;
+  version: string;
+  pid: number;
+  /** Check results against their schemas too (tests); costs time on large listings. */
+  validateResults: boolean;
+  onClose(connection: ControlConnection): void;
+}
+
+export class ControlConnection implements EventSink {
+  private readonly decoder = new FrameDecoder(LIMITS.maxMessageBytes);
+  private greeted = false;
+  private closed = false;
+
+  constructor(
+    readonly socket: Socket,
+    readonly id: number,
+    private readonly options: ConnectionOptions,
+  ) {
+    socket.on('data', (chunk) => this.receive(chunk));
+    socket.on('error', (error) => options.logger.debug('control connection error', { connection: id, error: error.message }));
+    socket.on('close', () => this.dispose());
+  }
+
+  sendEvent(subscription: number, event: VibeEvent): void {
+    this.send({ type: 'event', subscription, ...event });
+  }
+
+  /** Ends the connection after flushing what was written. */
+  end(): void {
+    if (!this.closed) this.socket.end();
+  }
+
+  private receive(chunk: Buffer): void {
+    let items;
+    try {
+      items = this.decoder.push(chunk);
+    } catch (error) {
+      if (!(error instanceof FrameError)) throw error;
+      // The byte stream cannot be resynchronised: say why, then hang up on this client only.
+      this.options.logger.warn('framing error; closing connection', { connection: this.id, error: error.message });
+      this.sendError(null, new ProtocolError('malformed', `framing error: ${error.message}; closing the connection`));
+      this.socket.end();
+      return;
+    }
+    for (const item of items) {
+      if (this.closed) return;
+      if (item.type === 'oversize') {
+        this.sendError(null, new ProtocolError('too_large', `message of ${item.length} bytes is over the ${LIMITS.maxMessageBytes}-byte limit; it was discarded`));
+      } else if (item.frame.kind !== FrameKind.Control) {
+        this.sendError(null, new ProtocolError('unknown_method', `frame kind 0x${item.frame.kind.toString(16)} is not served on this connection`));
+      } else {
+        this.handleControl(item.frame.payload);
+      }
+    }
+  }
+
+  private handleControl(payload: Uint8Array): void {
+    let raw: unknown;
+    try {
+      raw = decodeControlPayload(payload);
+    } catch (error) {
+      this.sendError(null, new ProtocolError('malformed', `message is not UTF-8 JSON: ${(error as Error).message}`));
+      return;
+    }
+    const id = requestId(raw);
+    try {
+      const message = parseOrThrow(ClientMessage, raw, isKnownType(raw) ? 'malformed' : 'unknown_method', 'message');
+      if (message.type === 'hello') return this.handleHello(message.protocol);
+      if (!this.greeted) throw new ProtocolError('handshake_required', 'send hello before any request');
+      if (!isMethodName(message.method)) throw new ProtocolError('unknown_method', `unknown method "${message.method}"`);
+      this.send({ type: 'response', id: message.id, result: this.call(message.method, message.params) });
+    } catch (error) {
+      this.sendError(id, this.toProtocolError(error));
+    }
+  }
+
+  private handleHello(protocol: string): void {
+    if (!isCompatible(protocol)) {
+      this.sendError(null, new ProtocolError('unsupported_version', `client speaks protocol ${protocol}; this daemon speaks ${PROTOCOL_VERSION} — upgrade the older side`));
+      this.socket.end();
+      return;
+    }
+    this.greeted = true;
+    this.send({
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      daemon: { version: this.options.version, pid: this.options.pid },
+      capabilities: [...CAPABILITIES],
+    });
+  }
+
+  private call(method: MethodName, rawParams: unknown): unknown {
+    const spec = METHODS[method];
+    const params = parseOrThrow(spec.params, rawParams ?? {}, 'invalid_params', `${method} params`);
+    const handler = this.options.handlers[method] as (params: unknown, context: { sink: EventSink }) => unknown;
+    const result = handler(params, { sink: this });
+    if (this.options.validateResults) parseOrThrow(spec.result, result, 'internal', `${method} result`);
+    return result;
+  }
+
+  private toProtocolError(error: unknown): ProtocolError {
+    if (error instanceof ProtocolError) return error;
+    this.options.logger.error('request failed', { connection: this.id, error });
+    return new ProtocolError('internal', `internal error: ${(error as Error)?.message ?? String(error)} (see the daemon log)`);
+  }
+
+  private sendError(id: number | null, error: ProtocolError): void {
+    this.send({ type: 'response', id, error: error.toJSON() });
+  }
+
+  private send(message: unknown): void {
+    if (this.closed || this.socket.destroyed) return;
+    if (this.socket.writableLength > MAX_BUFFERED_BYTES) {
+      this.options.logger.warn('client is not reading; dropping it', { connection: this.id, buffered: this.socket.writableLength });
+      this.socket.destroy();
+      return;
+    }
+    this.socket.write(encodeControl(message));
+  }
+
+  private dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.options.onClose(this);
+  }
+}
+
+/** The id of a request, read leniently so even an invalid request is answered under its own id. */
+function requestId(raw: unknown): number | null {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === 'number' && Number.isInteger(id) && id >= 0 ? id : null;
+}
+
+function isKnownType(raw: unknown): boolean {
+  const type = (raw as { type?: unknown } | null)?.type;
+  return type === 'hello' || type === 'request';
+}

@@ -1,0 +1,92 @@
+// Serves each protocol method against the store; params arrive already validated against their schemas.
+import { ProtocolError, type MethodName, type MethodParams, type MethodResult, type DaemonStatus, type TaskStatus } from '@vibe/protocol';
+import type { Store } from '../store/index.js';
+import type { EventHub, EventSink } from './event-hub.js';
+
+export interface ControlServices {
+  store: Store;
+  /** Agent names a task may name (built-in plus configured). */
+  agents(): readonly string[];
+  status(): DaemonStatus;
+  /** Begins a graceful shutdown once the current response is written. */
+  requestStop(): void;
+  pid: number;
+}
+
+export interface RequestContext {
+  sink: EventSink;
+}
+
+type Handler<M extends MethodName> = (params: MethodParams<M>, context: RequestContext) => MethodResult<M>;
+export type Handlers = { [M in MethodName]: Handler<M> };
+
+export function createHandlers(services: ControlServices, hub: EventHub): Handlers {
+  const { store } = services;
+  const checkAgent = (agent: string | null | undefined): void => {
+    if (agent === undefined || agent === null) return;
+    const known = services.agents();
+    if (!known.includes(agent)) {
+      throw new ProtocolError('invalid_params', `unknown agent "${agent}"; known agents: ${known.join(', ')}`, {
+        issues: [{ path: 'agent', message: 'unknown agent' }],
+      });
+    }
+  };
+  const publish = <T extends { event?: Parameters<EventHub['publish']>[0] }>(outcome: T): T => {
+    hub.publish(outcome.event);
+    return outcome;
+  };
+
+  return {
+    'daemon.status': () => services.status(),
+    'daemon.stop': () => {
+      services.requestStop();
+      return { pid: services.pid };
+    },
+    'project.register': (params) => {
+      const { project, created } = publish(store.registerProject(params));
+      return { project, created };
+    },
+    'project.list': () => ({ projects: store.listProjects() }),
+    'task.create': (params) => {
+      checkAgent(params.agent);
+      const project = store.resolveProject(params);
+      const { task } = publish(store.createTask(project.id, params));
+      return { task };
+    },
+    'task.list': (params) => {
+      const statuses = params.status as TaskStatus[] | undefined;
+      if (params.allProjects) return { tasks: store.listTasks({ statuses }) };
+      return { tasks: store.listTasks({ projectId: store.resolveProject(params).id, statuses }) };
+    },
+    'task.get': (params) => ({ task: store.getTask(store.resolveProject(params).id, params.number) }),
+    'task.update': (params) => {
+      checkAgent(params.agent);
+      const project = store.resolveProject(params);
+      const { title, description, agent } = params;
+      const { task } = publish(store.updateTask(project.id, params.number, { title, description, agent }));
+      return { task };
+    },
+    'task.move': (params) => {
+      const project = store.resolveProject(params);
+      const { task, from } = publish(store.moveTask(project.id, params.number, params.status));
+      return { task, from };
+    },
+    'task.remove': (params) => {
+      const project = store.resolveProject(params);
+      const { task } = publish(store.removeTask(project.id, params.number));
+      return { task };
+    },
+    'events.subscribe': (params, { sink }) => {
+      const lastSeq = store.lastEventSeq();
+      const backlog = params.since === undefined ? [] : store.eventsSince(params.since, { names: params.names });
+      const subscription = hub.subscribe(sink, params.names, backlog);
+      return { subscription, lastSeq };
+    },
+    'events.unsubscribe': (params, { sink }) => {
+      if (!hub.unsubscribe(params.subscription, sink)) {
+        throw new ProtocolError('not_found', `no subscription ${params.subscription} on this connection`);
+      }
+      return {};
+    },
+  };
+}

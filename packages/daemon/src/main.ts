@@ -1,0 +1,68 @@
+// The daemon process entry: starts the daemon, reports readiness to whoever spawned it, handles signals.
+import { closeSync, writeSync } from 'node:fs';
+import { resolvePaths } from '@vibe/protocol/node';
+import packageJson from '../package.json' with { type: 'json' };
+import { Daemon } from './daemon.js';
+import { FileLogger } from './logger.js';
+
+type Report = { status: 'ready'; pid: number } | { status: 'running'; pid: number | undefined } | { status: 'error'; message: string };
+
+/**
+ * `vibe up` spawns the daemon detached with a pipe on the fd named by VIBE_DAEMON_READY_FD and reads exactly
+ * one JSON line from it. Run by hand (no such fd), the daemon reports on stderr and stays in the foreground.
+ */
+function report(message: Report): void {
+  const fd = Number(process.env.VIBE_DAEMON_READY_FD);
+  if (Number.isInteger(fd) && fd > 2) {
+    try {
+      writeSync(fd, `${JSON.stringify(message)}\n`);
+      closeSync(fd);
+    } catch {
+      // The spawner gave up waiting; nothing else to tell.
+    }
+  } else if (message.status === 'error') {
+    process.stderr.write(`vibe daemon: ${message.message}\n`);
+  } else {
+    process.stderr.write(`vibe daemon: ${message.status} (pid ${message.pid ?? 'unknown'})\n`);
+  }
+}
+
+async function main(): Promise<void> {
+  const paths = resolvePaths(process.env);
+  let outcome;
+  try {
+    outcome = await Daemon.start({ paths, version: packageJson.version, validateResults: process.env.VIBE_VALIDATE_RESULTS === '1' });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    try {
+      const logger = new FileLogger(paths.logFile);
+      logger.error('daemon failed to start', { error });
+      logger.close();
+    } catch {
+      // The log directory itself may be the problem; the spawner still gets the message.
+    }
+    report({ status: 'error', message });
+    process.exitCode = 1;
+    return;
+  }
+  if (outcome.status === 'running') {
+    report({ status: 'running', pid: outcome.pid });
+    return;
+  }
+  const { daemon } = outcome;
+  const stop = (reason: string): void => void daemon.stop(reason);
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => stop('SIGHUP'));
+  process.on('uncaughtException', (error) => {
+    daemon.logger.error('uncaught exception', { error });
+    stop('uncaught exception');
+  });
+  process.on('unhandledRejection', (error) => {
+    daemon.logger.error('unhandled rejection', { error });
+  });
+  daemon.whenStopped(() => process.exit(0));
+  report({ status: 'ready', pid: process.pid });
+}
+
+void main();
