@@ -1,0 +1,127 @@
+// The numbered schema migrations, applied in order on open and tracked by PRAGMA user_version.
+import { TASK_STATUSES, TASK_TRANSITIONS } from '@vibe/protocol';
+import type { Db } from './database.js';
+import { StoreError } from './errors.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * History, not configuration: a shipped migration is never edited, a change is a new entry. The status
+ * list in the CHECK is therefore spelled out rather than built from TASK_STATUSES (a test holds them equal).
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'projects, tasks, transitions and the event log',
+    sql: `
+      CREATE TABLE projects (
+        id               INTEGER PRIMARY KEY,
+        name             TEXT NOT NULL UNIQUE,
+        path             TEXT NOT NULL UNIQUE,
+        base_branch      TEXT NOT NULL,
+        next_task_number INTEGER NOT NULL DEFAULT 1 CHECK (next_task_number > 0),
+        created_at       TEXT NOT NULL,
+        settings         TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(settings))
+      ) STRICT;
+
+      CREATE TABLE tasks (
+        id          INTEGER PRIMARY KEY,
+        project_id  INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        number      INTEGER NOT NULL CHECK (number > 0),
+        title       TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        agent       TEXT,
+        status      TEXT NOT NULL DEFAULT 'todo'
+                    CHECK (status IN ('todo', 'in_progress', 'in_review', 'done', 'cancelled')),
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        UNIQUE (project_id, number)
+      ) STRICT;
+
+      -- The legal status moves, kept equal to TASK_TRANSITIONS on every open (see syncTransitions).
+      CREATE TABLE task_transitions (
+        from_status TEXT NOT NULL,
+        to_status   TEXT NOT NULL,
+        PRIMARY KEY (from_status, to_status)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Belt and braces under the store's own check: no connection can write an illegal move.
+      CREATE TRIGGER tasks_legal_transition BEFORE UPDATE OF status ON tasks
+      WHEN NOT EXISTS (
+        SELECT 1 FROM task_transitions WHERE from_status = OLD.status AND to_status = NEW.status
+      )
+      BEGIN
+        SELECT RAISE(ABORT, 'illegal task transition');
+      END;
+
+      -- No foreign keys: the log outlives what it describes (a removed task keeps its history).
+      CREATE TABLE events (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        project_id  INTEGER,
+        task_number INTEGER,
+        data        TEXT NOT NULL CHECK (json_valid(data))
+      ) STRICT;
+
+      CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+      BEGIN
+        SELECT RAISE(ABORT, 'the event log is append-only');
+      END;
+
+      CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+      BEGIN
+        SELECT RAISE(ABORT, 'the event log is append-only');
+      END;
+    `,
+  },
+];
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+function userVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Brings the database at `path` up to SCHEMA_VERSION; refuses one written by a newer build. */
+export function migrate(db: Db, path: string): void {
+  const found = userVersion(db);
+  if (found > SCHEMA_VERSION) {
+    throw new StoreError(
+      'STORE_SCHEMA_TOO_NEW',
+      `database ${path} was written by a newer vibe (schema ${found}, this build knows ${SCHEMA_VERSION}); upgrade vibe`,
+    );
+  }
+  for (const migration of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
+    if (migration.version <= found) continue;
+    db.transaction(() => {
+      // Re-read under the write lock: another process opening the same file may have just applied it.
+      if (userVersion(db) >= migration.version) return;
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+}
+
+/**
+ * Makes task_transitions equal TASK_TRANSITIONS. It is reference data derived from code, so the code wins;
+ * the write (and its lock) happens only when they differ, which is on first open.
+ */
+export function syncTransitions(db: Db): void {
+  const wanted = TASK_STATUSES.flatMap((from) => TASK_TRANSITIONS[from].map((to) => `${from}>${to}`)).sort();
+  const read = (): string[] =>
+    (db.prepare('SELECT from_status, to_status FROM task_transitions').all() as { from_status: string; to_status: string }[])
+      .map((row) => `${row.from_status}>${row.to_status}`)
+      .sort();
+  if (read().join() === wanted.join()) return;
+  const insert = db.prepare('INSERT INTO task_transitions (from_status, to_status) VALUES (?, ?)');
+  db.transaction(() => {
+    db.prepare('DELETE FROM task_transitions').run();
+    for (const from of TASK_STATUSES) for (const to of TASK_TRANSITIONS[from]) insert.run(from, to);
+  }).immediate();
+}

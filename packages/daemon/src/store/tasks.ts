@@ -1,0 +1,111 @@
+// The tasks table: rows to wire shapes and the statements that read and change tasks.
+import { TASK_STATUSES, type Task, type TaskStatus } from '@vibe/protocol';
+import type { Db } from './database.js';
+
+interface TaskRow {
+  project: string;
+  project_id: number;
+  number: number;
+  title: string;
+  description: string;
+  agent: string | null;
+  status: TaskStatus; // the CHECK constraint holds it to TASK_STATUSES
+  created_at: string;
+  updated_at: string;
+}
+
+const SELECT = `SELECT p.name AS project, t.project_id, t.number, t.title, t.description, t.agent, t.status,
+                       t.created_at, t.updated_at
+                FROM tasks t JOIN projects p ON p.id = t.project_id`;
+
+function toTask(row: TaskRow): Task {
+  return {
+    project: row.project,
+    projectId: row.project_id,
+    number: row.number,
+    title: row.title,
+    description: row.description,
+    agent: row.agent,
+    status: row.status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export type StatusCounts = Record<TaskStatus, number>;
+
+export function zeroCounts(): StatusCounts {
+  return Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as StatusCounts;
+}
+
+export interface TaskFilter {
+  projectId?: number;
+  statuses?: readonly TaskStatus[];
+}
+
+export class TaskTable {
+  private readonly one;
+  private readonly many;
+  private readonly insertRow;
+  private readonly updateFields;
+  private readonly updateStatus;
+  private readonly deleteRow;
+  private readonly counts;
+
+  constructor(db: Db) {
+    this.one = db.prepare<[number, number], TaskRow>(`${SELECT} WHERE t.project_id = ? AND t.number = ?`);
+    // One statement for every filter (the status list travels as JSON), so it is prepared once.
+    this.many = db.prepare<{ projectId: number | null; statuses: string | null }, TaskRow>(
+      `${SELECT}
+       WHERE (:projectId IS NULL OR t.project_id = :projectId)
+         AND (:statuses IS NULL OR t.status IN (SELECT value FROM json_each(:statuses)))
+       ORDER BY p.name, t.number`,
+    );
+    this.insertRow = db.prepare<[number, number, string, string, string | null, string, string]>(
+      `INSERT INTO tasks (project_id, number, title, description, agent, status, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 'todo', ?, ?)`,
+    );
+    this.updateFields = db.prepare<[string, string, string | null, string, number, number]>(
+      'UPDATE tasks SET title = ?, description = ?, agent = ?, updated_at = ? WHERE project_id = ? AND number = ?',
+    );
+    this.updateStatus = db.prepare<[TaskStatus, string, number, number]>(
+      'UPDATE tasks SET status = ?, updated_at = ? WHERE project_id = ? AND number = ?',
+    );
+    this.deleteRow = db.prepare<[number, number]>('DELETE FROM tasks WHERE project_id = ? AND number = ?');
+    this.counts = db.prepare<[], { project_id: number; status: TaskStatus; n: number }>(
+      'SELECT project_id, status, count(*) AS n FROM tasks GROUP BY project_id, status',
+    );
+  }
+
+  get(projectId: number, number: number): Task | undefined {
+    const row = this.one.get(projectId, number);
+    return row && toTask(row);
+  }
+
+  list(filter: TaskFilter = {}): Task[] {
+    const statuses = filter.statuses === undefined ? null : JSON.stringify(filter.statuses);
+    return this.many.all({ projectId: filter.projectId ?? null, statuses }).map(toTask);
+  }
+
+  insert(task: Task): void {
+    this.insertRow.run(task.projectId, task.number, task.title, task.description, task.agent, task.createdAt, task.updatedAt);
+  }
+
+  /** Writes title, description, agent and updatedAt of `task` over its row. */
+  writeFields(task: Task): void {
+    this.updateFields.run(task.title, task.description, task.agent, task.updatedAt, task.projectId, task.number);
+  }
+
+  writeStatus(task: Task): void {
+    this.updateStatus.run(task.status, task.updatedAt, task.projectId, task.number);
+  }
+
+  delete(projectId: number, number: number): void {
+    this.deleteRow.run(projectId, number);
+  }
+
+  /** Task counts per project and status; statuses with no tasks are absent (the caller fills zeros). */
+  countRows(): { projectId: number; status: TaskStatus; n: number }[] {
+    return this.counts.all().map((row) => ({ projectId: row.project_id, status: row.status, n: row.n }));
+  }
+}
