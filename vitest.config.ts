@@ -1,8 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// One project per package; `slow` projects start real daemons and processes and run after a build.
+// One project per package plus `e2e`: tests that start real daemons and run the built bin/vibe (after a build).
+// CI sets VIBE_TEST_REPORT to a file path; .ci/run sums the JSON report into its last line.
+const report = process.env.VIBE_TEST_REPORT;
+
 export default defineConfig({
   test: {
+    reporters: report ? ['default', ['json', { outputFile: report }]] : ['default'],
     projects: [
       { test: { name: 'protocol', include: ['packages/protocol/src/**/*.test.ts'] } },
       { test: { name: 'daemon', include: ['packages/daemon/src/**/*.test.ts'] } },

@@ -1,0 +1,77 @@
+// Shared bench helpers: a scratch git repo with an isolated daemon, timing, medians and the result table.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+export const vibeBin = join(root, 'bin', 'vibe');
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function nowMs() {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/** Wall time of one run of a command, in ms; throws if it fails. */
+export function timeCommand(command, args, options) {
+  const start = nowMs();
+  const result = spawnSync(command, args, { ...options, maxBuffer: 256 * 1024 * 1024 });
+  const elapsed = nowMs() - start;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
+  return elapsed;
+}
+
+/** A temp git repository and a daemon of its own under a temp VIBE_HOME. Call dispose() when done. */
+export function startScratchDaemon() {
+  const dir = mkdtempSync(join(tmpdir(), 'vibe-bench-'));
+  const repo = join(dir, 'benchrepo');
+  const env = { ...process.env, VIBE_HOME: join(dir, 'home'), NO_COLOR: '1' };
+  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+  writeFileSync(join(repo, 'README.md'), 'bench\n');
+  execFileSync('git', ['-C', repo, 'add', '.']);
+  execFileSync('git', ['-C', repo, '-c', 'user.name=bench', '-c', 'user.email=b@e', 'commit', '-qm', 'init']);
+  execFileSync(vibeBin, ['up'], { cwd: repo, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const status = JSON.parse(execFileSync(vibeBin, ['status', '--json'], { cwd: repo, env }).toString());
+  return {
+    dir,
+    repo,
+    env,
+    pid: status.pid,
+    socket: status.socketPath,
+    dispose() {
+      spawnSync(vibeBin, ['down'], { cwd: repo, env });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resident set size of a process in MB, from /proc. */
+export function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  return kb / 1024;
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function printTable(rows) {
+  const header = ['benchmark', 'value', 'target', 'ok'];
+  const lines = rows.map((row) => [row.name, `${format(row.value)} ${row.unit}`, row.target ?? '', row.ok === undefined ? '' : row.ok ? 'yes' : 'NO']);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => line[i].length)));
+  const render = (cells) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  console.log(render(header));
+  console.log(render(widths.map((w) => '-'.repeat(w))));
+  for (const line of lines) console.log(render(line));
+}
+
+function format(value) {
+  if (Math.abs(value) >= 100) return value.toFixed(0);
+  if (Math.abs(value) >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
