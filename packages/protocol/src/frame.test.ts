@@ -281,11 +281,16 @@ describe('FrameDecoder', () => {
       expect(() => decoder.push(new Uint8Array(0))).toThrow(FrameError);
     });
 
-    it('detects a bad magic only once the whole header has arrived', () => {
+    it('refuses a foreign stream at its first byte, without waiting for a whole header', () => {
       const decoder = new FrameDecoder();
-      const bad = bytes('ff'.repeat(FRAME_HEADER_SIZE));
-      expect(decoder.push(bad.subarray(0, FRAME_HEADER_SIZE - 1))).toEqual([]);
-      expect(() => decoder.push(bad.subarray(FRAME_HEADER_SIZE - 1))).toThrow(/bad frame magic 0xff/);
+      expect(() => decoder.push(bytes('7b'))).toThrow(/bad frame magic 0x7b/);
+    });
+
+    it('refuses a bad magic at the start of a frame split after good ones', () => {
+      const decoder = new FrameDecoder();
+      expect(decoder.push(concat(CONTROL_EMPTY_OBJECT, OUTPUT_SESSION_7.subarray(0, 5)))).toEqual([frameItem(controlFrame)]);
+      expect(decoder.push(OUTPUT_SESSION_7.subarray(5))).toEqual([frameItem(outputFrame)]);
+      expect(() => decoder.push(bytes('ff'))).toThrow(/bad frame magic 0xff/);
     });
 
     it('throws on a frame following good ones in the same chunk', () => {
