@@ -1,0 +1,66 @@
+// `vibe doctor`: checks what vibe needs on this machine and says how to fix what is missing.
+import { readFile } from 'node:fs/promises';
+import { DaemonUnavailableError, resolvePaths } from '@vibe/protocol/node';
+import { connect } from '../daemon-connection.js';
+import { runChecks, type DaemonProbe, type DoctorEnvironment } from '../doctor/checks.js';
+import { findExecutable } from '../doctor/find-executable.js';
+import { formatChecks, summarise } from '../doctor/report.js';
+import { execProbe } from '../doctor/run-probe.js';
+import { CliError } from '../errors.js';
+import { printJson, printLines, say } from '../output.js';
+import { stdoutPalette } from '../terminal.js';
+
+export interface DoctorOptions {
+  json?: boolean;
+}
+
+const PROBE_TIMEOUT_MS = 5_000;
+
+export async function doctor(options: DoctorOptions): Promise<void> {
+  const results = await runChecks(machineEnvironment());
+  const failures = results.filter((result) => result.status === 'fail').length;
+  if (options.json) printJson({ ok: failures === 0, checks: results });
+  else {
+    printLines(formatChecks(results, stdoutPalette()));
+    say(summarise(results));
+  }
+  if (failures > 0) throw new CliError(`${failures} check${failures === 1 ? '' : 's'} failed`);
+}
+
+function machineEnvironment(): DoctorEnvironment {
+  const paths = resolvePaths();
+  return {
+    nodeVersion: process.versions.node,
+    findExecutable: (name) => findExecutable(name, process.env.PATH),
+    run: execProbe(PROBE_TIMEOUT_MS),
+    probeKeychain,
+    configFile: paths.configFile,
+    readConfig: async () => {
+      try {
+        return await readFile(paths.configFile, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+    },
+    probeDaemon,
+  };
+}
+
+/** Reads a probe entry: a locked or missing Secret Service rejects, "no such entry" resolves null. */
+async function probeKeychain(): Promise<void> {
+  const { AsyncEntry } = await import('@napi-rs/keyring');
+  // The synchronous Entry.getPassword reports an unreachable store as "no password", so use the async one.
+  await new AsyncEntry('vibe', 'doctor-probe').getPassword(AbortSignal.timeout(PROBE_TIMEOUT_MS));
+}
+
+async function probeDaemon(): Promise<DaemonProbe> {
+  try {
+    const { client, welcome } = await connect({ timeoutMs: 2_000 });
+    client.close();
+    return { running: true, pid: welcome.daemon.pid, version: welcome.daemon.version };
+  } catch (error) {
+    if (error instanceof DaemonUnavailableError) return { running: false };
+    return { running: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,43 @@
+// `vibe task ls`: the tasks of this project (or all projects) as a table, or `{ "tasks": [...] }` with --json.
+import { withDaemon } from '../daemon-connection.js';
+import { escapeText } from '../escape.js';
+import { printJson, printLines, say } from '../output.js';
+import { parseStatusList } from '../statuses.js';
+import { formatTaskTable } from '../task-format.js';
+import { stdoutPalette, terminalWidth } from '../terminal.js';
+
+export interface TaskLsOptions {
+  status?: string[];
+  allProjects?: boolean;
+  project?: string;
+  json?: boolean;
+}
+
+export async function taskLs(options: TaskLsOptions): Promise<void> {
+  const statuses = parseStatusList(options.status ?? []);
+  const result = await withDaemon(({ client }) =>
+    client.request('task.list', {
+      cwd: process.cwd(),
+      ...(options.project !== undefined && { project: options.project }),
+      ...(statuses.length > 0 && { status: statuses }),
+      ...(options.allProjects && { allProjects: true }),
+    }),
+  );
+  if (options.json) {
+    printJson(result);
+    return;
+  }
+  if (result.tasks.length === 0) {
+    const filter = statuses.length > 0 ? ` with status ${statuses.join(' or ')}` : '';
+    const where = options.allProjects ? 'in any project' : options.project ? `in ${escapeText(options.project)}` : 'in this project';
+    say(`no tasks${filter} ${where} — add one with \`vibe task add "TITLE"\``);
+    return;
+  }
+  printLines(
+    formatTaskTable(result.tasks, {
+      colors: stdoutPalette(),
+      showProject: options.allProjects === true,
+      width: terminalWidth(process.stdout),
+    }),
+  );
+}

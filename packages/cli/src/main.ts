@@ -1,0 +1,29 @@
+// Entry point: parse the command line, run the command, and turn whatever it throws into one line and an exit code.
+import { describeError } from './errors.js';
+import { installInterruptHandler } from './interrupt.js';
+import { buildProgram } from './program.js';
+
+async function main(argv: string[]): Promise<void> {
+  installInterruptHandler();
+  // `vibe task ls | head`: a closed pipe is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  const program = buildProgram();
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return;
+    }
+    await program.parseAsync(argv);
+  } catch (error) {
+    const debug = argv.includes('--debug') || Boolean(process.env.VIBE_DEBUG);
+    const { exitCode, lines } = describeError(error, { debug });
+    if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
+    // Exit now rather than wait for whatever the failed command left open (a socket, a child's pipe).
+    process.exit(exitCode);
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,123 @@
+// The command tree. Each action imports its command module only when it runs, so `vibe task ls` loads
+// neither the TUI (ink, React) nor the keychain binding nor any other command's code.
+import { Argument, Command, Option } from 'commander';
+import { TASK_STATUSES } from '@vibe/protocol';
+import { CLI_VERSION } from './version.js';
+
+const STATUS_LIST = TASK_STATUSES.join(', ');
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function buildProgram(): Command {
+  const program = new Command('vibe')
+    .description('Run AI coding agents in parallel, each task in its own git worktree and terminal session.')
+    .version(CLI_VERSION, '-V, --version', 'print the vibe version')
+    .option('--debug', 'show stack traces and error details')
+    .helpCommand('help [command]', 'show help for a command')
+    .showSuggestionAfterError(true)
+    // main.ts prints every error once, as one line, and picks the exit code.
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
+
+  program
+    .command('up')
+    .description('start the daemon if needed and register this git repository as a project')
+    .option('--json', 'print the result as JSON')
+    .action(async (options) => (await import('./commands/up.js')).up(options));
+
+  program
+    .command('status')
+    .description('show the daemon, its projects and task counts')
+    .option('--json', 'print the status as JSON')
+    .action(async (options) => (await import('./commands/status.js')).status(options));
+
+  program
+    .command('down')
+    .description('stop the daemon')
+    .option('--json', 'print the result as JSON')
+    .action(async (options) => (await import('./commands/down.js')).down(options));
+
+  const task = program.command('task').description('add, list, show, edit, move and remove tasks');
+  const projectOption = (): Option => new Option('--project <name>', 'the project (default: the one containing the current directory)');
+
+  task
+    .command('add')
+    .description('add a task in todo and print its id')
+    .argument('<title>', 'what the task is about')
+    .option('--description <text>', 'longer description for the agent; "-" reads it from stdin')
+    .option('--agent <name>', 'agent to run (default: the configured default)')
+    .addOption(projectOption())
+    .option('--json', 'print the new task as JSON')
+    .action(async (title: string, options) => (await import('./commands/task-add.js')).taskAdd(title, options));
+
+  task
+    .command('ls')
+    .alias('list')
+    .description('list tasks')
+    .option('--status <status>', `only these statuses (repeatable or comma-separated): ${STATUS_LIST}`, collect)
+    .option('--all-projects', 'list the tasks of every project')
+    .addOption(projectOption())
+    .option('--json', 'print { "tasks": [...] } as JSON')
+    .action(async (options) => (await import('./commands/task-ls.js')).taskLs(options));
+
+  task
+    .command('show')
+    .description('show every field of a task and its description')
+    .argument('<id>', 'task id: 3, #3 or PROJECT#3')
+    .addOption(projectOption())
+    .option('--json', 'print the task as JSON')
+    .action(async (id: string, options) => (await import('./commands/task-show.js')).taskShow(id, options));
+
+  task
+    .command('edit')
+    .description("change a task's title, description or agent")
+    .argument('<id>', 'task id: 3, #3 or PROJECT#3')
+    .option('--title <title>', 'new title')
+    .option('--description <text>', 'new description; "-" reads it from stdin')
+    .addOption(new Option('--agent <name>', 'agent to run').conflicts('defaultAgent'))
+    .option('--default-agent', 'use the configured default agent')
+    .addOption(projectOption())
+    .option('--json', 'print the updated task as JSON')
+    .action(async (id: string, options) => (await import('./commands/task-edit.js')).taskEdit(id, options));
+
+  task
+    .command('mv')
+    .alias('move')
+    .description('move a task to another status')
+    .argument('<id>', 'task id: 3, #3 or PROJECT#3')
+    .argument('<status>', STATUS_LIST)
+    .addOption(projectOption())
+    .option('--json', 'print the moved task as JSON')
+    .action(async (id: string, status: string, options) => (await import('./commands/task-mv.js')).taskMv(id, status, options));
+
+  task
+    .command('rm')
+    .alias('remove')
+    .description('delete a task (its number is not reused)')
+    .argument('<id>', 'task id: 3, #3 or PROJECT#3')
+    .addOption(projectOption())
+    .option('--json', 'print the removed task as JSON')
+    .action(async (id: string, options) => (await import('./commands/task-rm.js')).taskRm(id, options));
+
+  program
+    .command('doctor')
+    .description('check git, tmux, agent CLIs, the keychain, the config file and the daemon')
+    .option('--json', 'print the checks as JSON')
+    .action(async (options) => (await import('./commands/doctor.js')).doctor(options));
+
+  program
+    .command('logs')
+    .description("show the daemon's log")
+    .option('-f, --follow', 'keep printing new lines until Ctrl-C')
+    .option('-n, --lines <n>', 'how many of the last lines to show', '50')
+    .option('--json', 'print entries as a JSON array (one object per line with --follow)')
+    .action(async (options) => (await import('./commands/logs.js')).logs(options));
+
+  program
+    .command('completion')
+    .description('print a shell completion script')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: string) => (await import('./commands/completion.js')).completion(program, shell));
+
+  return program;
+}
