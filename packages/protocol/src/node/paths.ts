@@ -43,10 +43,13 @@ export function resolvePaths(env: Env = process.env, platform: NodeJS.Platform =
     logs = join(home, 'Library', 'Logs', 'vibe');
     runtime = fallbackRuntime();
   } else {
-    config = join(env.XDG_CONFIG_HOME || join(home, '.config'), 'vibe');
-    data = join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'vibe');
-    logs = join(env.XDG_STATE_HOME || join(home, '.local', 'state'), 'vibe');
-    runtime = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'vibe') : fallbackRuntime();
+    // The XDG spec says a relative value is invalid and must be ignored (it would depend on the cwd).
+    const xdg = (name: string): string | undefined => (env[name]?.startsWith('/') ? env[name] : undefined);
+    config = join(xdg('XDG_CONFIG_HOME') ?? join(home, '.config'), 'vibe');
+    data = join(xdg('XDG_DATA_HOME') ?? join(home, '.local', 'share'), 'vibe');
+    logs = join(xdg('XDG_STATE_HOME') ?? join(home, '.local', 'state'), 'vibe');
+    const runtimeDir = xdg('XDG_RUNTIME_DIR');
+    runtime = runtimeDir ? join(runtimeDir, 'vibe') : fallbackRuntime();
   }
   return {
     home: vibeHome,
