@@ -1,3 +1,4 @@
+// A database locked by another process: writes wait for busy_timeout, then fail with busy, changing nothing.
 import { ProtocolError } from '@vibe/protocol';
 import { describe, expect, it } from 'vitest';
 import { otherConnection, tempStore } from './temp-store.js';

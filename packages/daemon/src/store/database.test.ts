@@ -1,3 +1,4 @@
+// Opening the database: the pragmas it sets, a missing directory, close and reopen.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// The append-only event log, and the rule that a change and its event commit together or not at all.
 import { EventData } from '@vibe/protocol';
 import { describe, expect, it } from 'vitest';
 import { otherConnection, tempStore } from './temp-store.js';

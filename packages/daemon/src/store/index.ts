@@ -2,7 +2,7 @@
 export { Store } from './store.js';
 export type { CreateTaskInput, EventOf, StoreOptions, TaskCountsResult, UpdateTaskInput } from './store.js';
 export type { RegisterProjectInput } from './projects.js';
-export type { StatusCounts, TaskFilter } from './tasks.js';
+export { zeroCounts, type StatusCounts, type TaskFilter } from './tasks.js';
 export type { EventsSinceOptions } from './events.js';
 export { StoreError, type StoreErrorCode } from './errors.js';
 export { DEFAULT_BUSY_TIMEOUT_MS } from './database.js';

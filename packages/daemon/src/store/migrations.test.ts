@@ -1,3 +1,4 @@
+// Numbered migrations: building the schema, re-opening, refusing a newer schema, reference data.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { TASK_STATUSES, TASK_TRANSITIONS } from '@vibe/protocol';

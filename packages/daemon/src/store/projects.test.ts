@@ -1,3 +1,4 @@
+// Registering and looking up projects: idempotence by path, default and duplicate names.
 import { LIMITS, ProjectName } from '@vibe/protocol';
 import { describe, expect, it } from 'vitest';
 import { tempStore } from './temp-store.js';

@@ -1,3 +1,4 @@
+// Which project a request is about: by name, by cwd, the only one, and the errors that name the choices.
 import { ProtocolError } from '@vibe/protocol';
 import { describe, expect, it } from 'vitest';
 import type { Store } from './index.js';

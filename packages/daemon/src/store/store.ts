@@ -242,12 +242,7 @@ export class Store {
 
   /** Closes the database; further calls throw. Safe to call twice. */
   close(): void {
-    if (!this.db.open) return;
-    try {
-      this.db.pragma('optimize'); // cheap, and keeps query plans good as tables grow
-    } finally {
-      this.db.close();
-    }
+    if (this.db.open) this.db.close();
   }
 
   private requireTask(projectId: number, number: number): Task {

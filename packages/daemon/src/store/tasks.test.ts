@@ -1,3 +1,4 @@
+// Tasks: numbering, listing, counting, updating and removing, in their wire shapes.
 import { ProtocolError, TASK_STATUSES, Task } from '@vibe/protocol';
 import { describe, expect, it } from 'vitest';
 import { openStore, otherConnection, tempStore } from './temp-store.js';
@@ -46,6 +47,14 @@ describe('creating tasks', () => {
     const again = openStore({ path });
     expect(again.createTask(api.id, { title: 'four' }).task.number).toBe(4);
     expect(again.listTasks().map((t) => t.number)).toEqual([1, 4]);
+  });
+
+  it('hands out distinct numbers when two connections (two daemons) write the same project in turn', () => {
+    const { store, path, api } = twoProjects();
+    const second = openStore({ path });
+    const numbers = [store, second, second, store, second].map((s) => s.createTask(api.id, { title: 't' }).task.number);
+    expect(numbers).toEqual([1, 2, 3, 4, 5]);
+    expect(store.listTasks({ projectId: api.id })).toHaveLength(5);
   });
 
   it('refuses a project that does not exist, writing nothing', () => {

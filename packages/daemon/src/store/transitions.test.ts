@@ -1,3 +1,4 @@
+// Task status transitions: the full 5×5 matrix, through the store and straight through SQL.
 import { ProtocolError, TASK_STATUSES, TASK_TRANSITIONS, canTransition, type TaskStatus } from '@vibe/protocol';
 import { describe, expect, it } from 'vitest';
 import type { Store } from './index.js';

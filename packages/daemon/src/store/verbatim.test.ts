@@ -1,3 +1,4 @@
+// Hostile and unusual text is stored and returned byte for byte.
 import { describe, expect, it } from 'vitest';
 import { openStore, tempStore } from './temp-store.js';
 
