@@ -140,6 +140,16 @@ describe('ControlClient requests', () => {
     expect(error).toMatchObject({ code: 'invalid_params', message: 'bad title', data });
   });
 
+  it('rejects as internal, keeping the message, when a newer daemon sends an error code this client does not know', async () => {
+    const { client, transport } = await connected();
+    const pending = client.request('task.get', { number: 1 });
+    client.receive(encodeControl({ type: 'response', id: transport.lastId, error: { code: 'session_gone', message: 'session 4 ended', data: { session: 4 } } }));
+    const error: unknown = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as ProtocolError).toJSON()).toEqual({ code: 'internal', message: 'session 4 ended', data: { session: 4 } });
+    expect(transport.closeCount).toBe(0);
+  });
+
   it('ignores a response to an id it never sent and keeps serving the real one', async () => {
     const { client, transport } = await connected();
     const pending = client.request('project.list', {});
@@ -334,6 +344,7 @@ describe('readDaemonMessage', () => {
     ['a response with a null error', { type: 'response', id: 1, error: null }, 'response with an invalid error'],
     ['a response with an error without message', { type: 'response', id: 1, error: { code: 'internal' } }, 'response with an invalid error'],
     ['a response with an error without code', { type: 'response', id: 1, error: { message: 'x' } }, 'response with an invalid error'],
+    ['a response with a numeric error code', { type: 'response', id: 1, error: { code: -32600, message: 'x' } }, 'response with an invalid error'],
     ['a response with neither result nor error', { type: 'response', id: 1 }, 'response with neither result nor error'],
   ])('refuses %s with code malformed', (_what, message, why) => {
     let caught: unknown;

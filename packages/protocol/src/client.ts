@@ -1,6 +1,6 @@
 // A transport-neutral control client: handshake, request/response matching and pushed events over frames.
 // The CLI runs it over a unix socket; the web view will run it over the relay.
-import { isErrorCode, ProtocolError } from './errors.js';
+import { ProtocolError } from './errors.js';
 import { decodeControlPayload, encodeControl, FrameDecoder, FrameKind, type Frame } from './frame.js';
 import { LIMITS } from './limits.js';
 import type { Event, Response, Welcome } from './messages/envelope.js';
@@ -156,7 +156,9 @@ export function readDaemonMessage(raw: unknown): DaemonMessage {
       if (message.id !== null && !Number.isInteger(message.id)) return bad('response without id');
       if ('error' in message) {
         const error = message.error as Record<string, unknown> | null;
-        if (typeof error !== 'object' || error === null || typeof error.message !== 'string' || !isErrorCode(error.code)) {
+        // Any string code is accepted: a newer daemon may send a code this client does not know yet, and
+        // ProtocolError.fromJSON reads it as `internal` with the daemon's message rather than failing the connection.
+        if (typeof error !== 'object' || error === null || typeof error.message !== 'string' || typeof error.code !== 'string') {
           return bad('response with an invalid error');
         }
       } else if (!('result' in message)) {
