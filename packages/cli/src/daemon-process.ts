@@ -4,7 +4,8 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { CliError } from './errors.js';
 
-export type ReadyMessage = { status: 'ready'; pid: number } | { status: 'running'; pid: number } | { status: 'error'; message: string };
+/** The daemon's one readiness line. `running` may lack a pid when the lock holder's pid file is not written yet. */
+export type ReadyMessage = { status: 'ready'; pid: number } | { status: 'running'; pid?: number } | { status: 'error'; message: string };
 
 export const READY_TIMEOUT_MS = 15_000;
 
@@ -79,7 +80,8 @@ export function parseReady(line: string): ReadyMessage {
     throw new CliError(`the daemon sent an unreadable readiness line: ${JSON.stringify(line.slice(0, 200))}`);
   }
   const m = message as Record<string, unknown>;
-  if ((m.status === 'ready' || m.status === 'running') && Number.isInteger(m.pid)) return { status: m.status, pid: m.pid as number };
+  if (m.status === 'ready' && Number.isInteger(m.pid)) return { status: 'ready', pid: m.pid as number };
+  if (m.status === 'running') return Number.isInteger(m.pid) ? { status: 'running', pid: m.pid as number } : { status: 'running' };
   if (m.status === 'error') return { status: 'error', message: typeof m.message === 'string' ? m.message : 'unknown error' };
   throw new CliError(`the daemon sent an unexpected readiness line: ${JSON.stringify(line.slice(0, 200))}`);
 }

@@ -23,7 +23,7 @@ export async function up(options: UpOptions): Promise<void> {
   try {
     const { project, created } = await session.client.request('project.register', { path: repo.toplevel, baseBranch: repo.branch });
     const status = await session.client.request('daemon.status', {});
-    const paths = { ...localPaths, ...status.paths, socket: status.socketPath };
+    const paths = statePaths(localPaths, status);
     if (options.json) {
       printJson({ pid: status.pid, version: status.version, started, project, created, paths });
       return;
@@ -57,12 +57,40 @@ async function connectWithRetry(): Promise<DaemonSession> {
   }
 }
 
+/**
+ * Where state lives. File names come from our own resolvePaths (the same one that found the socket); the
+ * daemon's answer wins for the directories and the socket, since it is the one using them.
+ */
+function statePaths(local: VibePaths, status: DaemonStatus): StatePaths {
+  return {
+    home: status.paths.home,
+    data: status.paths.data,
+    database: status.paths.database,
+    worktrees: local.worktrees,
+    configFile: local.configFile,
+    logFile: local.logFile,
+    runtime: status.paths.runtime,
+    socket: status.socketPath,
+  };
+}
+
+interface StatePaths {
+  home: string | null;
+  data: string;
+  database: string;
+  worktrees: string;
+  configFile: string;
+  logFile: string;
+  runtime: string;
+  socket: string;
+}
+
 interface UpReport {
   status: DaemonStatus;
   started: boolean;
   project: Project;
   created: boolean;
-  paths: VibePaths;
+  paths: StatePaths;
 }
 
 function report({ status, started, project, created, paths }: UpReport): void {
