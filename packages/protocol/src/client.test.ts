@@ -270,6 +270,14 @@ describe('ControlClient failure', () => {
     expect(transport.sent.length).toBe(sentBefore);
   });
 
+  it('rejects a handshake started after closing at once, without sending hello', async () => {
+    const { client, transport } = setup();
+    const gone = new Error('gone');
+    client.closed(gone);
+    await expect(client.start(clientInfo)).rejects.toBe(gone);
+    expect(transport.sent).toEqual([]);
+  });
+
   it('keeps the first error when closed twice', async () => {
     const { client } = await connected();
     const first = new Error('first');

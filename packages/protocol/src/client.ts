@@ -37,6 +37,8 @@ export class ControlClient {
 
   /** Sends hello and resolves with the daemon's welcome; rejects on an incompatible version. */
   start(options: ClientOptions): Promise<Welcome> {
+    // Without this a handshake begun after the connection failed would wait forever.
+    if (this.closedError) return Promise.reject(this.closedError);
     const welcome = new Promise<Welcome>((resolve, reject) => {
       this.handshake = { resolve: (value) => resolve(value as Welcome), reject };
     });
