@@ -1,6 +1,6 @@
 // The composition root: builds the rooms, wires them together and owns the start and shutdown order.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { PROTOCOL_VERSION, TASK_STATUSES, type DaemonStatus, type TaskCounts } from '@vibe/protocol';
+import { PROTOCOL_VERSION, type DaemonStatus } from '@vibe/protocol';
 import type { VibePaths } from '@vibe/protocol/node';
 import { knownAgents } from './agents/index.js';
 import { loadConfig, type VibeConfig } from './config.js';
@@ -9,7 +9,7 @@ import { StartupError } from './errors.js';
 import { DaemonLock } from './lock.js';
 import { FileLogger, type Logger } from './logger.js';
 import { checkSocketPath, ensurePrivateDir } from './secure-dir.js';
-import { Store } from './store/index.js';
+import { Store, StoreError, zeroCounts } from './store/index.js';
 
 export interface DaemonOptions {
   paths: VibePaths;
@@ -153,6 +153,7 @@ function openStore(path: string, busyTimeoutMs: number): Store {
   try {
     return Store.open({ path, busyTimeoutMs });
   } catch (error) {
+    if (error instanceof StoreError) throw new StartupError('VIBE_DATABASE_UNAVAILABLE', error.message, { cause: error });
     const message = error instanceof Error ? error.message : String(error);
     throw new StartupError('VIBE_DATABASE_UNAVAILABLE', `cannot open database ${path}: ${message}`, { cause: error });
   }
@@ -165,8 +166,4 @@ function readPid(path: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function zeroCounts(): TaskCounts {
-  return Object.fromEntries(TASK_STATUSES.map((status) => [status, 0])) as TaskCounts;
 }

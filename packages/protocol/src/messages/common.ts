@@ -7,7 +7,7 @@ export const Timestamp = z.iso.datetime().describe('ISO 8601 UTC timestamp');
 /** Which project a request is about: by name, or by a directory inside it; else the only project. */
 export const ProjectSelector = z.object({
   project: z.string().min(1).max(LIMITS.projectNameMax).optional().describe('Project name'),
-  cwd: z.string().min(1).max(LIMITS.pathMax).optional().describe('A directory inside the project (the client\'s cwd)'),
+  cwd: z.string().min(1).max(LIMITS.pathMax).startsWith('/', 'cwd must be absolute').optional().describe('A directory inside the project (the client\'s cwd)'),
 });
 export type ProjectSelector = z.infer<typeof ProjectSelector>;
 
