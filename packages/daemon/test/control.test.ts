@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeFrame, FrameKind, LIMITS } from '@vibe/protocol';
+import { encodeControl, encodeFrame, FrameKind, LIMITS } from '@vibe/protocol';
 import { resolvePaths } from '@vibe/protocol/node';
 import { Daemon } from '../src/daemon.js';
 import { RawClient } from './raw-client.js';
@@ -107,6 +107,19 @@ describe('bad input on the control socket', () => {
     await raw.waitClosed();
     expect((await bystander.request('project.list')).result).toEqual({ projects: [] });
     expect((await (await client()).request('project.list')).result).toEqual({ projects: [] });
+  });
+
+  it('answers the whole requests that arrived in the same chunk before a framing error', async () => {
+    const raw = await client();
+    const good = encodeControl({ type: 'request', id: 41, method: 'project.list', params: {} });
+    const garbage = new TextEncoder().encode('not a frame at all, not at all');
+    const chunk = new Uint8Array(good.length + garbage.length);
+    chunk.set(good);
+    chunk.set(garbage, good.length);
+    raw.sendBytes(chunk);
+    expect(await raw.waitFor((m) => m.id === 41)).toMatchObject({ result: { projects: [] } });
+    expect((await raw.waitFor((m) => m.type === 'response')).error).toMatchObject({ code: 'malformed' });
+    await raw.waitClosed();
   });
 
   it('refuses invalid params before any state changes', async () => {

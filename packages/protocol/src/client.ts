@@ -77,7 +77,7 @@ export class ControlClient {
     try {
       for (const item of this.decoder.push(chunk)) {
         if (item.type === 'oversize') throw new ProtocolError('too_large', `daemon sent a ${item.length}-byte frame`);
-        if (item.frame.kind === FrameKind.Control) this.dispatch(decodeControlPayload(item.frame.payload));
+        if (item.frame.kind === FrameKind.Control) this.dispatch(readControl(item.frame.payload));
         else for (const listener of this.frameListeners) listener(item.frame);
       }
     } catch (error) {
@@ -132,6 +132,14 @@ export class ControlClient {
 }
 
 type DaemonMessage = Welcome | Response | Event;
+
+function readControl(payload: Uint8Array): unknown {
+  try {
+    return decodeControlPayload(payload);
+  } catch (error) {
+    throw new ProtocolError('malformed', `malformed message from daemon: ${(error as Error).message}`, undefined, { cause: error });
+  }
+}
 
 /**
  * Checks the envelope of a daemon message by hand rather than with the zod schemas: the CLI must start in

@@ -44,6 +44,8 @@ export type DecodedItem =
 
 export class FrameError extends Error {
   override readonly name = 'FrameError';
+  /** Whole frames decoded from the same chunk before the bad bytes; a receiver should still act on them. */
+  decoded: DecodedItem[] = [];
 }
 
 const TWO_32 = 2 ** 32;
@@ -102,6 +104,16 @@ export class FrameDecoder {
   push(chunk: Uint8Array): DecodedItem[] {
     if (this.failed) throw this.failed;
     const items: DecodedItem[] = [];
+    try {
+      this.decodeInto(chunk, items);
+    } catch (error) {
+      if (error instanceof FrameError) error.decoded = items;
+      throw error;
+    }
+    return items;
+  }
+
+  private decodeInto(chunk: Uint8Array, items: DecodedItem[]): void {
     let offset = 0;
     while (offset < chunk.length) {
       if (this.skipRemaining > 0) {
@@ -132,7 +144,6 @@ export class FrameDecoder {
       const item = this.startFrame();
       if (item) items.push(item);
     }
-    return items;
   }
 
   /** True when no partial frame is buffered (a clean place for the stream to end). */

@@ -15,6 +15,7 @@ import {
   parseOrThrow,
   PROTOCOL_VERSION,
   ProtocolError,
+  type DecodedItem,
   type MethodName,
   type VibeEvent,
 } from '@vibe/protocol';
@@ -60,17 +61,25 @@ export class ControlConnection implements EventSink {
   }
 
   private receive(chunk: Buffer): void {
-    let items;
+    let items: DecodedItem[];
+    let framingError: FrameError | undefined;
     try {
       items = this.decoder.push(chunk);
     } catch (error) {
       if (!(error instanceof FrameError)) throw error;
-      // The byte stream cannot be resynchronised: say why, then hang up on this client only.
-      this.options.logger.warn('framing error; closing connection', { connection: this.id, error: error.message });
-      this.sendError(null, new ProtocolError('malformed', `framing error: ${error.message}; closing the connection`));
-      this.socket.end();
-      return;
+      framingError = error;
+      items = error.decoded;
     }
+    this.handleItems(items);
+    if (framingError) {
+      // The byte stream cannot be resynchronised: say why, then hang up on this client only.
+      this.options.logger.warn('framing error; closing connection', { connection: this.id, error: framingError.message });
+      this.sendError(null, new ProtocolError('malformed', `framing error: ${framingError.message}; closing the connection`));
+      this.socket.end();
+    }
+  }
+
+  private handleItems(items: DecodedItem[]): void {
     for (const item of items) {
       if (this.closed) return;
       if (item.type === 'oversize') {
