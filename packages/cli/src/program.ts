@@ -1,6 +1,6 @@
 // The command tree. Each action imports its command module only when it runs, so `vibe task ls` loads
 // neither the TUI (ink, React) nor the keychain binding nor any other command's code.
-import { Argument, Command, Option } from 'commander';
+import { Argument, Command, Option, type OutputConfiguration } from 'commander';
 import { TASK_STATUSES } from '@vibe/protocol';
 import { CLI_VERSION } from './version.js';
 
@@ -8,7 +8,8 @@ const STATUS_LIST = TASK_STATUSES.join(', ');
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-export function buildProgram(): Command {
+/** `output` replaces where help and version text go (tests capture it); errors are main.ts's to print. */
+export function buildProgram(output: Pick<OutputConfiguration, 'writeOut' | 'writeErr'> = {}): Command {
   const program = new Command('vibe')
     .description('Run AI coding agents in parallel, each task in its own git worktree and terminal session.')
     .version(CLI_VERSION, '-V, --version', 'print the vibe version')
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     // main.ts prints every error once, as one line, and picks the exit code.
     .exitOverride()
-    .configureOutput({ outputError: () => {} });
+    .configureOutput({ ...output, outputError: () => {} });
 
   program
     .command('up')

@@ -29,12 +29,12 @@ export function fishCompletion(root: CompletionCommand): string {
 
   const subcommandCases = commands
     .filter((c) => c.subcommands.length > 0)
-    .map((c) => `        case ${fishQuote(c.path.join(' '))}\n            echo ${c.subcommands.map((s) => fishQuote(s.name)).join(' ')}`)
+    .map((c) => `        case ${fishQuote(c.path.join(' '))}\n            printf '%s\\n' ${c.subcommands.map((s) => fishQuote(s.name)).join(' ')}`)
     .join('\n');
   const valueOptionCases = commands
     .map((c) => [c, optionsFor(c, root).filter((o) => o.takesValue).flatMap((o) => o.flags)] as const)
     .filter(([, flags]) => flags.length > 0)
-    .map(([c, flags]) => `        case ${fishQuote(c.path.join(' '))}\n            echo ${flags.map(fishQuote).join(' ')}`)
+    .map(([c, flags]) => `        case ${fishQuote(c.path.join(' '))}\n            printf '%s\\n' ${flags.map(fishQuote).join(' ')}`)
     .join('\n');
 
   return `# fish completion for ${name}. Load it with:

@@ -1,0 +1,188 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkNode, runChecks, type CheckResult, type DoctorEnvironment } from './checks.js';
+import { findExecutable } from './find-executable.js';
+import type { ProbeRunner } from './run-probe.js';
+
+const root = mkdtempSync(join(tmpdir(), 'vibe-doctor-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A directory holding empty executables with these names, to put on PATH. */
+function binDir(name: string, programs: string[]): string {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  for (const program of programs) {
+    writeFileSync(join(dir, program), '#!/bin/sh\n');
+    chmodSync(join(dir, program), 0o755);
+  }
+  return dir;
+}
+
+const VERSIONS: Record<string, string> = {
+  git: 'git version 2.39.5\n',
+  tmux: 'tmux 3.3a\n',
+  claude: '1.0.0 (Claude Code)\n',
+  codex: 'codex-cli 0.20.0\n',
+  gemini: '0.1.0\n',
+};
+
+/** Answers version probes from the table above by program name, and records what was run. */
+function fakeRunner(calls: string[][] = []): ProbeRunner {
+  return async (file, args) => {
+    calls.push([file, ...args]);
+    const name = file.split('/').pop()!;
+    const output = VERSIONS[name];
+    return output === undefined ? { ok: false, reason: 'exit code 1' } : { ok: true, output };
+  };
+}
+
+function environment(overrides: Partial<DoctorEnvironment> & { path?: string } = {}): DoctorEnvironment {
+  const path = overrides.path ?? binDir('all', ['git', 'tmux', 'claude', 'codex', 'gemini']);
+  return {
+    nodeVersion: '20.20.2',
+    findExecutable: (name) => findExecutable(name, path),
+    run: fakeRunner(),
+    probeKeychain: async () => {},
+    configFile: '/home/u/.config/vibe/config.json',
+    readConfig: async () => undefined,
+    probeDaemon: async () => ({ running: true, pid: 4242, version: '0.1.0' }),
+    ...overrides,
+  };
+}
+
+const byName = (results: CheckResult[], name: string): CheckResult => results.find((result) => result.name === name)!;
+
+describe('runChecks', () => {
+  it('passes everything on a complete machine, in a fixed order', async () => {
+    const results = await runChecks(environment());
+    expect(results.map((result) => result.name)).toEqual(['node', 'git', 'tmux', 'claude', 'codex', 'gemini', 'keychain', 'config', 'daemon']);
+    expect(results.every((result) => result.status === 'pass')).toBe(true);
+    expect(byName(results, 'git').detail).toBe(`git version 2.39.5 (${join(root, 'all', 'git')})`);
+    expect(byName(results, 'tmux').detail).toMatch(/^tmux 3\.3a/);
+    expect(byName(results, 'daemon').detail).toBe('running (pid 4242, version 0.1.0)');
+  });
+
+  it('runs each program it found with its version flag, by absolute path', async () => {
+    const calls: string[][] = [];
+    await runChecks(environment({ run: fakeRunner(calls) }));
+    const dir = join(root, 'all');
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        [join(dir, 'git'), '--version'],
+        [join(dir, 'tmux'), '-V'],
+        [join(dir, 'claude'), '--version'],
+        [join(dir, 'codex'), '--version'],
+        [join(dir, 'gemini'), '--version'],
+      ]),
+    );
+  });
+
+  it('fails when git is not on PATH', async () => {
+    const results = await runChecks(environment({ path: binDir('no-git', ['tmux']) }));
+    expect(byName(results, 'git')).toMatchObject({ status: 'fail', hint: expect.stringContaining('install git') });
+  });
+
+  it('warns without tmux that sessions will not survive a daemon restart', async () => {
+    const results = await runChecks(environment({ path: binDir('no-tmux', ['git']) }));
+    expect(byName(results, 'tmux').status).toBe('warn');
+    expect(byName(results, 'tmux').detail).toContain('sessions will run under node-pty inside the daemon and will not survive a daemon restart');
+  });
+
+  it('warns for each missing agent CLI with its npm package', async () => {
+    const results = await runChecks(environment({ path: binDir('bare', ['git', 'tmux']) }));
+    expect(byName(results, 'claude')).toMatchObject({ status: 'warn', hint: 'npm i -g @anthropic-ai/claude-code' });
+    expect(byName(results, 'codex')).toMatchObject({ status: 'warn', hint: 'npm i -g @openai/codex' });
+    expect(byName(results, 'gemini')).toMatchObject({ status: 'warn', hint: 'npm i -g @google/gemini-cli' });
+  });
+
+  it('warns when a program is found but its version probe fails', async () => {
+    const run: ProbeRunner = async () => ({ ok: false, reason: 'no answer within 5 s' });
+    const results = await runChecks(environment({ run }));
+    expect(byName(results, 'git').status).toBe('warn');
+    expect(byName(results, 'git').detail).toContain('no answer within 5 s');
+  });
+
+  it('warns that credentials go to a 0600 file when the keychain is unreachable', async () => {
+    const results = await runChecks(environment({ probeKeychain: async () => Promise.reject(new Error('AccessDenied')) }));
+    expect(byName(results, 'keychain').status).toBe('warn');
+    expect(byName(results, 'keychain').detail).toContain('credentials will be stored in a 0600 file under the config dir');
+  });
+
+  it('passes a missing config file as defaults', async () => {
+    const results = await runChecks(environment());
+    expect(byName(results, 'config')).toMatchObject({ status: 'pass', detail: expect.stringContaining('defaults') });
+  });
+
+  it('fails a config file that is not JSON, naming the file and the parse error', async () => {
+    const results = await runChecks(environment({ readConfig: async () => '{ "agent": ' }));
+    const config = byName(results, 'config');
+    expect(config.status).toBe('fail');
+    expect(config.detail).toContain('/home/u/.config/vibe/config.json');
+    expect(config.detail).toMatch(/not valid JSON: .+/);
+  });
+
+  it('fails a config file that is JSON but not an object', async () => {
+    const results = await runChecks(environment({ readConfig: async () => '[1, 2]' }));
+    expect(byName(results, 'config').status).toBe('fail');
+  });
+
+  it('passes a valid config file', async () => {
+    const results = await runChecks(environment({ readConfig: async () => '{"defaultAgent":"claude"}' }));
+    expect(byName(results, 'config')).toMatchObject({ status: 'pass', detail: '/home/u/.config/vibe/config.json' });
+  });
+
+  it('warns when the daemon is not running and says how to start it', async () => {
+    const results = await runChecks(environment({ probeDaemon: async () => ({ running: false }) }));
+    expect(byName(results, 'daemon')).toMatchObject({ status: 'warn', detail: 'not running', hint: expect.stringContaining('vibe up') });
+  });
+
+  it('fails when the daemon answers but cannot be used', async () => {
+    const results = await runChecks(environment({ probeDaemon: async () => ({ running: false, error: 'daemon speaks protocol 2.0' }) }));
+    expect(byName(results, 'daemon').status).toBe('fail');
+  });
+
+  it('escapes what programs print', async () => {
+    const run: ProbeRunner = async () => ({ ok: true, output: 'evil \x1b]0;title\x07\n' });
+    const results = await runChecks(environment({ run }));
+    expect(byName(results, 'git').detail).toContain('evil \\x1b]0;title\\x07');
+  });
+});
+
+describe('checkNode', () => {
+  it.each([
+    ['20.19.0', 'pass'],
+    ['20.20.2', 'pass'],
+    ['22.1.0', 'pass'],
+    ['v24.0.0', 'pass'],
+    ['20.18.9', 'fail'],
+    ['18.20.0', 'fail'],
+  ])('Node %s is a %s', (version, status) => {
+    expect(checkNode(version).status).toBe(status);
+  });
+});
+
+describe('findExecutable', () => {
+  it('finds the first executable on PATH', async () => {
+    const first = binDir('first', ['tool']);
+    const second = binDir('second', ['tool']);
+    expect(await findExecutable('tool', `${first}:${second}`)).toBe(join(first, 'tool'));
+  });
+
+  it('skips files that are not executable, and directories', async () => {
+    const dir = join(root, 'plain');
+    mkdirSync(join(dir, 'subdir', 'tool'), { recursive: true });
+    writeFileSync(join(dir, 'tool'), 'not executable');
+    const bin = binDir('later', ['tool']);
+    expect(await findExecutable('tool', `${dir}:${join(dir, 'subdir')}:${bin}`)).toBe(join(bin, 'tool'));
+  });
+
+  it('ignores empty and relative PATH entries', async () => {
+    expect(await findExecutable('sh', '::relative/bin')).toBeUndefined();
+  });
+
+  it('finds nothing with no PATH', async () => {
+    expect(await findExecutable('git', undefined)).toBeUndefined();
+  });
+});
