@@ -38,6 +38,6 @@ describe('loadConfig', () => {
   it('names the setting that breaks the schema', () => {
     const file = configFile();
     writeFileSync(file, JSON.stringify({ busyTimeoutMs: 'soon' }));
-    expect(() => loadConfig(file)).toThrow(/config file .*config\.json is invalid: `busyTimeoutMs` must be integer/);
+    expect(() => loadConfig(file)).toThrow(/config file .*config\.json is invalid: busyTimeoutMs: /);
   });
 });
