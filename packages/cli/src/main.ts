@@ -4,6 +4,9 @@ import { installInterruptHandler } from './interrupt.js';
 import { buildProgram } from './program.js';
 
 async function main(argv: string[]): Promise<void> {
+  const debug = argv.includes('--debug') || Boolean(process.env.VIBE_DEBUG);
+  // Stack traces that point into src/ rather than the bundle; only when asked, as it costs start-up time.
+  if (debug) process.setSourceMapsEnabled(true);
   installInterruptHandler();
   // `vibe task ls | head`: a closed pipe is the reader's choice, not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -18,7 +21,6 @@ async function main(argv: string[]): Promise<void> {
     }
     await program.parseAsync(argv);
   } catch (error) {
-    const debug = argv.includes('--debug') || Boolean(process.env.VIBE_DEBUG);
     const { exitCode, lines } = describeError(error, { debug });
     if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
     // Exit now rather than wait for whatever the failed command left open (a socket, a child's pipe).

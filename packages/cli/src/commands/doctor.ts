@@ -47,11 +47,16 @@ function machineEnvironment(): DoctorEnvironment {
   };
 }
 
-/** Reads a probe entry: a locked or missing Secret Service rejects, "no such entry" resolves null. */
+/**
+ * Reads a probe entry: "no such entry" resolves null, an unreachable store rejects. On Linux the probe is
+ * pinned to the Secret Service: the library would otherwise fall back to the kernel keyring, which forgets
+ * everything at logout or reboot and so is no place for a long-lived identity. (The synchronous
+ * Entry.getPassword is no use here: it reports an unreachable store as "no password".)
+ */
 async function probeKeychain(): Promise<void> {
   const { AsyncEntry } = await import('@napi-rs/keyring');
-  // The synchronous Entry.getPassword reports an unreachable store as "no password", so use the async one.
-  await new AsyncEntry('vibe', 'doctor-probe').getPassword(AbortSignal.timeout(PROBE_TIMEOUT_MS));
+  const entry = new AsyncEntry('vibe', 'doctor-probe', { linux: { store: 'secret-service' } });
+  await entry.getPassword(AbortSignal.timeout(PROBE_TIMEOUT_MS));
 }
 
 async function probeDaemon(): Promise<DaemonProbe> {

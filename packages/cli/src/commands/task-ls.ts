@@ -28,9 +28,9 @@ export async function taskLs(options: TaskLsOptions): Promise<void> {
     return;
   }
   if (result.tasks.length === 0) {
-    const filter = statuses.length > 0 ? ` with status ${statuses.join(' or ')}` : '';
     const where = options.allProjects ? 'in any project' : options.project ? `in ${escapeText(options.project)}` : 'in this project';
-    say(`no tasks${filter} ${where} — add one with \`vibe task add "TITLE"\``);
+    if (statuses.length > 0) say(`no tasks with status ${statuses.join(' or ')} ${where}`);
+    else say(`no tasks ${where} yet — add one with \`vibe task add "TITLE"\``);
     return;
   }
   printLines(
