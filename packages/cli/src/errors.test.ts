@@ -71,6 +71,11 @@ describe('describeError', () => {
     expect(debug).toContain('caused by: Error: root cause');
   });
 
+  it('escapes terminal controls in messages from the daemon', () => {
+    const report = describeIt(new ProtocolError('not_found', 'no project named "x\x1b]52;c;aGk=\x07\u202e"'));
+    expect(report.lines).toEqual(['vibe: no project named "x\\x1b]52;c;aGk=\\x07\\u202e"']);
+  });
+
   it('describes thrown non-errors', () => {
     expect(describeIt('plain string')).toEqual({ exitCode: 1, lines: ['vibe: plain string'] });
   });

@@ -2,6 +2,7 @@
 import { CommanderError } from 'commander';
 import { ProtocolError } from '@vibe/protocol';
 import { DaemonUnavailableError } from '@vibe/protocol/node';
+import { escapeText } from './escape.js';
 
 export const EXIT = {
   ok: 0,
@@ -43,8 +44,16 @@ export interface ErrorReport {
   lines: string[];
 }
 
-/** Decides the exit code and the stderr lines for anything a command threw. */
+/**
+ * Decides the exit code and the stderr lines for anything a command threw. Every line is escaped: messages
+ * quote what users typed and what the daemon stored, which must not drive the terminal.
+ */
 export function describeError(error: unknown, options: { debug: boolean }): ErrorReport {
+  const report = rawReport(error, options);
+  return { exitCode: report.exitCode, lines: report.lines.map((line) => escapeText(line)) };
+}
+
+function rawReport(error: unknown, options: { debug: boolean }): ErrorReport {
   const withDebug = (report: ErrorReport): ErrorReport =>
     options.debug && error instanceof Error && error.stack ? { ...report, lines: [...report.lines, ...detail(error)] } : report;
 

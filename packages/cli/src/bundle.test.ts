@@ -1,0 +1,67 @@
+// Guards start-up time: bundles the CLI the way tsup does and checks what `vibe task ls` would load.
+import { fileURLToPath } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const cliRoot = fileURLToPath(new URL('..', import.meta.url));
+
+async function bundle(): Promise<Metafile> {
+  const result = await build({
+    absWorkingDir: cliRoot,
+    entryPoints: ['src/main.ts'],
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outdir: 'dist-bundle-test',
+    write: false,
+    metafile: true,
+    plugins: [
+      {
+        // As tsup does: dependencies stay external, except the protocol, which is bundled.
+        name: 'externals',
+        setup(builder) {
+          builder.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@vibe/protocol') ? undefined : { path: args.path, external: true }));
+        },
+      },
+    ],
+    logLevel: 'silent',
+  });
+  return result.metafile;
+}
+
+/** Inputs and external imports of `entry` and every chunk it imports statically, plus the named lazy chunk. */
+function loadedBy(meta: Metafile, lazyCommand: string): { inputs: string[]; externals: string[] } {
+  const outputs = meta.outputs;
+  const main = Object.keys(outputs).find((path) => outputs[path]!.entryPoint === 'src/main.ts')!;
+  const lazy = Object.keys(outputs).find((path) => Object.keys(outputs[path]!.inputs).includes(`src/commands/${lazyCommand}.ts`))!;
+  const seen = new Set<string>();
+  const externals = new Set<string>();
+  const visit = (path: string): void => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    for (const item of outputs[path]!.imports) {
+      if (item.external) externals.add(item.path);
+      else if (item.kind === 'import-statement') visit(item.path);
+    }
+  };
+  visit(main);
+  visit(lazy);
+  return { inputs: [...seen].flatMap((path) => Object.keys(outputs[path]!.inputs)), externals: [...externals] };
+}
+
+describe('the bundle', () => {
+  it('loads only commander and Node built-ins for `vibe task ls`, and no zod, ink, React or keyring', async () => {
+    const { inputs, externals } = loadedBy(await bundle(), 'task-ls');
+    expect(inputs.some((input) => input.includes('zod'))).toBe(false);
+    expect(inputs.some((input) => input.includes('protocol/src/messages/'))).toBe(false);
+    expect(externals.filter((name) => !name.startsWith('node:'))).toEqual(['commander']);
+  }, 30_000);
+
+  it('contains zod nowhere, in any command', async () => {
+    const meta = await bundle();
+    const inputs = Object.values(meta.outputs).flatMap((output) => Object.keys(output.inputs));
+    expect(inputs.filter((input) => input.includes('zod') || input.includes('protocol/src/messages/'))).toEqual([]);
+  }, 30_000);
+});
