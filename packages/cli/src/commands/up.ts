@@ -8,6 +8,7 @@ import { escapeText } from '../escape.js';
 import { currentRepo } from '../git.js';
 import { printJson, say } from '../output.js';
 import { stderrPalette } from '../terminal.js';
+import { CLI_VERSION } from '../version.js';
 
 export interface UpOptions {
   json?: boolean;
@@ -107,4 +108,7 @@ function report({ status, started, project, created, paths }: UpReport): void {
   say(field('config', escapeText(paths.configFile)));
   say(field('log', escapeText(paths.logFile)));
   say(field('socket', escapeText(paths.socket)));
+  if (!started && status.version !== CLI_VERSION) {
+    say(colors.yellow(`the running daemon is version ${escapeText(status.version)} and this vibe ${CLI_VERSION}: \`vibe down && vibe up\` restarts it`));
+  }
 }
