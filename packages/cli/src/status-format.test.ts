@@ -12,7 +12,7 @@ const status: DaemonStatus = {
   startedAt: '2026-01-02T03:04:05.000Z',
   uptimeSeconds: 11_520,
   socketPath: '/run/user/1000/vibe/daemon.sock',
-  paths: { home: null, config: '/c', data: '/d', database: '/d/vibe.db', logs: '/l', runtime: '/run/user/1000/vibe' },
+  paths: { home: null, configFile: '/c/config.json', data: '/d', database: '/d/vibe.db', logFile: '/l/daemon.log', runtime: '/run/user/1000/vibe' },
   projects: [
     { name: 'myapp', path: '/src/myapp', baseBranch: 'main', tasks: counts(2, 1) },
     { name: 'web\x1b[2J', path: '/src/web', baseBranch: 'develop', tasks: counts(0, 0, 3) },

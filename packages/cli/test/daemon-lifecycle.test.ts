@@ -16,7 +16,7 @@ interface Status {
   pid: number;
   socketPath: string;
   projects: Array<{ name: string; path: string; baseBranch: string }>;
-  paths: { data: string; logs: string; runtime: string };
+  paths: { data: string; logFile: string; runtime: string };
 }
 
 describe('vibe up', () => {
@@ -116,6 +116,6 @@ describe('vibe status and vibe down', () => {
     expect(existsSync(join(status.paths.data, 'daemon.pid'))).toBe(false);
     expect(existsSync(join(status.paths.data, 'daemon.lock'))).toBe(false);
     expect((await sandbox.vibe(['status'])).code).toBe(69);
-    expect(readFileSync(status.paths.logs, 'utf8')).toMatch(/daemon stopped/);
+    expect(readFileSync(status.paths.logFile, 'utf8')).toMatch(/daemon stopped/);
   });
 });

@@ -1,7 +1,7 @@
 // Reads the user's config file. A broken file stops the daemon with the file and the problem named; it is
 // never reset or rewritten.
 import { readFileSync } from 'node:fs';
-import { AgentName, parseOrThrow, ProtocolError } from '@vibe/protocol';
+import { AgentName, parseOrThrow, type ProtocolError } from '@vibe/protocol';
 import { z } from 'zod';
 import { StartupError } from './errors.js';
 import type { LogLevel } from './logger.js';

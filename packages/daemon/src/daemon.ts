@@ -117,10 +117,10 @@ export class Daemon {
       socketPath: this.paths.socket,
       paths: {
         home: this.paths.home,
-        config: this.paths.configFile,
+        configFile: this.paths.configFile,
         data: this.paths.data,
         database: this.paths.database,
-        logs: this.paths.logFile,
+        logFile: this.paths.logFile,
         runtime: this.paths.runtime,
       },
       projects: this.store.listProjects().map((project) => ({

@@ -4,7 +4,7 @@ export const LIMITS = {
   maxMessageBytes: 1024 * 1024,
   /** Largest payload a client accepts from the daemon (a long task list with full descriptions). */
   maxResponseBytes: 256 * 1024 * 1024,
-  /** Task title length, in Unicode code points (zod 4 counts strings by code point; so does JSON Schema). */
+  /** Task title length, in Unicode code points (as the schemas and JSON Schema count them). */
   titleMax: 500,
   /** Task description length, in Unicode code points. */
   descriptionMax: 65_536,

@@ -16,11 +16,11 @@ export const DaemonStatusResult = z.object({
   socketPath: z.string(),
   paths: z.object({
     home: z.string().nullable().describe('VIBE_HOME when set'),
-    config: z.string(),
-    data: z.string(),
+    configFile: z.string(),
+    data: z.string().describe('Directory holding the database and worktrees'),
     database: z.string(),
-    logs: z.string(),
-    runtime: z.string(),
+    logFile: z.string(),
+    runtime: z.string().describe('Directory holding the control socket'),
   }),
   projects: z.array(
     z.object({ name: z.string(), path: z.string(), baseBranch: z.string(), tasks: TaskCounts }),

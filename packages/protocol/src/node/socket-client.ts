@@ -34,7 +34,7 @@ export function connectToDaemon(socketPath: string, options: ClientOptions & { t
     };
     socket.on('data', (chunk) => client.receive(chunk));
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      const unavailable = ['ENOENT', 'ECONNREFUSED', 'ENOTSOCK', 'EACCES'].includes(error.code ?? '');
+      const unavailable = ['ENOENT', 'ENOTDIR', 'ECONNREFUSED', 'ENOTSOCK', 'EACCES'].includes(error.code ?? '');
       settle(unavailable ? new DaemonUnavailableError(`cannot reach the daemon at ${socketPath} (${error.code})`, { cause: error }) : error);
       client.closed(error);
     });
