@@ -23,7 +23,8 @@ export default tseslint.config(
   },
   {
     files: ['packages/protocol/src/**'],
-    ignores: ['packages/protocol/src/node/**'],
+    // Tests run under Node and may use it; the shipped sources may not.
+    ignores: ['packages/protocol/src/node/**', '**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', '@vibe/*', '**/daemon/**', '**/cli/**'], message: 'protocol is runtime-neutral and imports no workspace package; Node-only code goes in src/node/.' }] }],
     },

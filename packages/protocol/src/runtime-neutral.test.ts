@@ -1,0 +1,54 @@
+// The protocol must run in a browser: bundle it for one and run the bundle where no Node globals exist.
+import { fileURLToPath } from 'node:url';
+import { runInNewContext } from 'node:vm';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+async function browserBundle(): Promise<string> {
+  const result = await build({
+    stdin: {
+      // The same checks a web view will make: a full control round trip through the codec and client.
+      contents: `
+        import { ControlClient, encodeControl, FrameDecoder, METHODS, TaskCreateParams, PROTOCOL_VERSION } from './index.ts';
+        const sent = [];
+        const client = new ControlClient({ send: (bytes) => sent.push(bytes), close() {} });
+        const welcome = client.start({ client: { name: 'browser', version: '0' } });
+        const hello = new FrameDecoder().push(sent[0])[0].frame;
+        client.receive(encodeControl({ type: 'welcome', protocol: PROTOCOL_VERSION, daemon: { version: 'x', pid: 1 }, capabilities: [] }));
+        globalThis.result = welcome.then((w) => ({
+          helloBytes: hello.payload.length,
+          welcomeProtocol: w.protocol,
+          methods: Object.keys(METHODS).length,
+          validTitle: TaskCreateParams.safeParse({ title: 'ok' }).success,
+          emptyTitle: TaskCreateParams.safeParse({ title: ' ' }).success,
+        }));
+      `,
+      resolveDir: fileURLToPath(new URL('.', import.meta.url)),
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+describe('the protocol package in a browser', () => {
+  it('bundles for the browser platform without any Node built-in', async () => {
+    // esbuild fails the browser build if anything reachable imports node:* or a Node built-in.
+    await expect(browserBundle()).resolves.toContain('ControlClient');
+  });
+
+  it('encodes, decodes and validates in a context with no Node globals', async () => {
+    const code = await browserBundle();
+    const sandbox: Record<string, unknown> = { TextEncoder, TextDecoder, Promise, console };
+    sandbox.globalThis = sandbox;
+    runInNewContext(code, sandbox);
+    expect(sandbox.process).toBeUndefined();
+    const result = await (sandbox.result as Promise<Record<string, unknown>>);
+    expect(result).toEqual({ helloBytes: expect.any(Number), welcomeProtocol: '1.0', methods: 12, validTitle: true, emptyTitle: false });
+    expect(result.helloBytes).toBeGreaterThan(20);
+  });
+});
