@@ -1,8 +1,7 @@
 // Reads the user's config file. A broken file stops the daemon with the file and the problem named; it is
 // never reset or rewritten.
 import { readFileSync } from 'node:fs';
-import { AgentName, parseOrThrow, type ProtocolError } from '@vibe/protocol';
-import { z } from 'zod';
+import { ConfigFile, parseOrThrow, type ProtocolError } from '@vibe/protocol';
 import { StartupError } from './errors.js';
 import type { LogLevel } from './logger.js';
 
@@ -22,14 +21,6 @@ export const DEFAULT_CONFIG: VibeConfig = {
   logLevel: 'info',
   agents: {},
 };
-
-// Unknown keys are kept (a newer vibe may have written them); known keys must be right.
-const ConfigFile = z.looseObject({
-  defaultAgent: AgentName.optional(),
-  busyTimeoutMs: z.number().int().min(0).max(600_000).optional(),
-  logLevel: z.enum(['debug', 'info', 'warn', 'error']).optional(),
-  agents: z.record(AgentName, z.record(z.string(), z.unknown())).optional(),
-});
 
 /**
  * conf (named in the design) was tried and dropped: it reads the same JSON but loads ajv to check it, which

@@ -4,6 +4,7 @@ export * from './version.js';
 export * from './frame.js';
 export * from './validate.js';
 export * from './methods.js';
+export * from './config-file.js';
 export * from './client.js';
 export * from './limits.js';
 export * from './task-status.js';
