@@ -1,6 +1,7 @@
 // The single-daemon lock: an OS file lock that the kernel releases when the process dies, even by kill -9.
 import { statSync, unlinkSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { isBusyError } from './store/index.js';
 
 /**
  * Node has no flock(2), and a pid file cannot be taken over atomically when it goes stale (two starters can
@@ -20,11 +21,13 @@ export class DaemonLock {
       const db = new Database(path, { timeout: 0 });
       const opened = inode(path);
       try {
+        // No journal file: a kill -9 would otherwise leave daemon.lock-journal behind.
+        db.pragma('journal_mode = MEMORY');
         db.pragma('locking_mode = EXCLUSIVE');
         db.exec('BEGIN EXCLUSIVE');
       } catch (error) {
         db.close();
-        if (isBusy(error)) return undefined;
+        if (isBusyError(error)) return undefined;
         throw error;
       }
       // A stopping daemon unlinks the file before releasing it; if we locked that unlinked file, the path
@@ -45,11 +48,6 @@ export class DaemonLock {
     }
     this.db.close();
   }
-}
-
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 }
 
 function inode(path: string): number | undefined {

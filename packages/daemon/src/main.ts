@@ -13,6 +13,8 @@ type Report = { status: 'ready'; pid: number } | { status: 'running'; pid: numbe
  */
 function report(message: Report): void {
   const fd = Number(process.env.VIBE_DAEMON_READY_FD);
+  // Agents and other children must not inherit a variable naming an fd that is closed by now.
+  delete process.env.VIBE_DAEMON_READY_FD;
   if (Number.isInteger(fd) && fd > 2) {
     try {
       writeSync(fd, `${JSON.stringify(message)}\n`);
@@ -50,18 +52,28 @@ async function main(): Promise<void> {
     return;
   }
   const { daemon } = outcome;
-  const stop = (reason: string): void => void daemon.stop(reason);
+  const stop = (reason: string): void => {
+    // Whatever happens while stopping, the process ends (and the kernel drops the lock with it).
+    daemon.stop(reason).then(
+      () => process.exit(),
+      (error: unknown) => {
+        daemon.logger.error('stop failed', { error });
+        process.exit(1);
+      },
+    );
+  };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGHUP', () => stop('SIGHUP'));
   process.on('uncaughtException', (error) => {
     daemon.logger.error('uncaught exception', { error });
+    process.exitCode = 1;
     stop('uncaught exception');
   });
   process.on('unhandledRejection', (error) => {
     daemon.logger.error('unhandled rejection', { error });
   });
-  daemon.whenStopped(() => process.exit(0));
+  daemon.whenStopped(() => process.exit());
   report({ status: 'ready', pid: process.pid });
 }
 

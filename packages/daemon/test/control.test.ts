@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeControl, encodeFrame, FrameKind, LIMITS } from '@vibe/protocol';
+import Database from 'better-sqlite3';
+import { encodeControl, encodeFrame, FrameKind, LIMITS, REPLAY_LIMIT } from '@vibe/protocol';
 import { resolvePaths } from '@vibe/protocol/node';
 import { Daemon } from '../src/daemon.js';
 import { RawClient } from './raw-client.js';
@@ -69,11 +70,13 @@ describe('the handshake', () => {
 describe('bad input on the control socket', () => {
   it('answers malformed JSON with a typed error and keeps the connection', async () => {
     const raw = await client();
+    const before = daemon.store.lastEventSeq();
     raw.sendText('{"type": "request", "id": 1,');
     expect((await raw.waitFor((m) => m.type === 'response')).error).toMatchObject({ code: 'malformed', message: expect.stringContaining('JSON') });
     raw.sendBytes(encodeFrame({ kind: FrameKind.Control, session: 0, seq: 0, payload: new Uint8Array([0xff, 0xfe, 0x7b]) }));
     expect((await raw.waitFor((m) => m.type === 'response')).error).toMatchObject({ code: 'malformed' });
     expect((await raw.request('project.list')).result).toEqual({ projects: [] });
+    expect(daemon.store.lastEventSeq()).toBe(before);
   });
 
   it('answers unknown message types and methods with unknown_method under the request id', async () => {
@@ -88,13 +91,18 @@ describe('bad input on the control socket', () => {
   it('discards an oversized message with too_large and serves the next one', async () => {
     const raw = await client();
     await addProject(raw);
+    const before = daemon.store.lastEventSeq();
+    // A valid request padded past the limit must not be acted on.
+    const request = new TextEncoder().encode(JSON.stringify({ type: 'request', id: 5, method: 'task.create', params: { cwd: '/src/app', title: 'smuggled' } }));
     const huge = new Uint8Array(LIMITS.maxMessageBytes + 1).fill(0x20);
+    huge.set(request);
     const frame = encodeFrame({ kind: FrameKind.Control, session: 0, seq: 0, payload: huge });
     // Split the oversized frame across writes to prove the skip survives chunking.
     raw.sendBytes(frame.subarray(0, 7));
     raw.sendBytes(frame.subarray(7, 70_000));
     raw.sendBytes(frame.subarray(70_000));
     expect((await raw.waitFor((m) => m.type === 'response')).error).toMatchObject({ code: 'too_large' });
+    expect(daemon.store.lastEventSeq()).toBe(before);
     const created = await raw.request('task.create', { cwd: '/src/app', title: 'after the flood' });
     expect(created.result).toMatchObject({ task: { number: 1, title: 'after the flood' } });
   });
@@ -102,11 +110,13 @@ describe('bad input on the control socket', () => {
   it('closes a connection with a framing error while other clients keep being served', async () => {
     const bystander = await client();
     const raw = await client();
+    const before = daemon.store.lastEventSeq();
     raw.sendBytes(new TextEncoder().encode('GET / HTTP/1.1\r\n\r\n'));
     expect((await raw.waitFor((m) => m.type === 'response')).error).toMatchObject({ code: 'malformed', message: expect.stringContaining('framing') });
     await raw.waitClosed();
     expect((await bystander.request('project.list')).result).toEqual({ projects: [] });
     expect((await (await client()).request('project.list')).result).toEqual({ projects: [] });
+    expect(daemon.store.lastEventSeq()).toBe(before);
   });
 
   it('answers the whole requests that arrived in the same chunk before a framing error', async () => {
@@ -189,6 +199,40 @@ describe('tasks and events over the socket', () => {
     expect(replayed.map((m) => m.seq)).toEqual([created.seq, moved.seq]);
     expect(await watcher.request('events.unsubscribe', { subscription })).toMatchObject({ result: {} });
     expect(await late.request('events.unsubscribe', { subscription })).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('caps a replay, says so, and lets the client continue from the last event it got', async () => {
+    const raw = await client();
+    await addProject(raw);
+    const total = REPLAY_LIMIT + 7;
+    const db = new Database(daemon.paths.database);
+    const insert = db.prepare("INSERT INTO events (at, name, data) VALUES (?, 'project.registered', ?)");
+    const data = JSON.stringify({ project: { id: 1, name: 'app', path: '/src/app', baseBranch: 'main', createdAt: new Date().toISOString() } });
+    db.transaction(() => {
+      for (let i = 0; i < total; i++) insert.run(new Date().toISOString(), data);
+    })();
+    db.close();
+    const first = await raw.request('events.subscribe', { since: 0 });
+    expect(first.result).toMatchObject({ complete: false });
+    const firstBatch = raw.messages.filter((m) => m.type === 'event');
+    expect(firstBatch).toHaveLength(REPLAY_LIMIT);
+    raw.messages.length = 0;
+    const second = await raw.request('events.subscribe', { since: firstBatch.at(-1)!.seq });
+    expect(second.result).toMatchObject({ complete: true });
+    // The project registration itself plus the inserted rows: nothing lost, nothing twice.
+    expect(firstBatch.length + raw.messages.filter((m) => m.type === 'event').length).toBe(total + 1);
+  });
+
+  it('acts on nothing that it reads once it has begun to stop', async () => {
+    const raw = await client();
+    await addProject(raw);
+    // The request is in the socket before the stop begins but is read only after: it must not be served.
+    raw.sendJson({ type: 'request', id: 77, method: 'task.create', params: { cwd: '/src/app', title: 'too late' } });
+    await daemon.stop('test');
+    expect(raw.messages.find((m) => m.id === 77)).toBeUndefined();
+    const db = new Database(daemon.paths.database, { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM tasks').get()).toEqual({ n: 0 });
+    db.close();
   });
 
   it('reports status with projects, counts and paths', async () => {

@@ -33,6 +33,8 @@ export interface ConnectionOptions {
   pid: number;
   /** Check results against their schemas too (tests); costs time on large listings. */
   validateResults: boolean;
+  /** True once the daemon is stopping: requests are refused before they can change anything. */
+  draining(): boolean;
   onClose(connection: ControlConnection): void;
 }
 
@@ -106,6 +108,7 @@ export class ControlConnection implements EventSink {
       if (message.type === 'hello') return this.handleHello(message.protocol);
       if (!this.greeted) throw new ProtocolError('handshake_required', 'send hello before any request');
       if (!isMethodName(message.method)) throw new ProtocolError('unknown_method', `unknown method "${message.method}"`);
+      if (this.options.draining()) throw new ProtocolError('shutting_down', 'the daemon is stopping; nothing was done — run `vibe up` to start it again');
       this.send({ type: 'response', id: message.id, result: this.call(message.method, message.params) });
     } catch (error) {
       this.sendError(id, this.toProtocolError(error));
@@ -147,7 +150,7 @@ export class ControlConnection implements EventSink {
   }
 
   private send(message: unknown): void {
-    if (this.closed || this.socket.destroyed) return;
+    if (this.closed || this.socket.destroyed || this.socket.writableEnded) return;
     if (this.socket.writableLength > MAX_BUFFERED_BYTES) {
       this.options.logger.warn('client is not reading; dropping it', { connection: this.id, buffered: this.socket.writableLength });
       this.socket.destroy();

@@ -26,6 +26,13 @@ export class EventHub {
     return id;
   }
 
+  /** Delivers `backlog` under a fresh subscription id that never goes live (a replay cut at its limit). */
+  replayOnly(sink: EventSink, backlog: readonly VibeEvent[]): number {
+    const id = this.nextId++;
+    for (const event of backlog) sink.sendEvent(id, event);
+    return id;
+  }
+
   unsubscribe(id: number, sink: EventSink): boolean {
     const subscription = this.subscriptions.get(id);
     if (!subscription || subscription.sink !== sink) return false;
@@ -40,10 +47,6 @@ export class EventHub {
   publish(event: VibeEvent | undefined): void {
     if (!event) return;
     for (const [id, subscription] of this.subscriptions) deliver(id, subscription, event);
-  }
-
-  get size(): number {
-    return this.subscriptions.size;
   }
 }
 

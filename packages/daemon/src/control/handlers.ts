@@ -1,5 +1,5 @@
 // Serves each protocol method against the store; params arrive already validated against their schemas.
-import { ProtocolError, type MethodName, type MethodParams, type MethodResult, type DaemonStatus, type TaskStatus } from '@vibe/protocol';
+import { ProtocolError, REPLAY_LIMIT, type MethodName, type MethodParams, type MethodResult, type DaemonStatus, type TaskStatus } from '@vibe/protocol';
 import type { Store } from '../store/index.js';
 import type { EventHub, EventSink } from './event-hub.js';
 
@@ -78,9 +78,13 @@ export function createHandlers(services: ControlServices, hub: EventHub): Handle
     },
     'events.subscribe': (params, { sink }) => {
       const lastSeq = store.lastEventSeq();
-      const backlog = params.since === undefined ? [] : store.eventsSince(params.since, { names: params.names });
-      const subscription = hub.subscribe(sink, params.names, backlog);
-      return { subscription, lastSeq };
+      const backlog = params.since === undefined ? [] : store.eventsSince(params.since, { names: params.names, limit: REPLAY_LIMIT + 1 });
+      const complete = backlog.length <= REPLAY_LIMIT;
+      // An incomplete replay must not go live: live events would arrive with a gap before them.
+      const subscription = complete
+        ? hub.subscribe(sink, params.names, backlog)
+        : hub.replayOnly(sink, backlog.slice(0, REPLAY_LIMIT));
+      return { subscription, lastSeq, complete };
     },
     'events.unsubscribe': (params, { sink }) => {
       if (!hub.unsubscribe(params.subscription, sink)) {

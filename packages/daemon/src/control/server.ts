@@ -19,6 +19,7 @@ export class ControlServer {
   private readonly connections = new Set<ControlConnection>();
   private readonly server: Server;
   private nextConnectionId = 1;
+  private draining = false;
 
   constructor(private readonly options: ControlServerOptions) {
     const handlers = createHandlers(options.services, this.hub);
@@ -29,6 +30,7 @@ export class ControlServer {
         version: options.version,
         pid: options.services.pid,
         validateResults: options.validateResults ?? false,
+        draining: () => this.draining,
         onClose: (closed) => {
           this.connections.delete(closed);
           this.hub.dropSink(closed);
@@ -64,12 +66,13 @@ export class ControlServer {
     chmodSync(socketPath, 0o600);
   }
 
-  get connectionCount(): number {
-    return this.connections.size;
-  }
-
-  /** Stops accepting, lets every client receive what was written, then removes the socket file. */
+  /**
+   * Stops accepting, refuses further requests (a client still writing gets `shutting_down`, so nothing it
+   * sends after this point changes state), lets every client receive what was written, then removes the
+   * socket file.
+   */
   async close(): Promise<void> {
+    this.draining = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const connection of this.connections) connection.end();
     const forced = setTimeout(() => {

@@ -4,6 +4,6 @@ export type { CreateTaskInput, EventOf, StoreOptions, TaskCountsResult, UpdateTa
 export type { RegisterProjectInput } from './projects.js';
 export { zeroCounts, type StatusCounts, type TaskFilter } from './tasks.js';
 export type { EventsSinceOptions } from './events.js';
-export { StoreError, type StoreErrorCode } from './errors.js';
+export { isBusyError, StoreError, type StoreErrorCode } from './errors.js';
 export { DEFAULT_BUSY_TIMEOUT_MS } from './database.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';

@@ -23,6 +23,9 @@ export type EventData = z.infer<typeof EventData>;
 /** One entry of the event log as stored and as pushed (minus the subscription id). */
 export type VibeEvent = EventData & { seq: number; at: string };
 
+/** Most logged events one subscribe replays, so a far-behind client is never dropped for a huge backlog. */
+export const REPLAY_LIMIT = 5000;
+
 export const EventsSubscribeParams = z.object({
   names: z.array(EventName).optional().describe('Only these events; default all'),
   since: z.number().int().nonnegative().optional().describe('Replay logged events with seq greater than this first'),
@@ -30,6 +33,9 @@ export const EventsSubscribeParams = z.object({
 export const EventsSubscribeResult = z.object({
   subscription: z.number().int().positive(),
   lastSeq: z.number().int().nonnegative().describe('The newest seq at the moment of subscribing'),
+  complete: z
+    .boolean()
+    .describe(`False when the replay stopped at ${REPLAY_LIMIT} events: unsubscribe, then subscribe again with since = the last seq received`),
 });
 
 export const EventsUnsubscribeParams = z.object({ subscription: z.number().int().positive() });
