@@ -17,6 +17,7 @@ describe('DaemonLock', () => {
     const first = DaemonLock.tryAcquire(path);
     expect(first).toBeDefined();
     expect(DaemonLock.tryAcquire(path)).toBeUndefined();
+    expect(existsSync(`${path}-journal`)).toBe(false);
     first!.release();
     expect(existsSync(path)).toBe(false);
     const second = DaemonLock.tryAcquire(path);
