@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, loadConfig } from './config.js';
 
+// The config file: defaults when missing, the user's settings when valid, a named refusal when broken.
+
 const dirs: string[] = [];
 const configFile = (): string => {
   const dir = mkdtempSync(join(tmpdir(), 'vibe-conf-'));

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileLogger, REDACTED, redact } from './logger.js';
 
+// The daemon log: JSON lines on disk, private to the user, with secrets redacted first.
+
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });

@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SOCKET_PATH_MAX } from '@vibe/protocol/node';
 import { checkSocketPath, ensurePrivateDir } from './secure-dir.js';
 
+// Private directories and socket paths: what the daemon accepts and what it refuses to start with.
+
 const dirs: string[] = [];
 const scratch = (): string => {
   const dir = mkdtempSync(join(tmpdir(), 'vibe-dir-'));
