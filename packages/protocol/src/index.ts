@@ -5,6 +5,7 @@ export * from './frame.js';
 export * from './validate.js';
 export * from './methods.js';
 export * from './config-file.js';
+export * from './schema-document.js';
 export * from './client.js';
 export * from './limits.js';
 export * from './task-status.js';
