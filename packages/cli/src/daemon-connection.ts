@@ -1,7 +1,8 @@
 // Opens a control connection to the running daemon for one command and always closes it afterwards.
 import type { ControlClient, Welcome } from '@vibe/protocol';
-import { connectToDaemon, DaemonUnavailableError, resolvePaths } from '@vibe/protocol/node';
+import { connectToDaemon } from '@vibe/protocol/node';
 import { CliError } from './errors.js';
+import { vibePaths } from './paths.js';
 import { CLI_VERSION } from './version.js';
 
 export interface DaemonSession {
@@ -9,15 +10,17 @@ export interface DaemonSession {
   welcome: Welcome;
 }
 
-export async function connect(options: { timeoutMs?: number } = {}): Promise<DaemonSession> {
-  const socket = resolvePaths().socket;
+/**
+ * Connects and completes the handshake. Throws DaemonUnavailableError (exit 69) with `reason` absent or
+ * unresponsive; any other connect(2) failure is a CliError naming the socket.
+ */
+export async function connect(options: { timeoutMs?: number; socketPath?: string } = {}): Promise<DaemonSession> {
+  const socket = options.socketPath ?? vibePaths().socket;
   try {
     return await connectToDaemon(socket, { client: { name: 'vibe-cli', version: CLI_VERSION }, timeoutMs: options.timeoutMs });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // A path component that is a file: nothing can be listening there, so no daemon runs (yet).
-    if (code === 'ENOTDIR') throw new DaemonUnavailableError(`cannot reach the daemon at ${socket} (${code})`, { cause: error });
-    if (typeof code === 'string' && (error as NodeJS.ErrnoException).syscall === 'connect') {
+    const { code, syscall } = error as NodeJS.ErrnoException;
+    if (typeof code === 'string' && syscall === 'connect') {
       throw new CliError(`cannot connect to the daemon socket ${socket}: ${code}`, 1, { cause: error });
     }
     throw error;

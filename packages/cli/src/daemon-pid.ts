@@ -1,6 +1,7 @@
-// Finding, waiting for and killing the daemon's process by pid, for `vibe down`.
+// Finding, waiting for and killing the daemon's process by pid, for `vibe up` and `vibe down`.
 import { readFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
+import { daemonMainPath } from './daemon-process.js';
 
 /** True while `pid` exists and is not a zombie waiting to be reaped. */
 export async function isAlive(pid: number): Promise<boolean> {
@@ -25,19 +26,12 @@ export async function waitForExit(pid: number, timeoutMs: number): Promise<boole
   return true;
 }
 
-/** The pid recorded in the pid file (plain number or `{"pid":N}`), if readable. */
+/** The pid recorded in the pid file (the daemon writes it as a plain number), if readable. */
 export async function readPidFile(path: string): Promise<number | undefined> {
   const text = await readFile(path, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
-  let pid: unknown = Number(text.trim());
-  if (text.trim().startsWith('{')) {
-    try {
-      pid = (JSON.parse(text) as { pid?: unknown }).pid;
-    } catch {
-      return undefined;
-    }
-  }
-  return Number.isSafeInteger(pid) && (pid as number) > 0 ? (pid as number) : undefined;
+  const pid = Number(text.trim());
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 /** The command line of `pid` as arguments: /proc on Linux, `ps` elsewhere. */
@@ -56,6 +50,19 @@ export async function commandLine(pid: number): Promise<string[] | undefined> {
 export async function isDaemonProcess(pid: number, daemonMain: string): Promise<boolean> {
   const args = await commandLine(pid);
   return args !== undefined && args.some((arg) => arg === daemonMain || arg.endsWith('/daemon/dist/main.js'));
+}
+
+/** Whether `pid` is a live daemon other than this process — what a pid file must name to be trusted. */
+export async function isLiveDaemon(pid: number): Promise<boolean> {
+  if (pid === process.pid || !(await isAlive(pid))) return false;
+  let main: string;
+  try {
+    main = daemonMainPath();
+  } catch {
+    // Not built: the path suffix alone still recognises a daemon started from another checkout's build.
+    main = '/daemon/dist/main.js';
+  }
+  return isDaemonProcess(pid, main);
 }
 
 export function signal(pid: number, name: NodeJS.Signals): void {

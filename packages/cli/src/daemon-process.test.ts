@@ -1,6 +1,7 @@
+// Reading the daemon's readiness line, and the environment it is spawned with.
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { parseReady, readLine } from './daemon-process.js';
+import { daemonEnv, parseReady, readLine } from './daemon-process.js';
 import { CliError } from './errors.js';
 
 describe('parseReady', () => {
@@ -46,5 +47,16 @@ describe('readLine', () => {
 
   it('rejects when nothing arrives in time', async () => {
     await expect(readLine(new PassThrough(), 20)).rejects.toThrow('timed out');
+  });
+});
+
+describe('daemonEnv', () => {
+  it('passes the environment on with the readiness fd and VIBE_HOME as the absolute path this process resolved', () => {
+    const env = daemonEnv({ PATH: '/bin', VIBE_HOME: 'rel/home' }, { home: '/work/rel/home' });
+    expect(env).toEqual({ PATH: '/bin', VIBE_HOME: '/work/rel/home', VIBE_DAEMON_READY_FD: '3' });
+  });
+
+  it('adds no VIBE_HOME when none is set', () => {
+    expect(daemonEnv({ PATH: '/bin' }, { home: null })).toEqual({ PATH: '/bin', VIBE_DAEMON_READY_FD: '3' });
   });
 });

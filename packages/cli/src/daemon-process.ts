@@ -1,7 +1,9 @@
 // Starting the daemon as a detached process and reading the one readiness line it writes to fd 3.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import type { VibePaths } from '@vibe/protocol/node';
 import { CliError } from './errors.js';
 
 /** The daemon's one readiness line. `running` may lack a pid when the lock holder's pid file is not written yet. */
@@ -21,15 +23,29 @@ export function daemonMainPath(): string {
 /**
  * Spawns the daemon detached from this terminal and waits for its readiness line. "running" means another
  * daemon already holds the lock, which is normal when several `vibe up` race.
+ *
+ * The daemon runs in / so it never keeps the directory of the first `vibe up` busy (an unmountable disk, a
+ * deleted checkout), and its stderr goes to the end of its log file, so a crash before its logger exists
+ * (a native module built for another Node, say) still leaves a trace where `vibe logs` looks.
  */
-export async function spawnDaemon(logFile: string): Promise<ReadyMessage> {
-  // A 1 MiB young generation instead of V8's default 16 MiB: the daemon's allocations are small and
-  // short-lived, and the larger nursery costs ~12 MB of idle RSS (see docs/benchmarks.md).
-  const child = spawn(process.execPath, ['--max-semi-space-size=1', daemonMainPath()], {
-    detached: true,
-    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-    env: { ...process.env, VIBE_DAEMON_READY_FD: '3' },
-  });
+export async function spawnDaemon(paths: Pick<VibePaths, 'home' | 'logs' | 'logFile'>): Promise<ReadyMessage> {
+  const { logFile } = paths;
+  const main = daemonMainPath();
+  const stderr = openLog(paths);
+  let child: ChildProcess;
+  try {
+    // A 1 MiB young generation instead of V8's default 16 MiB: the daemon's allocations are small and
+    // short-lived, and the larger nursery costs ~12 MB of idle RSS (see docs/benchmarks.md).
+    child = spawn(process.execPath, ['--max-semi-space-size=1', main], {
+      cwd: '/',
+      detached: true,
+      stdio: ['ignore', 'ignore', stderr, 'pipe'],
+      env: daemonEnv(process.env, paths),
+    });
+  } finally {
+    // The child has its own copy of the descriptor now.
+    closeSync(stderr);
+  }
   const pipe = child.stdio[3] as Readable;
   const exited = new Promise<string>((resolve) => {
     child.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`));
@@ -52,6 +68,24 @@ export async function spawnDaemon(logFile: string): Promise<ReadyMessage> {
 }
 
 class TimeoutError extends Error {}
+
+/** Opens the daemon log for appending (private, like everything under the log directory) as the child's stderr. */
+function openLog({ logs, logFile }: Pick<VibePaths, 'logs' | 'logFile'>): number {
+  try {
+    mkdirSync(logs, { recursive: true, mode: 0o700 });
+    return openSync(logFile, 'a', 0o600);
+  } catch (error) {
+    throw new CliError(`cannot open the daemon log ${logFile}: ${(error as Error).message}`, 1, { cause: error });
+  }
+}
+
+/**
+ * The daemon's environment: ours, plus the readiness fd, with VIBE_HOME made absolute — resolved against
+ * our cwd, as this process did — since a relative one would mean something else from /.
+ */
+export function daemonEnv(env: NodeJS.ProcessEnv, paths: Pick<VibePaths, 'home'>): NodeJS.ProcessEnv {
+  return { ...env, ...(paths.home !== null && { VIBE_HOME: paths.home }), VIBE_DAEMON_READY_FD: '3' };
+}
 
 /** The first line from `stream`, or undefined if it ended without one. */
 export function readLine(stream: Readable, timeoutMs: number): Promise<string | undefined> {

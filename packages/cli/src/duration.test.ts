@@ -1,3 +1,4 @@
+// humaniseSeconds: uptimes as people read them.
 import { describe, expect, it } from 'vitest';
 import { humaniseSeconds } from './duration.js';
 

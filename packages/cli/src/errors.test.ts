@@ -1,3 +1,4 @@
+// describeError: which exit code and which stderr lines each kind of thrown error becomes.
 import { CommanderError } from 'commander';
 import { ProtocolError } from '@vibe/protocol';
 import { DaemonUnavailableError } from '@vibe/protocol/node';
@@ -19,6 +20,20 @@ describe('describeError', () => {
     expect(describeIt(new DaemonUnavailableError('cannot reach the daemon at /x (ENOENT)'))).toEqual({
       exitCode: 69,
       lines: ['vibe: daemon not running — run `vibe up`'],
+    });
+    expect(describeIt(new DaemonUnavailableError('ECONNREFUSED', { reason: 'absent', socketPath: '/run/vibe/daemon.sock' })).lines).toEqual([
+      'vibe: daemon not running — run `vibe up`',
+    ]);
+  });
+
+  it('maps a daemon that does not answer to exit 69 with a different hint, naming the socket', () => {
+    const error = new DaemonUnavailableError('daemon at /run/vibe/daemon.sock did not answer within 5000 ms', {
+      reason: 'unresponsive',
+      socketPath: '/run/vibe/daemon.sock',
+    });
+    expect(describeIt(error)).toEqual({
+      exitCode: 69,
+      lines: ['vibe: the daemon is not answering on /run/vibe/daemon.sock — run `vibe down`, then `vibe up`'],
     });
   });
 

@@ -9,7 +9,7 @@ export const EXIT = {
   failure: 1,
   /** Bad flags or arguments, not in a git repository, parameters the daemon refused. */
   usage: 2,
-  /** BSD sysexits EX_UNAVAILABLE: the daemon is not running. */
+  /** BSD sysexits EX_UNAVAILABLE: the daemon is not running, or not answering. */
   unavailable: 69,
   /** 128 + SIGINT. */
   interrupted: 130,
@@ -34,6 +34,11 @@ export class CliError extends Error {
 }
 
 export const DAEMON_NOT_RUNNING = 'daemon not running — run `vibe up`';
+
+/** A daemon accepted the connection but never completed the handshake: `vibe up` alone would not help. */
+export function daemonNotAnswering(socketPath: string | undefined): string {
+  return `the daemon is not answering${socketPath ? ` on ${socketPath}` : ''} — run \`vibe down\`, then \`vibe up\``;
+}
 
 /** Daemon errors that mean the request itself was wrong, so they count as usage errors. */
 const USAGE_CODES = new Set<string>(['invalid_params', 'project_required']);
@@ -65,7 +70,10 @@ function rawReport(error: unknown, options: { debug: boolean }): ErrorReport {
   }
   if (error instanceof UsageError) return withDebug({ exitCode: EXIT.usage, lines: [`vibe: ${error.message}`] });
   if (error instanceof CliError) return withDebug({ exitCode: error.exitCode, lines: [`vibe: ${error.message}`] });
-  if (error instanceof DaemonUnavailableError) return withDebug({ exitCode: EXIT.unavailable, lines: [`vibe: ${DAEMON_NOT_RUNNING}`] });
+  if (error instanceof DaemonUnavailableError) {
+    const line = error.reason === 'unresponsive' ? daemonNotAnswering(error.socketPath) : DAEMON_NOT_RUNNING;
+    return withDebug({ exitCode: EXIT.unavailable, lines: [`vibe: ${line}`] });
+  }
   if (error instanceof ProtocolError) {
     const exitCode = USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failure;
     const lines = [`vibe: ${error.message}`];

@@ -1,3 +1,4 @@
+// escapeText: control characters in stored or typed text become visible instead of driving the terminal.
 import { describe, expect, it } from 'vitest';
 import { escapeText } from './escape.js';
 

@@ -1,3 +1,4 @@
+// currentRepo against real temp git repositories: top level, branch, and the usage errors outside one.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

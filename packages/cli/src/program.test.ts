@@ -1,3 +1,4 @@
+// The command line as a whole, parsed in-process: help, version, usage errors and their exit codes.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

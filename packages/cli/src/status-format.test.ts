@@ -1,3 +1,4 @@
+// How `vibe status` prints the daemon's status for people.
 import type { DaemonStatus } from '@vibe/protocol';
 import { describe, expect, it } from 'vitest';
 import { formatDaemonStatus } from './status-format.js';

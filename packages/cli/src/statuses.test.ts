@@ -1,3 +1,4 @@
+// Parsing task statuses as users type them, alone and as lists.
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './errors.js';
 import { parseStatus, parseStatusList } from './statuses.js';

@@ -1,3 +1,4 @@
+// formatTable: padding by display width, shrinking one column to fit, colour after padding.
 import { describe, expect, it } from 'vitest';
 import { formatTable } from './table.js';
 import { palette } from './terminal.js';

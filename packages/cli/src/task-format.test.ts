@@ -1,3 +1,4 @@
+// How tasks are printed: the `task ls` table and the `task show` detail, escaped and fitted to the terminal.
 import type { Task } from '@vibe/protocol';
 import { describe, expect, it } from 'vitest';
 import { formatTaskDetail, formatTaskTable, taskName } from './task-format.js';

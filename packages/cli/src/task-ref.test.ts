@@ -1,3 +1,4 @@
+// Task ids as users type them (`3`, `#3`, `PROJECT#3`) and the request selector built from them.
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './errors.js';
 import { parseTaskId, taskRef } from './task-ref.js';

@@ -1,4 +1,5 @@
 // Reads task ids as users type them: `3`, `#3` or `PROJECT#3`.
+import { currentDirectory } from './cwd.js';
 import { UsageError } from './errors.js';
 
 export interface ParsedTaskId {
@@ -30,5 +31,6 @@ export function taskRef(id: string, options: { project?: string }): { number: nu
     throw new UsageError(`task id ${JSON.stringify(id)} names project "${parsed.project}" but --project says "${options.project}"`);
   }
   const project = parsed.project ?? options.project;
-  return project === undefined ? { number: parsed.number, cwd: process.cwd() } : { number: parsed.number, project, cwd: process.cwd() };
+  const cwd = currentDirectory();
+  return project === undefined ? { number: parsed.number, cwd } : { number: parsed.number, project, cwd };
 }

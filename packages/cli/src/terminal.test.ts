@@ -1,3 +1,4 @@
+// When output is coloured (TTY, NO_COLOR, FORCE_COLOR, TERM=dumb) and how wide the terminal is.
 import { describe, expect, it } from 'vitest';
 import { colorEnabled, palette, terminalWidth } from './terminal.js';
 

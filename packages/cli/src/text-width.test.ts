@@ -1,5 +1,6 @@
+// Display width of text in terminal columns, and cutting text to a width.
 import { describe, expect, it } from 'vitest';
-import { padToWidth, textWidth, truncateToWidth } from './text-width.js';
+import { textWidth, truncateToWidth } from './text-width.js';
 
 describe('textWidth', () => {
   it('counts ASCII one column each', () => {
@@ -39,12 +40,5 @@ describe('truncateToWidth', () => {
 
   it('returns nothing for no room', () => {
     expect(truncateToWidth('abc', 0)).toBe('');
-  });
-});
-
-describe('padToWidth', () => {
-  it('pads by display width, not string length', () => {
-    expect(padToWidth('日本', 6)).toBe('日本  ');
-    expect(padToWidth('abc', 2)).toBe('abc');
   });
 });

@@ -60,9 +60,3 @@ export function truncateToWidth(text: string, max: number): string {
   }
   return `${out}…`;
 }
-
-/** Pads `text` with spaces to `width` columns. */
-export function padToWidth(text: string, width: number): string {
-  const missing = width - textWidth(text);
-  return missing > 0 ? text + ' '.repeat(missing) : text;
-}

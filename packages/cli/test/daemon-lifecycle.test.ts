@@ -1,14 +1,25 @@
 // vibe up / status / down against a real daemon process: idempotence, crashes, broken config, unsafe dirs.
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isAlive, Sandbox, waitFor } from './harness.js';
 
 let sandbox: Sandbox;
+/** Daemons a test stopped with SIGSTOP: continued before the sandbox goes, so none is left frozen. */
+const frozen: number[] = [];
 beforeEach(() => {
   sandbox = new Sandbox();
 });
 afterEach(async () => {
+  for (const pid of frozen.splice(0)) {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // Already gone, as it should be.
+    }
+  }
   await sandbox.dispose();
 });
 
@@ -32,6 +43,48 @@ describe('vibe up', () => {
     expect(statSync(status.socketPath).mode & 0o777).toBe(0o600);
     expect(statSync(status.paths.runtime).mode & 0o777).toBe(0o700);
     expect(sandbox.daemonPids()).toEqual([status.pid]);
+  });
+
+  it('runs the daemon in /, so it does not hold on to the directory of the first `vibe up`', async () => {
+    const repo = sandbox.repo();
+    expect((await sandbox.vibe(['up'], { cwd: repo })).code).toBe(0);
+    const status = await sandbox.json<Status>(['status'], { cwd: repo });
+    expect(readlinkSync(`/proc/${status.pid}/cwd`)).toBe('/');
+  });
+
+  it('appends what the daemon writes to stderr to its log, so a crash before its logger exists leaves a trace', async () => {
+    const repo = sandbox.repo();
+    // Loaded into every node process this run starts; only the daemon's dies, as a broken native module would make it.
+    const crash = `if (process.argv[1]?.endsWith('/daemon/dist/main.js')) { process.stderr.write('early crash marker\\n'); process.exit(3); }`;
+    const up = await sandbox.vibe(['up'], { cwd: repo, env: { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(crash)}` } });
+    expect(up.code).toBe(1);
+    const logFile = join(sandbox.home, 'logs', 'daemon.log');
+    expect(up.stderr).toContain(`vibe: the daemon stopped before it was ready (exit code 3); see ${logFile}\n`);
+    expect(readFileSync(logFile, 'utf8')).toContain('early crash marker\n');
+    expect(statSync(logFile).mode & 0o777).toBe(0o600);
+  });
+
+  it('keeps trying when its daemon lost the lock, and starts one once the holder has gone', async () => {
+    const repo = sandbox.repo();
+    const data = join(sandbox.home, 'data');
+    mkdirSync(data, { recursive: true, mode: 0o700 });
+    // Hold the daemon lock as a daemon does, then let go after longer than `vibe up` used to wait for anything.
+    const holder = new Database(join(data, 'daemon.lock'));
+    holder.pragma('locking_mode = EXCLUSIVE');
+    holder.exec('BEGIN EXCLUSIVE');
+    const release = setTimeout(() => holder.close(), 2_500);
+    try {
+      const started = Date.now();
+      const up = await sandbox.vibe(['up', '--json'], { cwd: repo });
+      expect(up.code, up.stderr).toBe(0);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2_500);
+      const result = JSON.parse(up.stdout) as { pid: number; started: boolean };
+      expect(result.started).toBe(true);
+      expect(sandbox.daemonPids()).toEqual([result.pid]);
+    } finally {
+      clearTimeout(release);
+      if (holder.open) holder.close();
+    }
   });
 
   it('refuses to run outside a git repository with one line and exit 2', async () => {
@@ -105,17 +158,56 @@ describe('vibe status and vibe down', () => {
     expect(status.stdout).toBe('');
   });
 
-  it('stops the daemon gracefully and removes its socket, pid file and lock', async () => {
+  it('says a daemon that accepts but never answers is not answering, naming the socket, with exit 69', async () => {
+    const runtime = join(sandbox.home, 'run');
+    mkdirSync(runtime, { recursive: true, mode: 0o700 });
+    const socket = join(runtime, 'daemon.sock');
+    const server = createServer((connection) => connection.destroy());
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    try {
+      const status = await sandbox.vibe(['status']);
+      expect(status.code).toBe(69);
+      expect(status.stderr.trim()).toBe(`vibe: the daemon is not answering on ${socket} — run \`vibe down\`, then \`vibe up\``);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('stops the daemon gracefully, and the daemon itself removes its socket, pid file and lock', async () => {
     const repo = sandbox.repo();
     await sandbox.vibe(['up'], { cwd: repo });
     const status = await sandbox.json<Status>(['status'], { cwd: repo });
-    const down = await sandbox.vibe(['down'], { cwd: repo });
+    const down = await sandbox.vibe(['down', '--json'], { cwd: repo });
     expect(down.code, down.stderr).toBe(0);
+    // After a stop it asked for, `vibe down` removes nothing: whatever is gone, the daemon removed.
+    expect(JSON.parse(down.stdout)).toEqual({ running: false, pid: status.pid, how: 'stopped' });
     expect(isAlive(status.pid)).toBe(false);
     expect(existsSync(status.socketPath)).toBe(false);
     expect(existsSync(join(status.paths.data, 'daemon.pid'))).toBe(false);
     expect(existsSync(join(status.paths.data, 'daemon.lock'))).toBe(false);
     expect((await sandbox.vibe(['status'])).code).toBe(69);
     expect(readFileSync(status.paths.logFile, 'utf8')).toMatch(/daemon stopped/);
+  });
+
+  it('kills a daemon that does not stop, removing its socket and pid file but never the lock file', async () => {
+    const repo = sandbox.repo();
+    expect((await sandbox.vibe(['up'], { cwd: repo })).code).toBe(0);
+    const status = await sandbox.json<Status>(['status'], { cwd: repo });
+    const lockFile = join(status.paths.data, 'daemon.lock');
+    process.kill(status.pid, 'SIGSTOP');
+    frozen.push(status.pid);
+    const down = await sandbox.vibe(['down', '--json'], { cwd: repo, env: { VIBE_STOP_TIMEOUT_MS: '300' } });
+    expect(down.code, down.stderr).toBe(0);
+    expect(JSON.parse(down.stdout)).toEqual({ running: false, pid: status.pid, how: 'killed' });
+    expect(down.stderr).toMatch(/does not answer; sending SIGTERM/);
+    expect(down.stderr).toMatch(/did not stop within 0\.3 s; sending SIGKILL/);
+    expect(isAlive(status.pid)).toBe(false);
+    expect(existsSync(status.socketPath)).toBe(false);
+    expect(existsSync(join(status.paths.data, 'daemon.pid'))).toBe(false);
+    // The lock died with its holder; the file is harmless, and deleting it could let two daemons run.
+    expect(existsSync(lockFile)).toBe(true);
+    const up = await sandbox.vibe(['up'], { cwd: repo });
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toMatch(/started/);
   });
 });

@@ -15,7 +15,7 @@ export interface RunResult {
 
 export interface RunOptions {
   cwd?: string;
-  input?: string;
+  input?: string | Uint8Array;
   env?: Record<string, string>;
   timeoutMs?: number;
 }
@@ -59,6 +59,8 @@ export class Sandbox {
         clearTimeout(timer);
         resolve({ code, stdout, stderr });
       });
+      // vibe may stop reading its input early (an over-long description): EPIPE here is its answer, not ours to raise.
+      child.stdin.on('error', () => {});
       child.stdin.end(options.input ?? '');
     });
   }

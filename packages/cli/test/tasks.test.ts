@@ -1,10 +1,11 @@
 // Task commands through the real bin/vibe and a real daemon: round trips, hostile text, limits, locks.
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '@vibe/protocol';
-import { Sandbox } from './harness.js';
+import { Sandbox, vibeBin } from './harness.js';
 
 interface Task {
   project: string;
@@ -105,6 +106,36 @@ describe('task commands', () => {
     expect((await list()).length).toBe(before);
   });
 
+  it('refuses a 2 MB description on stdin as too long, with exit 2 and the limit, before sending it', async () => {
+    const before = (await list()).length;
+    const huge = await sandbox.vibe(['task', 'add', 'huge', '--description', '-'], { cwd: repo, input: 'd'.repeat(2_000_000) });
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toBe(`vibe: description is longer than ${LIMITS.descriptionMax} characters\n`);
+    expect((await list()).length).toBe(before);
+  });
+
+  it('refuses a description on stdin that is not UTF-8 rather than storing replacement characters', async () => {
+    const before = (await list()).length;
+    const latin1 = Buffer.from('caf\xe9 cr\xe8me\n', 'latin1');
+    const bad = await sandbox.vibe(['task', 'add', 'latin-1', '--description', '-'], { cwd: repo, input: latin1 });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('vibe: the description on standard input is not valid UTF-8\n');
+    expect((await list()).length).toBe(before);
+    const good = await sandbox.json<Task>(['task', 'add', 'utf-8', '--description', '-'], { cwd: repo, input: 'café crème\n' });
+    expect(good.description).toBe('café crème');
+  });
+
+  it('says the current directory is gone, in one line, when it was deleted under the command', () => {
+    const gone = join(sandbox.dir, 'gone');
+    for (const args of [['task', 'ls'], ['task', 'add', 'nowhere'], ['task', 'show', '1'], ['up']]) {
+      mkdirSync(gone);
+      const result = spawnSync('sh', ['-c', 'cd "$1" && rmdir "$1" && shift && exec "$@"', 'sh', gone, vibeBin, ...args], { env: sandbox.env, encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(2);
+      // `up` may first rebuild a stale workspace, which it announces; the error is the last line, and the only one.
+      expect(result.stderr.replace(/^vibe: building the workspace.*\n/, '')).toBe('vibe: the current directory no longer exists; cd to an existing directory and try again\n');
+    }
+  });
+
   it('waits for a database locked by another process, then fails clearly with nothing changed', async () => {
     const status = await sandbox.json<{ paths: { database: string } }>(['status'], { cwd: repo });
     const before = await list();
@@ -122,5 +153,21 @@ describe('task commands', () => {
     }
     expect(await list()).toEqual(before);
     expect((await add('after the lock')).title).toBe('after the lock');
+  });
+});
+
+describe('task text limits without a daemon', () => {
+  it('refuses an over-long title or description before connecting, with exit 2 rather than "not running"', async () => {
+    const empty = new Sandbox();
+    try {
+      const title = await empty.vibe(['task', 'add', 'x'.repeat(LIMITS.titleMax + 1)]);
+      expect(title.code).toBe(2);
+      expect(title.stderr).toBe(`vibe: title is longer than ${LIMITS.titleMax} characters\n`);
+      const edit = await empty.vibe(['task', 'edit', '1', '--description', '-'], { input: '😀'.repeat(LIMITS.descriptionMax + 1) });
+      expect(edit.code).toBe(2);
+      expect(edit.stderr).toBe(`vibe: description is longer than ${LIMITS.descriptionMax} characters\n`);
+    } finally {
+      await empty.dispose();
+    }
   });
 });

@@ -1,13 +1,14 @@
 // `vibe doctor`: checks what vibe needs on this machine and says how to fix what is missing.
 import { readFile } from 'node:fs/promises';
-import { DaemonUnavailableError, resolvePaths } from '@vibe/protocol/node';
+import { DaemonUnavailableError } from '@vibe/protocol/node';
 import { connect } from '../daemon-connection.js';
 import { runChecks, type DaemonProbe, type DoctorEnvironment } from '../doctor/checks.js';
 import { findExecutable } from '../doctor/find-executable.js';
 import { formatChecks, summarise } from '../doctor/report.js';
 import { execProbe } from '../doctor/run-probe.js';
-import { CliError } from '../errors.js';
+import { CliError, daemonNotAnswering } from '../errors.js';
 import { printJson, printLines, say } from '../output.js';
+import { vibePaths } from '../paths.js';
 import { stdoutPalette } from '../terminal.js';
 
 export interface DoctorOptions {
@@ -28,7 +29,7 @@ export async function doctor(options: DoctorOptions): Promise<void> {
 }
 
 function machineEnvironment(): DoctorEnvironment {
-  const paths = resolvePaths();
+  const paths = vibePaths();
   return {
     nodeVersion: process.versions.node,
     findExecutable: (name) => findExecutable(name, process.env.PATH),
@@ -65,7 +66,9 @@ async function probeDaemon(): Promise<DaemonProbe> {
     client.close();
     return { running: true, pid: welcome.daemon.pid, version: welcome.daemon.version };
   } catch (error) {
-    if (error instanceof DaemonUnavailableError) return { running: false };
+    if (error instanceof DaemonUnavailableError) {
+      return error.reason === 'unresponsive' ? { running: false, error: daemonNotAnswering(error.socketPath) } : { running: false };
+    }
     return { running: false, error: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -1,26 +1,35 @@
-// `vibe down`: stops the daemon (politely, then by force) and removes the files it leaves behind.
+// `vibe down`: stops the daemon (politely, then by force) and, after a forced stop, removes what it left.
 import { rm } from 'node:fs/promises';
 import { ProtocolError } from '@vibe/protocol';
-import { DaemonUnavailableError, resolvePaths, type VibePaths } from '@vibe/protocol/node';
+import { DaemonUnavailableError, type VibePaths } from '@vibe/protocol/node';
 import { connect } from '../daemon-connection.js';
-import { isAlive, isDaemonProcess, readPidFile, signal, waitForExit } from '../daemon-pid.js';
-import { daemonMainPath } from '../daemon-process.js';
+import { isAlive, isLiveDaemon, readPidFile, signal, waitForExit } from '../daemon-pid.js';
+import { CliError } from '../errors.js';
 import { printJson, say } from '../output.js';
+import { vibePaths } from '../paths.js';
 
 export interface DownOptions {
   json?: boolean;
 }
 
-const STOP_TIMEOUT_MS = 10_000;
+/**
+ * How long the daemon gets to exit, once asked (or sent SIGTERM), before it is killed: 10 s, or
+ * VIBE_STOP_TIMEOUT_MS milliseconds when that is set (tests of the SIGKILL path use it not to wait).
+ */
+export function stopTimeoutMs(env: Record<string, string | undefined> = process.env): number {
+  const value = Number(env.VIBE_STOP_TIMEOUT_MS);
+  return Number.isFinite(value) && value > 0 ? value : 10_000;
+}
 
 export async function down(options: DownOptions): Promise<void> {
-  const paths = resolvePaths();
-  let pid = await askToStop();
+  const paths = vibePaths();
+  const timeoutMs = stopTimeoutMs();
+  let pid = await askToStop(paths);
   let how: 'stopped' | 'terminated' | 'killed' = 'stopped';
   if (pid === undefined) {
     pid = await unansweringDaemon(paths);
     if (pid === undefined) {
-      await removeStaleFiles(paths, undefined);
+      await removeLeftovers(paths, undefined);
       if (options.json) printJson({ running: false });
       else say('daemon not running');
       return;
@@ -29,22 +38,23 @@ export async function down(options: DownOptions): Promise<void> {
     signal(pid, 'SIGTERM');
     how = 'terminated';
   }
-  if (!(await waitForExit(pid, STOP_TIMEOUT_MS))) {
-    say(`the daemon (pid ${pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s; sending SIGKILL`);
+  if (!(await waitForExit(pid, timeoutMs))) {
+    say(`the daemon (pid ${pid}) did not stop within ${timeoutMs / 1000} s; sending SIGKILL`);
     signal(pid, 'SIGKILL');
-    await waitForExit(pid, 2_000);
+    if (!(await waitForExit(pid, 2_000)) && (await isAlive(pid))) throw new CliError(`the daemon (pid ${pid}) is still running after SIGKILL`);
     how = 'killed';
   }
-  await removeStaleFiles(paths, pid);
+  // A daemon that stopped when asked removed its own socket, pid file and lock file; a signalled one may not have.
+  if (how !== 'stopped') await removeLeftovers(paths, pid);
   if (options.json) printJson({ running: false, pid, how });
   else say(`daemon ${how} (pid ${pid})`);
 }
 
 /** Sends daemon.stop; the pid to wait for, or undefined if no daemon answered. */
-async function askToStop(): Promise<number | undefined> {
+async function askToStop(paths: VibePaths): Promise<number | undefined> {
   let session;
   try {
-    session = await connect({ timeoutMs: 3_000 });
+    session = await connect({ timeoutMs: 3_000, socketPath: paths.socket });
   } catch (error) {
     if (error instanceof DaemonUnavailableError) return undefined;
     throw error;
@@ -61,25 +71,20 @@ async function askToStop(): Promise<number | undefined> {
   }
 }
 
-/** A daemon process that holds the pid file but does not answer on the socket (wedged, or socket deleted). */
+/** A daemon process that holds the pid file but does not answer on the socket (wedged, stopped, or socket deleted). */
 async function unansweringDaemon(paths: VibePaths): Promise<number | undefined> {
   const pid = await readPidFile(paths.pidFile);
-  if (pid === undefined || pid === process.pid || !(await isAlive(pid))) return undefined;
-  let main: string | undefined;
-  try {
-    main = daemonMainPath();
-  } catch {
-    main = undefined;
-  }
-  return (await isDaemonProcess(pid, main ?? '/daemon/dist/main.js')) ? pid : undefined;
+  return pid !== undefined && (await isLiveDaemon(pid)) ? pid : undefined;
 }
 
 /**
- * Removes the socket, pid file and lock file the daemon should have removed itself — unless the pid file
- * now names another live process (a `vibe up` started a new daemon meanwhile), whose files they are.
+ * Removes the socket and pid file of a daemon that was killed or died — never the lock file. The lock is an
+ * OS lock that went with its holder, so a leftover file is harmless; deleting it while a new daemon starts
+ * would let a second daemon lock a fresh file at the same path and run beside the first. Nothing is removed
+ * when the pid file names another live daemon (a `vibe up` started one meanwhile): the files are its.
  */
-async function removeStaleFiles(paths: VibePaths, stoppedPid: number | undefined): Promise<void> {
+async function removeLeftovers(paths: VibePaths, stoppedPid: number | undefined): Promise<void> {
   const recorded = await readPidFile(paths.pidFile);
-  if (recorded !== undefined && recorded !== stoppedPid && (await isAlive(recorded))) return;
-  await Promise.all([paths.socket, paths.pidFile, paths.lockFile].map((file) => rm(file, { force: true })));
+  if (recorded !== undefined && recorded !== stoppedPid && (await isLiveDaemon(recorded))) return;
+  await Promise.all([paths.socket, paths.pidFile].map((file) => rm(file, { force: true })));
 }

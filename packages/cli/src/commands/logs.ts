@@ -2,13 +2,13 @@
 //
 // Ctrl-C while following ends the command normally (exit 0): following only ever stops that way, so it is
 // the expected end, not a failure. Ctrl-C at any other moment exits 130 as usual.
-import { resolvePaths } from '@vibe/protocol/node';
 import { CliError, UsageError } from '../errors.js';
 import { escapeText } from '../escape.js';
 import { interruptSignal } from '../interrupt.js';
 import { followFile, readLastLines } from '../logs/log-file.js';
 import { formatLogEntry, parseLogLine } from '../logs/log-format.js';
 import { printJson, printLine, printLines, say } from '../output.js';
+import { vibePaths } from '../paths.js';
 import { stdoutPalette } from '../terminal.js';
 
 export interface LogsOptions {
@@ -19,7 +19,7 @@ export interface LogsOptions {
 
 export async function logs(options: LogsOptions): Promise<void> {
   const count = parseCount(options.lines ?? '50');
-  const { logFile } = resolvePaths();
+  const { logFile } = vibePaths();
   const tail = await readLastLines(logFile, count).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') throw new CliError(`no daemon log yet at ${escapeText(logFile)} — it is written once \`vibe up\` has started the daemon`);
     throw error;

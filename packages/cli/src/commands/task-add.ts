@@ -1,9 +1,10 @@
 // `vibe task add "TITLE"`: creates a task in todo and prints its id.
+import { currentDirectory } from '../cwd.js';
 import { withDaemon } from '../daemon-connection.js';
-import { UsageError } from '../errors.js';
 import { printJson, printLine, say } from '../output.js';
 import { descriptionValue } from '../stdin.js';
 import { taskName } from '../task-format.js';
+import { checkTitle } from '../task-text.js';
 
 export interface TaskAddOptions {
   description?: string;
@@ -13,12 +14,13 @@ export interface TaskAddOptions {
 }
 
 export async function taskAdd(title: string, options: TaskAddOptions): Promise<void> {
-  if (title.trim() === '') throw new UsageError('the task title must not be empty');
+  checkTitle(title);
+  const cwd = currentDirectory();
   const description = await descriptionValue(options.description);
   const { task } = await withDaemon(({ client }) =>
     client.request('task.create', {
       title,
-      cwd: process.cwd(),
+      cwd,
       ...(options.project !== undefined && { project: options.project }),
       ...(description !== undefined && { description }),
       ...(options.agent !== undefined && { agent: options.agent }),

@@ -5,6 +5,7 @@ import { printJson, say } from '../output.js';
 import { descriptionValue } from '../stdin.js';
 import { taskName } from '../task-format.js';
 import { taskRef } from '../task-ref.js';
+import { checkTitle } from '../task-text.js';
 
 export interface TaskEditOptions {
   title?: string;
@@ -21,7 +22,7 @@ export async function taskEdit(id: string, options: TaskEditOptions): Promise<vo
     throw new UsageError('nothing to change: give --title, --description, --agent or --default-agent');
   }
   if (options.agent !== undefined && options.defaultAgent) throw new UsageError('--agent and --default-agent cannot be used together');
-  if (options.title !== undefined && options.title.trim() === '') throw new UsageError('the task title must not be empty');
+  if (options.title !== undefined) checkTitle(options.title);
   const description = await descriptionValue(options.description);
   const { task } = await withDaemon(({ client }) =>
     client.request('task.update', {

@@ -1,4 +1,5 @@
 // `vibe task ls`: the tasks of this project (or all projects) as a table, or `{ "tasks": [...] }` with --json.
+import { currentDirectory } from '../cwd.js';
 import { withDaemon } from '../daemon-connection.js';
 import { escapeText } from '../escape.js';
 import { printJson, printLines, say } from '../output.js';
@@ -15,9 +16,10 @@ export interface TaskLsOptions {
 
 export async function taskLs(options: TaskLsOptions): Promise<void> {
   const statuses = parseStatusList(options.status ?? []);
+  const cwd = currentDirectory();
   const result = await withDaemon(({ client }) =>
     client.request('task.list', {
-      cwd: process.cwd(),
+      cwd,
       ...(options.project !== undefined && { project: options.project }),
       ...(statuses.length > 0 && { status: statuses }),
       ...(options.allProjects && { allProjects: true }),

@@ -13,8 +13,8 @@ export interface TaskMvOptions {
 export async function taskMv(id: string, status: string, options: TaskMvOptions): Promise<void> {
   const ref = taskRef(id, options);
   const to = parseStatus(status);
+  // A move to the current status never comes back: the daemon refuses it as illegal_transition.
   const result = await withDaemon(({ client }) => client.request('task.move', { ...ref, status: to }));
   if (options.json) printJson(result);
-  else if (result.from === result.task.status) say(`${taskName(result.task)} is already ${to}`);
   else say(`moved ${taskName(result.task)} from ${result.from} to ${result.task.status}`);
 }

@@ -1,12 +1,15 @@
 // `vibe up`: makes sure the daemon runs and registers the current git repository as a project.
 import type { DaemonStatus, Project } from '@vibe/protocol';
-import { DaemonUnavailableError, resolvePaths, type VibePaths } from '@vibe/protocol/node';
+import { DaemonUnavailableError, type VibePaths } from '@vibe/protocol/node';
+import { currentDirectory } from '../cwd.js';
 import { connect, type DaemonSession } from '../daemon-connection.js';
-import { spawnDaemon } from '../daemon-process.js';
-import { CliError } from '../errors.js';
+import { isLiveDaemon, readPidFile } from '../daemon-pid.js';
+import { READY_TIMEOUT_MS, spawnDaemon, type ReadyMessage } from '../daemon-process.js';
+import { CliError, EXIT } from '../errors.js';
 import { escapeText } from '../escape.js';
 import { currentRepo } from '../git.js';
 import { printJson, say } from '../output.js';
+import { vibePaths } from '../paths.js';
 import { stderrPalette } from '../terminal.js';
 import { CLI_VERSION } from '../version.js';
 
@@ -14,12 +17,20 @@ export interface UpOptions {
   json?: boolean;
 }
 
-/** After a spawn, how long to keep trying to connect while the daemon opens its socket. */
-const CONNECT_RETRY_MS = 5_000;
+/**
+ * How many daemons one `vibe up` may spawn. More than one only when the spawn lost the lock race and the
+ * winner then went away without ever answering (it was stopping — a `vibe down` in flight — or it failed).
+ */
+const MAX_SPAWNS = 4;
+/**
+ * How long after a spawn before the lock holder may be judged gone: one that is still starting holds the
+ * lock before it writes its pid file, and must not be mistaken for one that left.
+ */
+const HOLDER_GRACE_MS = 1_000;
 
 export async function up(options: UpOptions): Promise<void> {
-  const repo = await currentRepo(process.cwd());
-  const localPaths = resolvePaths();
+  const repo = await currentRepo(currentDirectory());
+  const localPaths = vibePaths();
   const { session, started } = await ensureDaemon(localPaths);
   try {
     const { project, created } = await session.client.request('project.register', { path: repo.toplevel, baseBranch: repo.branch });
@@ -35,27 +46,71 @@ export async function up(options: UpOptions): Promise<void> {
   }
 }
 
+/**
+ * Connects to the daemon, starting one if none answers. A spawn that answers "running" lost the race to
+ * another daemon, which may still be opening its socket (or be slow under load): keep trying for the full
+ * ready timeout, and spawn again if that daemon went away meanwhile.
+ */
 async function ensureDaemon(paths: VibePaths): Promise<{ session: DaemonSession; started: boolean }> {
   try {
     return { session: await connect(), started: false };
   } catch (error) {
     if (!(error instanceof DaemonUnavailableError)) throw error;
   }
-  const ready = await spawnDaemon(paths.logFile);
-  if (ready.status === 'error') throw new CliError(`the daemon could not start: ${ready.message}`);
-  return { session: await connectWithRetry(), started: ready.status === 'ready' };
+  for (let spawns = 1; ; spawns++) {
+    const ready = await spawnDaemon(paths);
+    if (ready.status === 'error') throw new CliError(`the daemon could not start: ${ready.message}`);
+    const spawnedAt = Date.now();
+    const holderGone =
+      ready.status === 'running' && spawns < MAX_SPAWNS ? async () => Date.now() - spawnedAt >= HOLDER_GRACE_MS && !(await holderAlive(paths, ready.pid)) : undefined;
+    let session: DaemonSession | undefined;
+    try {
+      session = await connectUntil(spawnedAt + READY_TIMEOUT_MS, holderGone);
+    } catch (error) {
+      throw explainNoAnswer(error, ready, paths);
+    }
+    if (session) return { session, started: ready.status === 'ready' };
+  }
 }
 
-async function connectWithRetry(): Promise<DaemonSession> {
-  const deadline = Date.now() + CONNECT_RETRY_MS;
+/**
+ * Retries connect() with backoff until `deadline`. Resolves undefined, to have the caller spawn again, when
+ * nothing listens and `holderGone` says the lock holder has left.
+ */
+async function connectUntil(deadline: number, holderGone?: () => Promise<boolean>): Promise<DaemonSession | undefined> {
   for (let delay = 25; ; delay = Math.min(delay * 2, 250)) {
     try {
       return await connect();
     } catch (error) {
-      if (!(error instanceof DaemonUnavailableError) || Date.now() + delay > deadline) throw error;
+      if (!(error instanceof DaemonUnavailableError)) throw error;
+      if (error.reason === 'absent' && holderGone && (await holderGone())) return undefined;
+      if (Date.now() + delay > deadline) throw error;
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
+}
+
+/**
+ * Whether a daemon process may still hold the lock: the one the pid file names, or the one the "running"
+ * answer named (a stopping daemon removes its pid file before it lets go of the lock).
+ */
+async function holderAlive(paths: VibePaths, reportedPid: number | undefined): Promise<boolean> {
+  const recorded = await readPidFile(paths.pidFile);
+  if (recorded !== undefined && (await isLiveDaemon(recorded))) return true;
+  return reportedPid !== undefined && (await isLiveDaemon(reportedPid));
+}
+
+/** The error for a daemon that never answered after a spawn; "not running" would be wrong right after `vibe up`. */
+function explainNoAnswer(error: unknown, ready: ReadyMessage, paths: VibePaths): unknown {
+  if (!(error instanceof DaemonUnavailableError) || error.reason !== 'absent') return error;
+  const seconds = READY_TIMEOUT_MS / 1000;
+  if (ready.status === 'ready') {
+    return new CliError(`the daemon (pid ${ready.pid}) reported ready but nothing answers on ${paths.socket}; see ${paths.logFile}`, EXIT.unavailable, { cause: error });
+  }
+  const holder = ready.status === 'running' && ready.pid !== undefined ? `a daemon (pid ${ready.pid})` : 'another process';
+  return new CliError(`${holder} holds the daemon lock ${paths.lockFile}, but nothing answered on ${paths.socket} within ${seconds} s; see ${paths.logFile}`, EXIT.unavailable, {
+    cause: error,
+  });
 }
 
 /**

@@ -1,3 +1,4 @@
+// Shell completion scripts, run in real bash, zsh and fish where installed, against the real command tree.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+// vibe doctor's checks against a fake machine: which findings pass, warn or fail, and what they say.
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +127,23 @@ describe('runChecks', () => {
   it('fails a config file that is JSON but not an object', async () => {
     const results = await runChecks(environment({ readConfig: async () => '[1, 2]' }));
     expect(byName(results, 'config').status).toBe('fail');
+  });
+
+  it('fails a config file the daemon would refuse, naming the file and the key', async () => {
+    const results = await runChecks(environment({ readConfig: async () => '{"logLevel":"loud"}' }));
+    const config = byName(results, 'config');
+    expect(config).toMatchObject({ status: 'fail', hint: expect.stringContaining('fix the file') });
+    expect(config.detail).toMatch(/^\/home\/u\/\.config\/vibe\/config\.json is invalid: logLevel: .*"debug"/);
+  });
+
+  it('lists every key the daemon would refuse', async () => {
+    const results = await runChecks(environment({ readConfig: async () => '{"logLevel":"loud","busyTimeoutMs":-1}' }));
+    expect(byName(results, 'config').detail).toMatch(/is invalid: busyTimeoutMs: .+; logLevel: .+/);
+  });
+
+  it('passes unknown keys, which a newer vibe may have written, as the daemon does', async () => {
+    const results = await runChecks(environment({ readConfig: async () => '{"logLevel":"debug","futureKey":true}' }));
+    expect(byName(results, 'config').status).toBe('pass');
   });
 
   it('passes a valid config file', async () => {

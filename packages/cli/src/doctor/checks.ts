@@ -1,4 +1,5 @@
 // The checks `vibe doctor` runs, written against injected probes so their logic is testable without the machine.
+import { ConfigFile } from '@vibe/protocol';
 import { escapeText } from '../escape.js';
 import { firstLine, type ProbeRunner } from './run-probe.js';
 
@@ -111,14 +112,22 @@ async function checkConfig(env: DoctorEnvironment): Promise<CheckResult> {
     return { name: 'config', status: 'fail', detail: `cannot read ${file}: ${escapeText(why)}`, hint: 'check the file\'s permissions' };
   }
   if (text === undefined) return { name: 'config', status: 'pass', detail: `defaults (no ${file})` };
+  const hint = 'fix the file or delete it to use the defaults';
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return { name: 'config', status: 'fail', detail: `${file} must hold a JSON object`, hint: 'fix the file or delete it to use the defaults' };
-    }
+    value = JSON.parse(text);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    return { name: 'config', status: 'fail', detail: `${file} is not valid JSON: ${escapeText(why)}`, hint: 'fix the file or delete it to use the defaults' };
+    return { name: 'config', status: 'fail', detail: `${file} is not valid JSON: ${escapeText(why)}`, hint };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { name: 'config', status: 'fail', detail: `${file} must hold a JSON object`, hint };
+  }
+  // The daemon's own schema, so doctor passes exactly the files the daemon will start with.
+  const parsed = ConfigFile.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(file)'}: ${issue.message}`);
+    return { name: 'config', status: 'fail', detail: `${file} is invalid: ${escapeText(problems.join('; '))}`, hint };
   }
   return { name: 'config', status: 'pass', detail: file };
 }

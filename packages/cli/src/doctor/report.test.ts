@@ -1,3 +1,4 @@
+// How doctor's results are printed: one line per check, fix hints, colour and the summary.
 import { describe, expect, it } from 'vitest';
 import { palette } from '../terminal.js';
 import { formatChecks, summarise } from './report.js';

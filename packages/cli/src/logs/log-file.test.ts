@@ -1,3 +1,4 @@
+// Reading the last lines of the daemon log and following it as it grows.
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

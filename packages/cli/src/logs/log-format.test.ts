@@ -1,3 +1,4 @@
+// Parsing daemon log lines and printing them for people, escaped.
 import { describe, expect, it } from 'vitest';
 import { palette } from '../terminal.js';
 import { formatLogEntry, parseLogLine } from './log-format.js';
