@@ -1,7 +1,7 @@
 // A transport-neutral control client: handshake, request/response matching and pushed events over frames.
 // The CLI runs it over a unix socket; the web view will run it over the relay.
 import { ProtocolError } from './errors.js';
-import { decodeControlPayload, encodeControl, FrameDecoder, FrameKind, type Frame } from './frame.js';
+import { decodeControlPayload, encodeControl, encodeFrame, FrameDecoder, FrameKind, type Frame } from './frame.js';
 import { LIMITS } from './limits.js';
 import type { Event, Response, Welcome } from './messages/envelope.js';
 import type { MethodName, MethodParams, MethodResult } from './methods.js';
@@ -59,6 +59,12 @@ export class ControlClient {
       this.pending.set(id, { resolve: (value) => resolve(value as MethodResult<M>), reject });
       this.transport.send(encodeControl({ type: 'request', id, method, params }));
     });
+  }
+
+  /** Sends a non-control frame (terminal input, acks) on the same connection. */
+  sendFrame(frame: Frame): void {
+    if (this.closedError) throw this.closedError;
+    this.transport.send(encodeFrame(frame));
   }
 
   onEvent(listener: (event: Event) => void): () => void {

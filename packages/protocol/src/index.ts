@@ -9,11 +9,15 @@ export * from './schema-document.js';
 export * from './client.js';
 export * from './limits.js';
 export * from './task-status.js';
+export * from './agent-state.js';
 export * from './messages/common.js';
 export * from './messages/project.js';
 export * from './messages/task.js';
 // Both the plain status list and the schema module define TaskStatus; the schema's pairs value and type.
 export { TaskStatus } from './messages/task.js';
 export * from './messages/daemon.js';
+export * from './messages/session.js';
 export * from './messages/events.js';
+// Both the plain state list and the schema module define AgentState; the schema's pairs value and type.
+export { AgentState } from './messages/session.js';
 export * from './messages/envelope.js';

@@ -7,7 +7,29 @@ import {
   EventsUnsubscribeParams,
   EventsUnsubscribeResult,
 } from './messages/events.js';
-import { ProjectListParams, ProjectListResult, ProjectRegisterParams, ProjectRegisterResult } from './messages/project.js';
+import {
+  ProjectListParams,
+  ProjectListResult,
+  ProjectRegisterParams,
+  ProjectRegisterResult,
+  ProjectUpdateParams,
+  ProjectUpdateResult,
+} from './messages/project.js';
+import {
+  Ok,
+  SessionAttachParams,
+  SessionAttachResult,
+  SessionDetachParams,
+  SessionHookParams,
+  SessionListParams,
+  SessionListResult,
+  SessionResizeParams,
+  SessionSendParams,
+  TaskStartParams,
+  TaskStartResult,
+  TaskStopParams,
+  TaskStopResult,
+} from './messages/session.js';
 import {
   TaskCreateParams,
   TaskGetParams,
@@ -25,12 +47,21 @@ export const METHODS = {
   'daemon.stop': { params: DaemonStopParams, result: DaemonStopResult, doc: 'Stop the daemon gracefully after answering.' },
   'project.register': { params: ProjectRegisterParams, result: ProjectRegisterResult, doc: 'Register a repository (idempotent by path).' },
   'project.list': { params: ProjectListParams, result: ProjectListResult, doc: 'All registered projects.' },
+  'project.update': { params: ProjectUpdateParams, result: ProjectUpdateResult, doc: 'Change base branch, setup, instructions or max sessions.' },
   'task.create': { params: TaskCreateParams, result: TaskResult, doc: 'Create a task in todo.' },
   'task.list': { params: TaskListParams, result: TaskListResult, doc: 'Tasks of one project, or of all.' },
   'task.get': { params: TaskGetParams, result: TaskResult, doc: 'One task.' },
   'task.update': { params: TaskUpdateParams, result: TaskResult, doc: 'Change title, description or agent.' },
   'task.move': { params: TaskMoveParams, result: TaskMoveResult, doc: 'Change status along a legal transition.' },
   'task.remove': { params: TaskRemoveParams, result: TaskResult, doc: 'Delete a task; its number is never reused.' },
+  'task.start': { params: TaskStartParams, result: TaskStartResult, doc: 'New attempt: worktree, branch, setup, agent in a session.' },
+  'task.stop': { params: TaskStopParams, result: TaskStopResult, doc: 'Stop the task\'s running sessions (graceful, then kill); worktrees kept.' },
+  'session.list': { params: SessionListParams, result: SessionListResult, doc: 'Sessions with CPU and memory of their processes.' },
+  'session.attach': { params: SessionAttachParams, result: SessionAttachResult, doc: 'Stream a session\'s terminal to this connection.' },
+  'session.detach': { params: SessionDetachParams, result: Ok, doc: 'Stop streaming a session to this connection.' },
+  'session.resize': { params: SessionResizeParams, result: Ok, doc: 'Resize a session\'s terminal.' },
+  'session.send': { params: SessionSendParams, result: Ok, doc: 'Type text into a session, optionally followed by Enter.' },
+  'session.hook': { params: SessionHookParams, result: Ok, doc: 'State report from an agent hook inside a session.' },
   'events.subscribe': { params: EventsSubscribeParams, result: EventsSubscribeResult, doc: 'Receive pushed events, optionally replaying from a seq.' },
   'events.unsubscribe': { params: EventsUnsubscribeParams, result: EventsUnsubscribeResult, doc: 'Stop a subscription.' },
 } as const;

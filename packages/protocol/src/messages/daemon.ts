@@ -26,6 +26,18 @@ export const DaemonStatusResult = z.object({
     z.object({ name: z.string(), path: z.string(), baseBranch: z.string(), tasks: TaskCounts }),
   ),
   tasks: TaskCounts,
+  /** @since 1.1 */
+  machine: z.object({
+    cpus: z.number().int().positive(),
+    loadAverage: z.array(z.number()).length(3),
+    memoryTotalBytes: z.number().nonnegative(),
+    memoryFreeBytes: z.number().nonnegative(),
+    diskTotalBytes: z.number().nonnegative().nullable().describe('Of the filesystem holding the data directory'),
+    diskFreeBytes: z.number().nonnegative().nullable(),
+    uptimeSeconds: z.number().nonnegative(),
+  }),
+  /** @since 1.1 How sessions are hosted: tmux when it is on PATH, else node-pty inside the daemon. */
+  sessionHost: z.enum(['tmux', 'pty']),
 });
 export type DaemonStatus = z.infer<typeof DaemonStatusResult>;
 

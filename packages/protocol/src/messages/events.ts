@@ -1,9 +1,18 @@
 // Pushed events: the daemon's append-only event log, replayable from a sequence number.
 import { z } from 'zod';
 import { Project } from './project.js';
+import { Session } from './session.js';
 import { Task, TaskStatus } from './task.js';
 
-export const EVENT_NAMES = ['project.registered', 'task.created', 'task.updated', 'task.moved', 'task.removed'] as const;
+export const EVENT_NAMES = [
+  'project.registered',
+  'project.updated',
+  'task.created',
+  'task.updated',
+  'task.moved',
+  'task.removed',
+  'session.updated',
+] as const;
 export const EventName = z.enum(EVENT_NAMES);
 export type EventName = z.infer<typeof EventName>;
 
@@ -17,6 +26,10 @@ export const EventData = z.discriminatedUnion('name', [
   }),
   z.object({ name: z.literal('task.moved'), data: z.object({ task: Task, from: TaskStatus }) }),
   z.object({ name: z.literal('task.removed'), data: z.object({ task: Task }) }),
+  /** @since 1.1 */
+  z.object({ name: z.literal('project.updated'), data: z.object({ project: Project }) }),
+  /** @since 1.1 A session started, changed state or ended. */
+  z.object({ name: z.literal('session.updated'), data: z.object({ session: Session }) }),
 ]);
 export type EventData = z.infer<typeof EventData>;
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.js';
 import { AgentName, ProjectSelector, Timestamp } from './common.js';
+import { AGENT_STATES } from '../agent-state.js';
 import { TASK_STATUSES, type TaskStatus as TaskStatusName } from '../task-status.js';
 
 export const TaskStatus = z.enum(TASK_STATUSES);
@@ -25,6 +26,19 @@ export const Task = z.object({
   status: TaskStatus,
   createdAt: Timestamp,
   updatedAt: Timestamp,
+  /** @since 1.1 How many times the task was started. */
+  attempts: z.number().int().nonnegative(),
+  /** @since 1.1 The newest attempt's session, if the task was ever started. */
+  session: z
+    .object({
+      id: z.number().int().positive(),
+      attempt: z.number().int().positive(),
+      agent: z.string(),
+      state: z.enum(AGENT_STATES),
+      exitCode: z.number().int().nullable(),
+      lastActivityAt: Timestamp,
+    })
+    .nullable(),
 });
 export type Task = z.infer<typeof Task>;
 
@@ -56,4 +70,7 @@ export const TaskUpdateParams = TaskRef.extend({
 export const TaskMoveParams = TaskRef.extend({ status: TaskStatus });
 export const TaskMoveResult = z.object({ task: Task, from: TaskStatus });
 
-export const TaskRemoveParams = TaskRef;
+export const TaskRemoveParams = TaskRef.extend({
+  /** @since 1.1 Also remove the task's worktrees and branches, unmerged work included. */
+  force: z.boolean().optional(),
+});
