@@ -1,0 +1,53 @@
+// The sessions room's contract: how a terminal session is hosted, and what the rest of the daemon may ask.
+import type { AgentState } from '@vibe/protocol';
+
+/** Everything needed to launch one session; argv is never joined into a shell string. */
+export interface LaunchSpec {
+  /** Host-level name, e.g. the tmux session name `vibe_<sessionId>`. */
+  name: string;
+  cwd: string;
+  /** The program and its arguments, run directly (execvp semantics). */
+  argv: string[];
+  env: Record<string, string>;
+  cols: number;
+  rows: number;
+}
+
+/** One running (or dead but not yet reaped) terminal, hosted by tmux or by node-pty inside the daemon. */
+export interface HostedTerminal {
+  readonly name: string;
+  /** Pid of the process the host runs (the session runner), while it lives. */
+  pid(): number | undefined;
+  /** Raw output bytes, in order. */
+  onData(listener: (bytes: Uint8Array) => void): () => void;
+  /** Called once with the exit code (or null when killed by a signal / unknown). */
+  onExit(listener: (code: number | null) => void): () => void;
+  write(bytes: Uint8Array | string): void;
+  resize(cols: number, rows: number): void;
+  /** The current screen as bytes that repaint it on a blank terminal (cursor placed), for a new viewer. */
+  snapshot(): Promise<Uint8Array>;
+  /** Graceful stop (SIGTERM / C-c to the process group), then forced after `graceMs`. */
+  stop(graceMs: number): Promise<void>;
+  /** Detaches the daemon from the terminal without stopping it (daemon shutdown, tmux only). */
+  release(): void;
+}
+
+export interface SessionHost {
+  readonly kind: 'tmux' | 'pty';
+  /** True when sessions outlive the daemon (tmux). */
+  readonly survivesRestart: boolean;
+  start(spec: LaunchSpec): Promise<HostedTerminal>;
+  /** Reattaches to a session left by a previous daemon run; undefined when it is gone. */
+  adopt(name: string, cols: number, rows: number): Promise<HostedTerminal | undefined>;
+  /** Names of the live sessions this host holds. */
+  list(): Promise<string[]>;
+  /** Stops the host's server if it holds no sessions (tmux), for tests and `vibe down --all`. */
+  dispose(): Promise<void>;
+}
+
+/** Heuristic state detection feeds on output; hooks override it. */
+export interface StateSignal {
+  state: AgentState;
+  /** Why: 'hook', 'output', 'quiet', 'prompt', 'exit'. */
+  source: string;
+}
