@@ -35,9 +35,11 @@ export const DaemonStatusResult = z.object({
     diskTotalBytes: z.number().nonnegative().nullable().describe('Of the filesystem holding the data directory'),
     diskFreeBytes: z.number().nonnegative().nullable(),
     uptimeSeconds: z.number().nonnegative(),
-  }),
+  })
+    .optional()
+    .describe('@since 1.1'),
   /** @since 1.1 How sessions are hosted: tmux when it is on PATH, else node-pty inside the daemon. */
-  sessionHost: z.enum(['tmux', 'pty']),
+  sessionHost: z.enum(['tmux', 'pty']).optional().describe('@since 1.1 tmux when on PATH, else node-pty in the daemon'),
 });
 export type DaemonStatus = z.infer<typeof DaemonStatusResult>;
 

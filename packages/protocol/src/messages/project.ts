@@ -24,7 +24,7 @@ export const Project = z.object({
   baseBranch: z.string(),
   createdAt: Timestamp,
   /** @since 1.1 */
-  settings: ProjectSettings,
+  settings: ProjectSettings.optional().describe('@since 1.1'),
 });
 export type Project = z.infer<typeof Project>;
 

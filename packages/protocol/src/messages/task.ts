@@ -27,7 +27,7 @@ export const Task = z.object({
   createdAt: Timestamp,
   updatedAt: Timestamp,
   /** @since 1.1 How many times the task was started. */
-  attempts: z.number().int().nonnegative(),
+  attempts: z.number().int().nonnegative().optional().describe('@since 1.1 How many times the task was started'),
   /** @since 1.1 The newest attempt's session, if the task was ever started. */
   session: z
     .object({
@@ -38,7 +38,9 @@ export const Task = z.object({
       exitCode: z.number().int().nullable(),
       lastActivityAt: Timestamp,
     })
-    .nullable(),
+    .nullable()
+    .optional()
+    .describe('@since 1.1 The newest attempt\'s session; null when never started'),
 });
 export type Task = z.infer<typeof Task>;
 
