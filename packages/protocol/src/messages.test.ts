@@ -42,12 +42,21 @@ describe('METHODS', () => {
       'daemon.stop',
       'project.register',
       'project.list',
+      'project.update',
       'task.create',
       'task.list',
       'task.get',
       'task.update',
       'task.move',
       'task.remove',
+      'task.start',
+      'task.stop',
+      'session.list',
+      'session.attach',
+      'session.detach',
+      'session.resize',
+      'session.send',
+      'session.hook',
       'events.subscribe',
       'events.unsubscribe',
     ]);
@@ -61,7 +70,22 @@ describe('METHODS', () => {
   });
 
   it('accepts {} as the params of every method that takes no required parameter', () => {
-    const needsParams = ['project.register', 'task.create', 'task.get', 'task.update', 'task.move', 'task.remove', 'events.unsubscribe'];
+    const needsParams = [
+      'project.register',
+      'task.create',
+      'task.get',
+      'task.update',
+      'task.move',
+      'task.remove',
+      'task.start',
+      'task.stop',
+      'session.attach',
+      'session.detach',
+      'session.resize',
+      'session.send',
+      'session.hook',
+      'events.unsubscribe',
+    ];
     for (const [method, spec] of Object.entries(METHODS)) {
       expect(spec.params.safeParse({}).success, method).toBe(!needsParams.includes(method));
     }
@@ -330,8 +354,29 @@ describe('envelopes', () => {
       'task.updated': { task, changed: ['title', 'agent'] },
       'task.moved': { task: { ...task, status: 'in_progress' }, from: 'todo' },
       'task.removed': { task },
+      'project.updated': { project: { ...project, settings: { setup: 'npm ci', instructions: null, maxSessions: 8 } } },
+      'session.updated': {
+        session: {
+          id: 4,
+          project: 'myapp',
+          taskNumber: 3,
+          attempt: 2,
+          agent: 'claude',
+          state: 'waiting',
+          exitCode: null,
+          host: 'tmux',
+          branch: 'vibe/3-fix-login-2',
+          worktree: '/data/worktrees/1/3-2',
+          pid: 4242,
+          cols: 120,
+          rows: 36,
+          startedAt: '2026-01-01T00:00:00Z',
+          endedAt: null,
+          lastActivityAt: '2026-01-01T00:00:01Z',
+        },
+      },
     };
-    expect(Object.keys(samples)).toEqual([...EVENT_NAMES]);
+    expect(Object.keys(samples).sort()).toEqual([...EVENT_NAMES].sort());
     for (const [name, data] of Object.entries(samples)) {
       expect(Event.safeParse({ ...event, name, data }).success, name).toBe(true);
     }
