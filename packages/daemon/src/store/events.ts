@@ -1,6 +1,7 @@
 // The append-only event log: every state change writes one row here inside its own transaction.
 import type { EventData, EventName, VibeEvent } from '@vibe/protocol';
 import type { Db } from './database.js';
+import { upgradeEventData } from './event-upgrade.js';
 
 interface EventRow {
   seq: number;
@@ -51,7 +52,7 @@ export class EventLog {
     const names = options.names === undefined ? null : JSON.stringify(options.names);
     const limit = options.limit ?? -1; // SQLite reads a negative LIMIT as "no limit"
     return this.since.all({ seq, names, limit }).map(
-      (row) => ({ seq: row.seq, at: row.at, name: row.name, data: JSON.parse(row.data) as unknown }) as VibeEvent,
+      (row) => ({ seq: row.seq, at: row.at, name: row.name, data: upgradeEventData(JSON.parse(row.data)) }) as VibeEvent,
     );
   }
 

@@ -1,7 +1,18 @@
 // The store room's public entry: the only code in vibe that touches SQLite.
 export { Store } from './store.js';
-export type { CreateTaskInput, EventOf, StoreOptions, TaskCountsResult, UpdateTaskInput } from './store.js';
+export type {
+  CreateSessionInput,
+  CreateTaskInput,
+  EventOf,
+  SessionEvent,
+  StoreOptions,
+  TaskCountsResult,
+  UpdateTaskInput,
+} from './store-types.js';
 export type { RegisterProjectInput } from './projects.js';
+export { DEFAULT_PROJECT_SETTINGS, type UpdateProjectInput } from './project-settings.js';
+export type { SessionPatch } from './session-rules.js';
+export type { SessionFilter, SessionHostKind, SessionSecret } from './sessions.js';
 export { zeroCounts, type StatusCounts, type TaskFilter } from './tasks.js';
 export type { EventsSinceOptions } from './events.js';
 export { isBusyError, StoreError, type StoreErrorCode } from './errors.js';

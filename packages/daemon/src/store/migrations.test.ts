@@ -25,10 +25,12 @@ describe('migrations', () => {
     expect(objects(db)).toEqual([
       'table events',
       'table projects',
+      'table sessions',
       'table task_transitions',
       'table tasks',
       'trigger events_no_delete',
       'trigger events_no_update',
+      'trigger sessions_exited_is_final',
       'trigger tasks_legal_transition',
     ]);
   });

@@ -10,8 +10,9 @@ export interface Migration {
 }
 
 /**
- * History, not configuration: a shipped migration is never edited, a change is a new entry. The status
- * list in the CHECK is therefore spelled out rather than built from TASK_STATUSES (a test holds them equal).
+ * History, not configuration: a shipped migration is never edited, a change is a new entry. The status and
+ * state lists in the CHECKs are therefore spelled out rather than built from TASK_STATUSES and AGENT_STATES
+ * (tests hold them equal).
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -76,6 +77,46 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER events_no_delete BEFORE DELETE ON events
       BEGIN
         SELECT RAISE(ABORT, 'the event log is append-only');
+      END;
+    `,
+  },
+  {
+    version: 2,
+    name: 'sessions: one row per attempt at a task, and a per-task attempt counter',
+    sql: `
+      -- Like next_task_number: an attempt number is handed out once, even if its session row is later gone.
+      ALTER TABLE tasks ADD COLUMN next_attempt INTEGER NOT NULL DEFAULT 1 CHECK (next_attempt > 0);
+
+      -- AUTOINCREMENT so a session id (also the u32 id in terminal frames) is never reused after a task is
+      -- removed: a client still holding the old id must not end up looking at someone else's terminal.
+      CREATE TABLE sessions (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT CHECK (id <= 4294967295),
+        task_id          INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        attempt          INTEGER NOT NULL CHECK (attempt > 0),
+        agent            TEXT NOT NULL,
+        state            TEXT NOT NULL DEFAULT 'starting'
+                         CHECK (state IN ('starting', 'working', 'waiting', 'idle', 'exited')),
+        exit_code        INTEGER CHECK (exit_code IS NULL OR state = 'exited'),
+        host             TEXT NOT NULL CHECK (host IN ('tmux', 'pty')),
+        host_name        TEXT NOT NULL,
+        branch           TEXT NOT NULL,
+        worktree         TEXT NOT NULL,
+        pid              INTEGER,
+        cols             INTEGER NOT NULL CHECK (cols > 0),
+        rows             INTEGER NOT NULL CHECK (rows > 0),
+        -- The secret an agent hook sends back to prove it runs inside this session; never sent to clients.
+        hook_token       TEXT NOT NULL,
+        started_at       TEXT NOT NULL,
+        ended_at         TEXT CHECK ((ended_at IS NOT NULL) = (state = 'exited')),
+        last_activity_at TEXT NOT NULL,
+        UNIQUE (task_id, attempt)
+      ) STRICT;
+
+      -- An exited process does not come back: no connection can revive a session row.
+      CREATE TRIGGER sessions_exited_is_final BEFORE UPDATE OF state ON sessions
+      WHEN OLD.state = 'exited' AND NEW.state <> 'exited'
+      BEGIN
+        SELECT RAISE(ABORT, 'an exited session cannot change state');
       END;
     `,
   },

@@ -8,7 +8,14 @@ describe('registering projects', () => {
     const { store } = tempStore();
     const result = store.registerProject({ path: '/home/me/src/myapp', baseBranch: 'main' });
     expect(result).toEqual({
-      project: { id: 1, name: 'myapp', path: '/home/me/src/myapp', baseBranch: 'main', createdAt: '2026-01-01T00:00:00.000Z' },
+      project: {
+        id: 1,
+        name: 'myapp',
+        path: '/home/me/src/myapp',
+        baseBranch: 'main',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        settings: { setup: null, instructions: null, maxSessions: 8 },
+      },
       created: true,
       event: {
         seq: 1,

@@ -10,7 +10,7 @@ function nameList(projects: readonly Project[]): string {
  * Resolution order: an explicit name (which must exist); the project whose path is `cwd` or the deepest
  * one containing it; the only registered project. Anything else asks the user to name one.
  */
-export function resolveProject(projects: readonly Project[], selector: ProjectSelector): Project {
+export function resolveProject<P extends Project>(projects: readonly P[], selector: ProjectSelector): P {
   if (selector.project !== undefined) {
     const named = projects.find((p) => p.name === selector.project);
     if (named) return named;

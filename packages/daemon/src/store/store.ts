@@ -2,10 +2,8 @@
 import {
   ProtocolError,
   TASK_TRANSITIONS,
-  type EventName,
-  type Project,
   type ProjectSelector,
-  type Task,
+  type Session,
   type TaskStatus,
   type VibeEvent,
 } from '@vibe/protocol';
@@ -15,45 +13,29 @@ import { EventLog, type EventsSinceOptions } from './events.js';
 import { migrate, syncTransitions } from './migrations.js';
 import { ProjectTable, type RegisterProjectInput } from './projects.js';
 import { resolveProject } from './resolve-project.js';
+import { applySettings, type UpdateProjectInput } from './project-settings.js';
+import { applyPatch, assertTerminalSize, endsTurn, startMove, type SessionPatch } from './session-rules.js';
+import { SessionTable, type SessionFilter, type SessionSecret } from './sessions.js';
+import type {
+  CreateSessionInput,
+  CreateTaskInput,
+  EventOf,
+  FullProject,
+  FullTask,
+  SessionEvent,
+  StoreOptions,
+  TaskCountsResult,
+  UpdateTaskInput,
+} from './store-types.js';
 import { TaskTable, zeroCounts, type StatusCounts, type TaskFilter } from './tasks.js';
 import { assertWellFormed } from './verbatim.js';
-
-export interface StoreOptions {
-  /** The database file; its directory must already exist. */
-  path: string;
-  /** How long a write waits for another process's lock before failing with `busy`. Default 5000 ms. */
-  busyTimeoutMs?: number;
-  /** The clock for timestamps; tests inject one. */
-  now?: () => Date;
-}
-
-/** The logged event of one name, with its seq and timestamp. */
-export type EventOf<N extends EventName> = Extract<VibeEvent, { name: N }>;
-
-export interface CreateTaskInput {
-  title: string;
-  description?: string;
-  agent?: string;
-}
-
-export interface UpdateTaskInput {
-  title?: string;
-  description?: string;
-  /** null resets to the default agent; undefined leaves it alone. */
-  agent?: string | null;
-}
-
-export interface TaskCountsResult {
-  total: StatusCounts;
-  /** Every registered project, by id, with every status (zeros included). */
-  byProject: Map<number, StatusCounts>;
-}
 
 type Changed = EventOf<'task.updated'>['data']['changed'];
 
 export class Store {
   private readonly projects: ProjectTable;
   private readonly tasks: TaskTable;
+  private readonly sessions: SessionTable;
   private readonly events: EventLog;
 
   private constructor(
@@ -64,6 +46,7 @@ export class Store {
   ) {
     this.projects = new ProjectTable(db);
     this.tasks = new TaskTable(db);
+    this.sessions = new SessionTable(db);
     this.events = new EventLog(db);
   }
 
@@ -83,7 +66,7 @@ export class Store {
   }
 
   /** Idempotent by path: a registered path returns its project unchanged, with no event. */
-  registerProject(input: RegisterProjectInput): { project: Project; created: boolean; event?: EventOf<'project.registered'> } {
+  registerProject(input: RegisterProjectInput): { project: FullProject; created: boolean; event?: EventOf<'project.registered'> } {
     for (const [field, text] of [['path', input.path], ['baseBranch', input.baseBranch], ['name', input.name ?? '']] as const) {
       assertWellFormed(field, text);
     }
@@ -102,35 +85,51 @@ export class Store {
   }
 
   /** All projects, by name. */
-  listProjects(): Project[] {
+  listProjects(): FullProject[] {
     return this.read(() => this.projects.list());
   }
 
-  getProject(id: number): Project | undefined {
+  getProject(id: number): FullProject | undefined {
     return this.read(() => this.projects.get(id));
   }
 
-  getProjectByName(name: string): Project | undefined {
+  getProjectByName(name: string): FullProject | undefined {
     return this.read(() => this.projects.getByName(name));
   }
 
-  getProjectByPath(path: string): Project | undefined {
+  getProjectByPath(path: string): FullProject | undefined {
     return this.read(() => this.projects.getByPath(path));
   }
 
   /** By name; else the project containing `cwd` (the deepest); else the only one; else `project_required`. */
-  resolveProject(selector: ProjectSelector): Project {
+  resolveProject(selector: ProjectSelector): FullProject {
     return resolveProject(this.listProjects(), selector);
   }
 
-  createTask(projectId: number, input: CreateTaskInput): { task: Task; event: EventOf<'task.created'> } {
+  /** Changes the base branch and settings given; with nothing actually different it writes and logs nothing. */
+  updateProject(projectId: number, patch: UpdateProjectInput): { project: FullProject; event?: EventOf<'project.updated'> } {
+    for (const field of ['baseBranch', 'setup', 'instructions'] as const) {
+      const text = patch[field];
+      if (typeof text === 'string') assertWellFormed(field, text);
+    }
+    return this.write(() => {
+      const current = this.projects.require(projectId);
+      const project = applySettings(current, patch);
+      if (!project) return { project: current };
+      this.projects.writeSettings(project);
+      const event = this.events.append({ name: 'project.updated', data: { project } }, this.stamp(), { projectId });
+      return { project, event };
+    });
+  }
+
+  createTask(projectId: number, input: CreateTaskInput): { task: FullTask; event: EventOf<'task.created'> } {
     assertWellFormed('title', input.title);
     assertWellFormed('description', input.description ?? '');
     assertWellFormed('agent', input.agent ?? '');
     return this.write(() => {
       const { number, projectName } = this.projects.takeTaskNumber(projectId);
       const at = this.stamp();
-      const task: Task = {
+      const task: FullTask = {
         project: projectName,
         projectId,
         number,
@@ -140,6 +139,8 @@ export class Store {
         status: 'todo',
         createdAt: at,
         updatedAt: at,
+        attempts: 0,
+        session: null,
       };
       this.tasks.insert(task);
       const event = this.events.append({ name: 'task.created', data: { task } }, at, { projectId, taskNumber: number });
@@ -148,16 +149,16 @@ export class Store {
   }
 
   /** Tasks ordered by project name, then number. */
-  listTasks(filter: TaskFilter = {}): Task[] {
+  listTasks(filter: TaskFilter = {}): FullTask[] {
     return this.read(() => this.tasks.list(filter));
   }
 
-  getTask(projectId: number, number: number): Task {
+  getTask(projectId: number, number: number): FullTask {
     return this.read(() => this.requireTask(projectId, number));
   }
 
   /** Changes only the fields given; with nothing actually different it writes nothing and logs nothing. */
-  updateTask(projectId: number, number: number, patch: UpdateTaskInput): { task: Task; event?: EventOf<'task.updated'> } {
+  updateTask(projectId: number, number: number, patch: UpdateTaskInput): { task: FullTask; event?: EventOf<'task.updated'> } {
     if (patch.title !== undefined) assertWellFormed('title', patch.title);
     if (patch.description !== undefined) assertWellFormed('description', patch.description);
     if (typeof patch.agent === 'string') assertWellFormed('agent', patch.agent);
@@ -169,7 +170,7 @@ export class Store {
       if (patch.agent !== undefined && patch.agent !== current.agent) changed.push('agent');
       if (changed.length === 0) return { task: current };
       const at = this.stamp();
-      const task: Task = {
+      const task: FullTask = {
         ...current,
         title: patch.title ?? current.title,
         description: patch.description ?? current.description,
@@ -183,7 +184,7 @@ export class Store {
   }
 
   /** Moves a task along a legal transition; anything else is `illegal_transition` with the legal targets. */
-  moveTask(projectId: number, number: number, status: TaskStatus): { task: Task; from: TaskStatus; event: EventOf<'task.moved'> } {
+  moveTask(projectId: number, number: number, status: TaskStatus): { task: FullTask; from: TaskStatus; event: EventOf<'task.moved'> } {
     return this.write(() => {
       const current = this.requireTask(projectId, number);
       const from = current.status;
@@ -194,22 +195,114 @@ export class Store {
         const legal = allowed.length > 0 ? allowed.join(', ') : 'none';
         throw new ProtocolError('illegal_transition', `task ${number} cannot move from ${from} to ${status} (from ${from}: ${legal})`, data);
       }
-      const at = this.stamp();
-      const task: Task = { ...current, status, updatedAt: at };
-      this.tasks.writeStatus(task);
-      const event = this.events.append({ name: 'task.moved', data: { task, from } }, at, { projectId, taskNumber: number });
+      const { task, event } = this.moveWithin(current, status, this.stamp());
       return { task, from, event };
     });
   }
 
-  /** Deletes the task row; the full task stays in the event log, and its number is never handed out again. */
-  removeTask(projectId: number, number: number): { task: Task; event: EventOf<'task.removed'> } {
+  /**
+   * Deletes the task row and, by cascade, its sessions (callers remove worktrees first); the full task stays
+   * in the event log, and its number is never handed out again.
+   */
+  removeTask(projectId: number, number: number): { task: FullTask; event: EventOf<'task.removed'> } {
     return this.write(() => {
       const task = this.requireTask(projectId, number);
       this.tasks.delete(projectId, number);
       const event = this.events.append({ name: 'task.removed', data: { task } }, this.stamp(), { projectId, taskNumber: number });
       return { task, event };
     });
+  }
+
+  /**
+   * Records a new attempt at a task, in state starting, numbered after every earlier attempt. Moves the task
+   * to in_progress from todo or in_review; refuses a done or cancelled task, and a project already running
+   * its maxSessions, with nothing written. Events: session.updated, then task.moved if it moved.
+   */
+  createSession(projectId: number, taskNumber: number, input: CreateSessionInput): { session: Session; task: FullTask; events: SessionEvent[] } {
+    for (const field of ['agent', 'hostName', 'branch', 'worktree', 'hookToken'] as const) assertWellFormed(field, input[field]);
+    assertTerminalSize(input.cols, input.rows);
+    if (input.hookToken === '') throw new ProtocolError('invalid_params', 'hookToken must not be empty', { field: 'hookToken' });
+    return this.write(() => {
+      const to = startMove(this.requireTask(projectId, taskNumber));
+      const project = this.projects.require(projectId);
+      const live = this.sessions.countLive(projectId);
+      const max = project.settings.maxSessions;
+      if (live >= max) {
+        throw new ProtocolError(
+          'conflict',
+          `project "${project.name}" already runs ${live} sessions (its limit is ${max}); stop one, or raise the limit with vibe project set --max-sessions`,
+          { project: project.name, live, maxSessions: max },
+        );
+      }
+      const taken = this.tasks.takeAttempt(projectId, taskNumber);
+      if (!taken) throw new Error(`task ${taskNumber} vanished inside its own transaction`);
+      const at = this.stamp();
+      const id = this.sessions.insert({ ...input, ...taken, at });
+      const session = this.requireSession(id).session;
+      const events: SessionEvent[] = [this.appendSessionUpdated(session, projectId, at)];
+      let task = this.requireTask(projectId, taskNumber);
+      if (to) {
+        const moved = this.moveWithin(task, to, at);
+        task = moved.task;
+        events.push(moved.event);
+      }
+      return { session, task, events };
+    });
+  }
+
+  /**
+   * Changes the fields given. Logs session.updated only when something a client sees changed (state, exit
+   * code, pid, end time, size): a lastActivityAt-only update is written silently, as it comes often. When an
+   * agent's turn ends (working or waiting to idle or exited) its task moves from in_progress to in_review.
+   */
+  updateSession(sessionId: number, patch: SessionPatch): { session: Session; events: SessionEvent[] } {
+    for (const field of ['hostName', 'endedAt', 'lastActivityAt'] as const) {
+      const text = patch[field];
+      if (text !== undefined) assertWellFormed(field, text);
+    }
+    return this.write(() => {
+      const stored = this.requireSession(sessionId);
+      const current = stored.session;
+      const at = this.stamp();
+      const outcome = applyPatch(current, stored.hostName, patch, at);
+      const { session } = outcome;
+      if (!outcome.changed) return { session, events: [] };
+      this.sessions.write(session, outcome.hostName);
+      if (!outcome.visible) return { session, events: [] };
+      const events: SessionEvent[] = [this.appendSessionUpdated(session, stored.projectId, at)];
+      if (endsTurn(current.state, session.state)) {
+        const task = this.requireTask(stored.projectId, session.taskNumber);
+        if (task.status === 'in_progress') events.push(this.moveWithin(task, 'in_review', at).event);
+      }
+      return { session, events };
+    });
+  }
+
+  getSession(id: number): Session | undefined {
+    return this.read(() => this.sessions.get(id));
+  }
+
+  /** Sessions oldest first; `live` keeps those not exited. */
+  listSessions(filter: SessionFilter = {}): Session[] {
+    return this.read(() => this.sessions.list(filter));
+  }
+
+  /** The task's newest attempt; undefined when it was never started; `not_found` when there is no such task. */
+  latestSession(projectId: number, number: number): Session | undefined {
+    return this.read(() => {
+      this.requireTask(projectId, number);
+      return this.sessions.newestOf(projectId, number);
+    });
+  }
+
+  /** The hook token and host name of a session, for the daemon's own use: never send these to a client. */
+  sessionSecret(id: number): SessionSecret | undefined {
+    return this.read(() => this.sessions.secretOf(id));
+  }
+
+  /** Sessions of the project that have not exited (what maxSessions limits). */
+  countLiveSessions(projectId: number): number {
+    return this.read(() => this.sessions.countLive(projectId));
   }
 
   taskCounts(): TaskCountsResult {
@@ -245,11 +338,30 @@ export class Store {
     if (this.db.open) this.db.close();
   }
 
-  private requireTask(projectId: number, number: number): Task {
+  private requireTask(projectId: number, number: number): FullTask {
     const task = this.tasks.get(projectId, number);
     if (task) return task;
     const project = this.projects.require(projectId);
     throw new ProtocolError('not_found', `no task ${number} in project "${project.name}"`, { project: project.name, number });
+  }
+
+  private requireSession(id: number): NonNullable<ReturnType<SessionTable['find']>> {
+    const stored = this.sessions.find(id);
+    if (!stored) throw new ProtocolError('not_found', `no session ${id}`, { session: id });
+    return stored;
+  }
+
+  /** Writes a status change the caller has checked is legal and logs task.moved; inside a write transaction. */
+  private moveWithin(current: FullTask, status: TaskStatus, at: string): { task: FullTask; event: EventOf<'task.moved'> } {
+    const task: FullTask = { ...current, status, updatedAt: at };
+    this.tasks.writeStatus(task);
+    const scope = { projectId: task.projectId, taskNumber: task.number };
+    const event = this.events.append({ name: 'task.moved', data: { task, from: current.status } }, at, scope);
+    return { task, event };
+  }
+
+  private appendSessionUpdated(session: Session, projectId: number, at: string): EventOf<'session.updated'> {
+    return this.events.append({ name: 'session.updated', data: { session } }, at, { projectId, taskNumber: session.taskNumber });
   }
 
   private stamp(): string {

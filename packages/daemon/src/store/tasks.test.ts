@@ -24,6 +24,8 @@ describe('creating tasks', () => {
       status: 'todo',
       createdAt: '2026-01-01T00:00:02.000Z',
       updatedAt: '2026-01-01T00:00:02.000Z',
+      attempts: 0,
+      session: null,
     });
     expect(Task.parse(task)).toEqual(task);
     expect(event).toEqual({ seq: 3, at: task.createdAt, name: 'task.created', data: { task } });

@@ -1,6 +1,7 @@
 // The tasks table: rows to wire shapes and the statements that read and change tasks.
-import { TASK_STATUSES, type Task, type TaskStatus } from '@vibe/protocol';
+import { TASK_STATUSES, type TaskStatus } from '@vibe/protocol';
 import type { Db } from './database.js';
+import type { FullTask } from './store-types.js';
 
 interface TaskRow {
   project: string;
@@ -12,13 +13,25 @@ interface TaskRow {
   status: TaskStatus; // the CHECK constraint holds it to TASK_STATUSES
   created_at: string;
   updated_at: string;
+  attempts: number;
+  /** The newest attempt's summary as JSON text; null when the task was never started. */
+  session: string | null;
 }
 
+/**
+ * The newest attempt is the one numbered next_attempt - 1, found through the UNIQUE (task_id, attempt)
+ * index: one indexed lookup per task, so listing a thousand tasks stays one quick statement.
+ */
 const SELECT = `SELECT p.name AS project, t.project_id, t.number, t.title, t.description, t.agent, t.status,
-                       t.created_at, t.updated_at
-                FROM tasks t JOIN projects p ON p.id = t.project_id`;
+                       t.created_at, t.updated_at, t.next_attempt - 1 AS attempts,
+                       CASE WHEN s.id IS NULL THEN NULL ELSE json_object(
+                         'id', s.id, 'attempt', s.attempt, 'agent', s.agent, 'state', s.state,
+                         'exitCode', s.exit_code, 'lastActivityAt', s.last_activity_at) END AS session
+                FROM tasks t
+                JOIN projects p ON p.id = t.project_id
+                LEFT JOIN sessions s ON s.task_id = t.id AND s.attempt = t.next_attempt - 1`;
 
-function toTask(row: TaskRow): Task {
+function toTask(row: TaskRow): FullTask {
   return {
     project: row.project,
     projectId: row.project_id,
@@ -29,6 +42,8 @@ function toTask(row: TaskRow): Task {
     status: row.status,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    attempts: row.attempts,
+    session: row.session === null ? null : (JSON.parse(row.session) as FullTask['session']),
   };
 }
 
@@ -51,6 +66,7 @@ export class TaskTable {
   private readonly updateStatus;
   private readonly deleteRow;
   private readonly counts;
+  private readonly takeAttemptRow;
 
   constructor(db: Db) {
     this.one = db.prepare<[number, number], TaskRow>(`${SELECT} WHERE t.project_id = ? AND t.number = ?`);
@@ -75,33 +91,43 @@ export class TaskTable {
     this.counts = db.prepare<[], { project_id: number; status: TaskStatus; n: number }>(
       'SELECT project_id, status, count(*) AS n FROM tasks GROUP BY project_id, status',
     );
+    // Hands out the task's next attempt number and advances the counter in one statement, as for task numbers.
+    this.takeAttemptRow = db.prepare<[number, number], { taskId: number; attempt: number }>(
+      `UPDATE tasks SET next_attempt = next_attempt + 1 WHERE project_id = ? AND number = ?
+       RETURNING id AS taskId, next_attempt - 1 AS attempt`,
+    );
   }
 
-  get(projectId: number, number: number): Task | undefined {
+  get(projectId: number, number: number): FullTask | undefined {
     const row = this.one.get(projectId, number);
     return row && toTask(row);
   }
 
-  list(filter: TaskFilter = {}): Task[] {
+  list(filter: TaskFilter = {}): FullTask[] {
     const statuses = filter.statuses === undefined ? null : JSON.stringify(filter.statuses);
     return this.many.all({ projectId: filter.projectId ?? null, statuses }).map(toTask);
   }
 
-  insert(task: Task): void {
+  insert(task: FullTask): void {
     this.insertRow.run(task.projectId, task.number, task.title, task.description, task.agent, task.createdAt, task.updatedAt);
   }
 
   /** Writes title, description, agent and updatedAt of `task` over its row. */
-  writeFields(task: Task): void {
+  writeFields(task: FullTask): void {
     this.updateFields.run(task.title, task.description, task.agent, task.updatedAt, task.projectId, task.number);
   }
 
-  writeStatus(task: Task): void {
+  writeStatus(task: FullTask): void {
     this.updateStatus.run(task.status, task.updatedAt, task.projectId, task.number);
   }
 
   delete(projectId: number, number: number): void {
     this.deleteRow.run(projectId, number);
+  }
+
+  /** Takes the task's next attempt number; call inside the transaction that inserts its session. */
+  takeAttempt(projectId: number, number: number): { taskId: number; attempt: number } | undefined {
+    return this.takeAttemptRow.get(projectId, number);
   }
 
   /** Task counts per project and status; statuses with no tasks are absent (the caller fills zeros). */

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { onTestFinished } from 'vitest';
-import { Store, type StoreOptions } from './store.js';
+import { Store } from './store.js';
+import type { StoreOptions } from './store-types.js';
 
 /** A fresh temp directory, removed after the current test. */
 export function tempDir(): string {
