@@ -3,11 +3,13 @@ import type { AgentState } from '@vibe/protocol';
 
 /** Everything needed to launch one session; argv is never joined into a shell string. */
 export interface LaunchSpec {
-  /** Host-level name, e.g. the tmux session name `vibe_<sessionId>`. */
+  /** Host-level name, e.g. the tmux session name `vibe_<sessionId>`: letters, digits, `_` and `-`. */
   name: string;
+  /** An existing directory; the session starts there. */
   cwd: string;
   /** The program and its arguments, run directly (execvp semantics). */
   argv: string[];
+  /** Added to (or overriding) the daemon's environment for this session only. */
   env: Record<string, string>;
   cols: number;
   rows: number;
@@ -18,15 +20,27 @@ export interface HostedTerminal {
   readonly name: string;
   /** Pid of the process the host runs (the session runner), while it lives. */
   pid(): number | undefined;
-  /** Raw output bytes, in order. */
+  /**
+   * Raw output bytes, in order. Output that arrives before the first listener is held for it, so
+   * nothing is lost between `start()` resolving and the caller subscribing.
+   */
   onData(listener: (bytes: Uint8Array) => void): () => void;
-  /** Called once with the exit code (or null when killed by a signal / unknown). */
+  /** Called once with the exit code (or null when killed by a signal / unknown); at once if it already exited. */
   onExit(listener: (code: number | null) => void): () => void;
+  /** The exit, once it has happened. */
+  exitStatus(): { code: number | null } | undefined;
   write(bytes: Uint8Array | string): void;
   resize(cols: number, rows: number): void;
-  /** The current screen as bytes that repaint it on a blank terminal (cursor placed), for a new viewer. */
-  snapshot(): Promise<Uint8Array>;
-  /** Graceful stop (SIGTERM / C-c to the process group), then forced after `graceMs`. */
+  /**
+   * The current screen as bytes that repaint it on a blank terminal (cursor placed), for a new viewer.
+   * `history` yields the output bytes the daemon still holds: a host with no screen model of its own
+   * (node-pty) repaints by replaying them. A tmux host captures the pane, and then asks tmux to redraw
+   * its client, so an exact full repaint follows in the live stream.
+   */
+  snapshot(history: () => Uint8Array): Promise<Uint8Array>;
+  /** The visible screen as plain text (no escapes), when the host can tell; for state heuristics. */
+  screenText(): Promise<string | undefined>;
+  /** Graceful stop (SIGTERM to the process group), then forced after `graceMs`; the session is gone after. */
   stop(graceMs: number): Promise<void>;
   /** Detaches the daemon from the terminal without stopping it (daemon shutdown, tmux only). */
   release(): void;
@@ -41,7 +55,7 @@ export interface SessionHost {
   adopt(name: string, cols: number, rows: number): Promise<HostedTerminal | undefined>;
   /** Names of the live sessions this host holds. */
   list(): Promise<string[]>;
-  /** Stops the host's server if it holds no sessions (tmux), for tests and `vibe down --all`. */
+  /** Stops polling, and the host's server if it holds no sessions (tmux), for tests and `vibe down --all`. */
   dispose(): Promise<void>;
 }
 
