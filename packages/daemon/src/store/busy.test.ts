@@ -1,12 +1,13 @@
 // A database locked by another process: writes wait for busy_timeout, then fail with busy, changing nothing.
 import { ProtocolError } from '@vibe/protocol';
 import { describe, expect, it } from 'vitest';
-import { otherConnection, tempStore } from './temp-store.js';
+import { launchInput, otherConnection, tempStore } from './temp-store.js';
 
-function lockedStore() {
+function lockedStore(options: { withSession?: boolean } = {}) {
   const { store, path } = tempStore({ busyTimeoutMs: 200 });
   const { project } = store.registerProject({ path: '/src/app', baseBranch: 'main' });
   store.createTask(project.id, { title: 'one' });
+  if (options.withSession) store.createSession(project.id, 1, launchInput());
   const other = otherConnection(path);
   other.exec('BEGIN IMMEDIATE'); // another process holds the write lock
   return { store, path, project, other };
@@ -39,15 +40,20 @@ describe('when another process holds the write lock', () => {
   });
 
   it('every kind of write fails with busy', () => {
-    const { store, project } = lockedStore();
+    const { store, project } = lockedStore({ withSession: true });
     const writes = [
       () => store.registerProject({ path: '/src/new', baseBranch: 'main' }),
       () => store.updateTask(project.id, 1, { title: 'renamed' }),
-      () => store.moveTask(project.id, 1, 'in_progress'),
+      () => store.moveTask(project.id, 1, 'in_review'),
       () => store.removeTask(project.id, 1),
+      () => store.updateProject(project.id, { maxSessions: 2 }),
+      () => store.createSession(project.id, 1, launchInput()),
+      () => store.updateSession(1, { state: 'working' }),
     ];
     for (const write of writes) expect(failure(write).error).toMatchObject({ code: 'busy' });
-    expect(store.getTask(project.id, 1)).toMatchObject({ title: 'one', status: 'todo' });
+    expect(store.getTask(project.id, 1)).toMatchObject({ title: 'one', status: 'in_progress', attempts: 1 });
+    expect(store.getSession(1)?.state).toBe('starting');
+    expect(store.getProject(project.id)?.settings.maxSessions).toBe(8);
   });
 
   it('reads still work, and re-registering a known path needs no lock', () => {

@@ -1,10 +1,10 @@
 // Numbered migrations: building the schema, re-opening, refusing a newer schema, reference data.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { TASK_STATUSES, TASK_TRANSITIONS } from '@vibe/protocol';
+import { AGENT_STATES, EventData, TASK_STATUSES, TASK_TRANSITIONS } from '@vibe/protocol';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, SCHEMA_VERSION, Store, StoreError } from './index.js';
-import { openStore, otherConnection, tempDir, tempStore } from './temp-store.js';
+import { launchInput, openStore, otherConnection, tempDir, tempStore } from './temp-store.js';
 
 function objects(db: Database.Database): string[] {
   return (db.prepare("SELECT type || ' ' || name AS o FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY 1").all() as { o: string }[]).map(
@@ -92,5 +92,108 @@ describe('migrations', () => {
     store.close();
     openStore({ path });
     expect(pairs(db)).toEqual(expected);
+  });
+
+  it('allow exactly the states in AGENT_STATES in the sessions table', () => {
+    const { store, path } = tempStore();
+    const { project } = store.registerProject({ path: '/src/app', baseBranch: 'main' });
+    store.createTask(project.id, { title: 't' });
+    const { session } = store.createSession(project.id, 1, launchInput());
+    const db = otherConnection(path);
+    const set = db.prepare('UPDATE sessions SET state = ? WHERE id = ?');
+    for (const state of AGENT_STATES.filter((s) => s !== 'exited')) expect(() => set.run(state, session.id)).not.toThrow();
+    expect(() => set.run('sleeping', session.id)).toThrow(/CHECK constraint failed/);
+    // exited also needs an end time (its own CHECK).
+    expect(() => db.prepare("UPDATE sessions SET state = 'exited', ended_at = 'x' WHERE id = ?").run(session.id)).not.toThrow();
+  });
+});
+
+/** A database exactly as schema 1 left it: a project, tasks in three statuses, and their events in 1.0 shapes. */
+function schemaOneDatabase(path: string): void {
+  const db = new Database(path);
+  const first = MIGRATIONS.find((m) => m.version === 1);
+  if (!first) throw new Error('migration 1 is missing');
+  db.exec(first.sql);
+  db.pragma('user_version = 1');
+  const project = { id: 1, name: 'app', path: '/src/app', baseBranch: 'main', createdAt: '2025-12-01T00:00:00.000Z' };
+  db.prepare('INSERT INTO projects (id, name, path, base_branch, next_task_number, created_at) VALUES (1, ?, ?, ?, 4, ?)').run(
+    project.name,
+    project.path,
+    project.baseBranch,
+    project.createdAt,
+  );
+  const insertTask = db.prepare(
+    "INSERT INTO tasks (project_id, number, title, description, agent, status, created_at, updated_at) VALUES (1, ?, ?, ?, ?, ?, '2025-12-02T00:00:00.000Z', '2025-12-03T00:00:00.000Z')",
+  );
+  const insertEvent = db.prepare("INSERT INTO events (at, name, project_id, task_number, data) VALUES ('2025-12-02T00:00:00.000Z', ?, 1, ?, ?)");
+  insertEvent.run('project.registered', null, JSON.stringify({ project }));
+  for (const [number, status, agent] of [[1, 'todo', null], [2, 'in_review', 'codex'], [3, 'done', 'claude']] as const) {
+    insertTask.run(number, `task ${number}`, `about ${number}`, agent, status);
+    const task = {
+      project: 'app',
+      projectId: 1,
+      number,
+      title: `task ${number}`,
+      description: `about ${number}`,
+      agent,
+      status,
+      createdAt: '2025-12-02T00:00:00.000Z',
+      updatedAt: '2025-12-03T00:00:00.000Z',
+    };
+    insertEvent.run('task.created', number, JSON.stringify({ task: { ...task, status: 'todo' } }));
+  }
+  db.close();
+}
+
+describe('migration 1 → 2', () => {
+  it('keeps every project, task and event; tasks have no attempts yet and projects the default settings', () => {
+    const path = join(tempDir(), 'vibe.db');
+    schemaOneDatabase(path);
+    const store = openStore({ path });
+    expect(otherConnection(path).pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(store.getProject(1)).toEqual({
+      id: 1,
+      name: 'app',
+      path: '/src/app',
+      baseBranch: 'main',
+      createdAt: '2025-12-01T00:00:00.000Z',
+      settings: { setup: null, instructions: null, maxSessions: 8 },
+    });
+    expect(store.listTasks()).toEqual(
+      ([[1, 'todo', null], [2, 'in_review', 'codex'], [3, 'done', 'claude']] as const).map(([number, status, agent]) => ({
+        project: 'app',
+        projectId: 1,
+        number,
+        title: `task ${number}`,
+        description: `about ${number}`,
+        agent,
+        status,
+        createdAt: '2025-12-02T00:00:00.000Z',
+        updatedAt: '2025-12-03T00:00:00.000Z',
+        attempts: 0,
+        session: null,
+      })),
+    );
+    expect(store.integrityCheck()).toBe('ok');
+  });
+
+  it('replays events logged by schema 1 in the 1.1 shapes, with the defaults of the day filled in', () => {
+    const path = join(tempDir(), 'vibe.db');
+    schemaOneDatabase(path);
+    const events = openStore({ path }).eventsSince(0);
+    expect(events.map((e) => e.name)).toEqual(['project.registered', 'task.created', 'task.created', 'task.created']);
+    expect(events[0]).toMatchObject({ data: { project: { name: 'app', settings: { setup: null, instructions: null, maxSessions: 8 } } } });
+    for (const event of events.slice(1)) expect(event).toMatchObject({ data: { task: { attempts: 0, session: null } } });
+    for (const event of events) expect(EventData.parse({ name: event.name, data: event.data })).toEqual({ name: event.name, data: event.data });
+  });
+
+  it('leaves a migrated database ready for sessions: attempt 1 first, task numbers continuing', () => {
+    const path = join(tempDir(), 'vibe.db');
+    schemaOneDatabase(path);
+    const store = openStore({ path });
+    const { session, task } = store.createSession(1, 2, launchInput());
+    expect(session).toMatchObject({ id: 1, attempt: 1, taskNumber: 2 });
+    expect(task).toMatchObject({ status: 'in_progress', attempts: 1 });
+    expect(store.createTask(1, { title: 'next' }).task.number).toBe(4);
   });
 });

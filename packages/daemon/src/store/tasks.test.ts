@@ -1,6 +1,7 @@
 // Tasks: numbering, listing, counting, updating and removing, in their wire shapes.
 import { ProtocolError, TASK_STATUSES, Task } from '@vibe/protocol';
 import { describe, expect, it } from 'vitest';
+import { TASK_SELECT } from './tasks.js';
 import { openStore, otherConnection, tempStore } from './temp-store.js';
 
 function twoProjects() {
@@ -91,16 +92,25 @@ describe('reading tasks', () => {
     expect(() => store.getTask(99, 7)).toThrow(new ProtocolError('not_found', 'no project with id 99'));
   });
 
-  it('lists 1,000 tasks in a few milliseconds', () => {
+  it('lists 1,000 tasks, each with sessions, in a few milliseconds with one indexed lookup per task', () => {
     const { store, path, api } = twoProjects();
     const db = otherConnection(path);
     const insert = db.prepare(
-      "INSERT INTO tasks (project_id, number, title, description, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'todo', 'x', 'x')",
+      "INSERT INTO tasks (project_id, number, title, description, status, next_attempt, created_at, updated_at) VALUES (?, ?, ?, ?, 'in_review', 4, 'x', 'x')",
+    );
+    const insertSession = db.prepare(
+      `INSERT INTO sessions (task_id, attempt, agent, state, host, host_name, branch, worktree, cols, rows, hook_token, started_at, last_activity_at)
+       VALUES (?, ?, 'claude', 'idle', 'tmux', 'vibe_x', 'vibe/x', '/w/x', 80, 24, 'token', 'x', 'x')`,
     );
     db.transaction(() => {
-      for (let n = 1; n <= 1000; n += 1) insert.run(api.id, n, `task ${n}`, 'a description of moderate length '.repeat(5));
+      for (let n = 1; n <= 1000; n += 1) {
+        const taskId = insert.run(api.id, n, `task ${n}`, 'a description of moderate length '.repeat(5)).lastInsertRowid;
+        for (let attempt = 1; attempt <= 3; attempt += 1) insertSession.run(taskId, attempt);
+      }
     })();
-    expect(store.listTasks()).toHaveLength(1000);
+    const tasks = store.listTasks();
+    expect(tasks).toHaveLength(1000);
+    expect(tasks.every((t) => t.attempts === 3 && t.session?.attempt === 3 && t.session.state === 'idle')).toBe(true);
     let best = Infinity;
     for (let i = 0; i < 5; i += 1) {
       const started = performance.now();
@@ -108,6 +118,8 @@ describe('reading tasks', () => {
       best = Math.min(best, performance.now() - started);
     }
     expect(best).toBeLessThan(10);
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${TASK_SELECT} WHERE t.project_id = 1`).all() as { detail: string }[]).map((r) => r.detail).join('\n');
+    expect(plan).toMatch(/SEARCH s USING INDEX \S+ \(task_id=\? AND attempt=\?\)/);
   });
 
   it('counts tasks by status, overall and per project, with every status present', () => {

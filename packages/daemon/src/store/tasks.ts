@@ -20,9 +20,10 @@ interface TaskRow {
 
 /**
  * The newest attempt is the one numbered next_attempt - 1, found through the UNIQUE (task_id, attempt)
- * index: one indexed lookup per task, so listing a thousand tasks stays one quick statement.
+ * index: one indexed lookup per task, so listing a thousand tasks stays one quick statement (a test reads
+ * its query plan, hence the export).
  */
-const SELECT = `SELECT p.name AS project, t.project_id, t.number, t.title, t.description, t.agent, t.status,
+export const TASK_SELECT = `SELECT p.name AS project, t.project_id, t.number, t.title, t.description, t.agent, t.status,
                        t.created_at, t.updated_at, t.next_attempt - 1 AS attempts,
                        CASE WHEN s.id IS NULL THEN NULL ELSE json_object(
                          'id', s.id, 'attempt', s.attempt, 'agent', s.agent, 'state', s.state,
@@ -69,10 +70,10 @@ export class TaskTable {
   private readonly takeAttemptRow;
 
   constructor(db: Db) {
-    this.one = db.prepare<[number, number], TaskRow>(`${SELECT} WHERE t.project_id = ? AND t.number = ?`);
+    this.one = db.prepare<[number, number], TaskRow>(`${TASK_SELECT} WHERE t.project_id = ? AND t.number = ?`);
     // One statement for every filter (the status list travels as JSON), so it is prepared once.
     this.many = db.prepare<{ projectId: number | null; statuses: string | null }, TaskRow>(
-      `${SELECT}
+      `${TASK_SELECT}
        WHERE (:projectId IS NULL OR t.project_id = :projectId)
          AND (:statuses IS NULL OR t.status IN (SELECT value FROM json_each(:statuses)))
        ORDER BY p.name, t.number`,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { onTestFinished } from 'vitest';
 import { Store } from './store.js';
-import type { StoreOptions } from './store-types.js';
+import type { CreateSessionInput, StoreOptions } from './store-types.js';
 
 /** A fresh temp directory, removed after the current test. */
 export function tempDir(): string {
@@ -51,4 +51,27 @@ export function otherConnection(path: string): Database.Database {
     db.close();
   });
   return db;
+}
+
+/** What the sessions room would pass to createSession; tests override what they look at. */
+export function launchInput(overrides: Partial<CreateSessionInput> = {}): CreateSessionInput {
+  return {
+    agent: 'claude',
+    host: 'tmux',
+    hostName: 'vibe_1',
+    branch: 'vibe/1-fix-login',
+    worktree: '/data/worktrees/app/1-1',
+    cols: 120,
+    rows: 40,
+    hookToken: 'hook-secret-5f2c9a7e1b3d4c6f',
+    ...overrides,
+  };
+}
+
+/** A store with project "app" (registered at second 0) and task 1 in todo (created at second 1). */
+export function storeWithTask(options: Partial<StoreOptions> = {}) {
+  const { store, path } = tempStore(options);
+  const { project } = store.registerProject({ path: '/src/app', baseBranch: 'main' });
+  store.createTask(project.id, { title: 'Fix the login test' });
+  return { store, path, project };
 }
