@@ -15,7 +15,7 @@ import { ProjectTable, type RegisterProjectInput } from './projects.js';
 import { resolveProject } from './resolve-project.js';
 import { applySettings, type UpdateProjectInput } from './project-settings.js';
 import { applyPatch, assertTerminalSize, endsTurn, startMove, type SessionPatch } from './session-rules.js';
-import { SessionTable, type SessionFilter, type SessionSecret } from './sessions.js';
+import { SessionTable, type SessionFilter, type SessionSecret, type StoredSession } from './sessions.js';
 import type {
   CreateSessionInput,
   CreateTaskInput,
@@ -345,7 +345,7 @@ export class Store {
     throw new ProtocolError('not_found', `no task ${number} in project "${project.name}"`, { project: project.name, number });
   }
 
-  private requireSession(id: number): NonNullable<ReturnType<SessionTable['find']>> {
+  private requireSession(id: number): StoredSession {
     const stored = this.sessions.find(id);
     if (!stored) throw new ProtocolError('not_found', `no session ${id}`, { session: id });
     return stored;
