@@ -1,9 +1,7 @@
-// The agents room: which agent CLIs vibe knows. Launching and state detection arrive with sessions.
-
-/** Agents vibe ships adapters for. */
-export const BUILTIN_AGENTS = ['claude', 'codex', 'gemini', 'shell'] as const;
-
-/** Built-in agents plus the custom ones named in the config, sorted. */
-export function knownAgents(custom: Record<string, unknown>): string[] {
-  return [...new Set([...BUILTIN_AGENTS, ...Object.keys(custom)])].sort();
-}
+// The agents room's public entry: an adapter per agent CLI — how to launch it with the task, where its
+// instructions go, how its state is reported — plus custom agents from the config.
+export { BUILTIN_AGENTS, findOnPath, knownAgents, resolveAgent, type AgentsConfig } from './resolve.js';
+export { HOOK_ENV_KEYS, type AgentAdapter, type AgentContext, type AgentLaunch, type LaunchOptions } from './types.js';
+export { CustomAgentConfig, PROMPT_PLACEHOLDER } from './custom.js';
+export { safeRelativePath, writeAgentFiles } from './files.js';
+export { CLAUDE_WAITING, CODEX_WAITING, GEMINI_WAITING, GENERIC_WAITING } from './waiting-patterns.js';

@@ -1,0 +1,44 @@
+// Codex CLI: interactive with the task as its first prompt; turn ends reported through its `notify`
+// program; instructions in AGENTS.override.md (which Codex reads instead of AGENTS.md in that directory).
+import { asFileText, joinText, readRepoFile } from './files.js';
+import { tomlArray } from './quoting.js';
+import type { AgentAdapter, AgentContext, AgentLaunch, LaunchOptions } from './types.js';
+import { CODEX_WAITING, GENERIC_WAITING } from './waiting-patterns.js';
+
+const OVERRIDE_FILE = 'AGENTS.override.md';
+
+export const codex: AgentAdapter = {
+  name: 'codex',
+  command: 'codex',
+  usesHooks: true,
+  waitingPatterns: [...CODEX_WAITING, ...GENERIC_WAITING],
+  launch: launchCodex,
+};
+
+/**
+ * Codex runs `notify` with one JSON argument appended after ours (`... idle {"type":"agent-turn-complete",…}`)
+ * and only at the end of a turn, so `working` and `waiting` come from output heuristics.
+ */
+async function launchCodex(ctx: AgentContext, { isTracked }: LaunchOptions): Promise<AgentLaunch> {
+  const launch: AgentLaunch = {
+    argv: ['codex', '-c', `notify=${tomlArray([...ctx.hook.argv, 'idle'])}`],
+    env: { ...ctx.hook.env },
+    files: [],
+    excludes: [],
+    usesHooks: true,
+  };
+  let prompt = ctx.prompt;
+  if (ctx.instructions.trim() !== '') {
+    if (await isTracked(OVERRIDE_FILE)) {
+      prompt = joinText(ctx.instructions, prompt); // the repo's own override wins; ours rides in the prompt
+    } else {
+      // The override replaces AGENTS.md in the worktree root, so it carries the repository's text first.
+      const repoText = await readRepoFile(ctx.worktree, 'AGENTS.md');
+      launch.files.push({ path: OVERRIDE_FILE, content: asFileText(joinText(repoText ?? '', ctx.instructions)) });
+      launch.excludes.push(`/${OVERRIDE_FILE}`);
+    }
+  }
+  // `--` keeps a prompt like `--help` or `login` from being read as an option or subcommand.
+  if (prompt !== '') launch.argv.push('--', prompt);
+  return launch;
+}

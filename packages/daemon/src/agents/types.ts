@@ -1,0 +1,52 @@
+// The agents room's contract: what an adapter is given about an attempt, and what it returns to launch it.
+
+/** What vibe knows about the attempt being launched. */
+export interface AgentContext {
+  sessionId: number;
+  /** Absolute path of the attempt's worktree (the agent's cwd). */
+  worktree: string;
+  /** The task title and description: the agent's first prompt. */
+  prompt: string;
+  /** Project instructions plus a short vibe note; may be empty. */
+  instructions: string;
+  hook: {
+    /** Reports a state when run with the event name appended: `working`, `waiting` or `idle`. */
+    argv: string[];
+    /** VIBE_HOOK_NODE, VIBE_HOOK_SCRIPT, VIBE_SESSION, VIBE_HOOK_TOKEN, VIBE_SOCKET. */
+    env: Record<string, string>;
+  };
+}
+
+/** How to start the agent; argv is run directly (execvp), never joined into a shell string. */
+export interface AgentLaunch {
+  argv: string[];
+  /** Added to the session's environment. */
+  env: Record<string, string>;
+  /** Files to write before launch (see writeAgentFiles); paths relative to the worktree. */
+  files: Array<{ path: string; content: string }>;
+  /** Root-anchored patterns for excludeFromGit, so `files` never show in status, diffs or merges. */
+  excludes: string[];
+  /** Whether this launch reports state through the hook; false means output heuristics only. */
+  usesHooks: boolean;
+  /** Text to type into the session once it starts (custom agents with `prompt: "stdin"`). */
+  stdin?: string;
+}
+
+export interface LaunchOptions {
+  /** True when the repository tracks `rel` (a file, or a directory holding tracked files). */
+  isTracked(rel: string): Promise<boolean>;
+}
+
+export interface AgentAdapter {
+  name: string;
+  /** The program looked up on PATH (or an absolute path). */
+  command: string;
+  /** Whether the adapter can wire the CLI's own hook/notify mechanism (a launch may still fall back). */
+  usesHooks: boolean;
+  launch(ctx: AgentContext, opts: LaunchOptions): Promise<AgentLaunch>;
+  /** Screen text meaning the agent needs the user (a permission prompt, a question, a trust dialog). */
+  waitingPatterns: RegExp[];
+}
+
+/** The hook variables a custom agent with `hooks: "env"` receives. */
+export const HOOK_ENV_KEYS = ['VIBE_HOOK_NODE', 'VIBE_HOOK_SCRIPT', 'VIBE_SESSION', 'VIBE_HOOK_TOKEN', 'VIBE_SOCKET'] as const;
