@@ -1,0 +1,97 @@
+// The external programs and ptys the hosts use, behind injectable seams so unit tests can assert argv.
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import type * as NodePtyModule from 'node-pty';
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a program with an argv array (never a shell) and resolves with its exit code, even a failing one. */
+export type CommandRunner = (file: string, args: readonly string[]) => Promise<RunResult>;
+
+/** Environment variables that would make tmux think it runs nested inside the user's own server. */
+const NESTING_VARIABLES = ['TMUX', 'TMUX_PANE'];
+
+/** The daemon's environment minus what must not leak into tmux clients and session processes. */
+export function cleanEnv(base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) {
+    if (value !== undefined && !NESTING_VARIABLES.includes(key)) env[key] = value;
+  }
+  return env;
+}
+
+export function execRunner(options: { timeoutMs?: number; env?: Record<string, string> } = {}): CommandRunner {
+  const env = options.env ?? cleanEnv();
+  return (file, args) =>
+    new Promise((resolve) => {
+      execFile(file, [...args], { env, timeout: options.timeoutMs ?? 10_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr: stderr || (error && typeof error.code !== 'number' ? error.message : '') });
+      });
+    });
+}
+
+/** The part of a node-pty terminal the hosts use. */
+export interface PtyProcess {
+  readonly pid: number;
+  /** The slave side's path (e.g. /dev/pts/3); tmux names its client by it. */
+  readonly ptsName: string | undefined;
+  onData(listener: (data: Uint8Array) => void): { dispose(): void };
+  onExit(listener: (event: { exitCode: number; signal?: number }) => void): { dispose(): void };
+  write(data: Uint8Array | string): void;
+  resize(cols: number, rows: number): void;
+  kill(signal?: string): void;
+}
+
+export interface PtyOptions {
+  cwd: string;
+  env: Record<string, string>;
+  cols: number;
+  rows: number;
+  /** $TERM for the program. */
+  term: string;
+}
+
+/** Starts `file` with `args` (execvp, no shell) on a new pty. */
+export type PtySpawner = (file: string, args: readonly string[], options: PtyOptions) => PtyProcess;
+
+type NodePty = typeof NodePtyModule;
+let nodePty: NodePty | undefined;
+
+/** node-pty, loaded on first use so a daemon that never starts a session never maps the native module. */
+export const nodePtySpawner: PtySpawner = (file, args, options) => {
+  nodePty ??= createRequire(import.meta.url)('node-pty') as NodePty;
+  const pty = nodePty.spawn(file, [...args], {
+    name: options.term,
+    cols: options.cols,
+    rows: options.rows,
+    cwd: options.cwd,
+    env: options.env,
+    // Raw bytes in and out: a UTF-8 decoder would mangle sequences split across reads.
+    encoding: null,
+  });
+  return {
+    pid: pty.pid,
+    ptsName: (pty as unknown as { ptsName?: string }).ptsName,
+    onData: (listener) => pty.onData(listener as unknown as (data: string) => void),
+    onExit: (listener) => pty.onExit(listener),
+    write: (data) => pty.write(typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)),
+    resize: (cols, rows) => pty.resize(cols, rows),
+    kill: (signal) => pty.kill(signal),
+  };
+};
+
+/** Sends a signal to a process or (negative pid) a process group; a process already gone is not an error. */
+export type Signaller = (pid: number, signal: NodeJS.Signals) => void;
+
+export const processSignaller: Signaller = (pid, signal) => {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+};

@@ -1,0 +1,65 @@
+// What both hosts' terminals share: data and exit listeners, early output held for the first listener.
+
+/** Output held while nobody listens yet; past this the oldest is dropped (the scrollback would drop it too). */
+const EARLY_LIMIT = 1024 * 1024;
+
+export abstract class TerminalBase {
+  private readonly dataListeners = new Set<(bytes: Uint8Array) => void>();
+  private readonly exitListeners = new Set<(code: number | null) => void>();
+  private early: Uint8Array[] | undefined = [];
+  private earlyBytes = 0;
+  private exit: { code: number | null } | undefined;
+
+  constructor(readonly name: string) {}
+
+  onData(listener: (bytes: Uint8Array) => void): () => void {
+    this.dataListeners.add(listener);
+    const early = this.early;
+    this.early = undefined;
+    if (early) for (const chunk of early) listener(chunk);
+    return () => this.dataListeners.delete(listener);
+  }
+
+  onExit(listener: (code: number | null) => void): () => void {
+    if (this.exit) {
+      const { code } = this.exit;
+      queueMicrotask(() => listener(code));
+      return () => {};
+    }
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
+  exitStatus(): { code: number | null } | undefined {
+    return this.exit;
+  }
+
+  protected emitData(bytes: Uint8Array): void {
+    if (this.early) {
+      this.early.push(bytes);
+      this.earlyBytes += bytes.length;
+      while (this.earlyBytes > EARLY_LIMIT && this.early.length > 1) this.earlyBytes -= this.early.shift()!.length;
+      return;
+    }
+    for (const listener of this.dataListeners) listener(bytes);
+  }
+
+  /** Records the exit once; later reports (a poll racing the pty's end) are ignored. */
+  protected emitExit(code: number | null): void {
+    if (this.exit) return;
+    this.exit = { code };
+    for (const listener of this.exitListeners) listener(code);
+    this.exitListeners.clear();
+  }
+}
+
+/** Full reset (RIS), so replayed bytes land on a terminal in its initial state. */
+const RESET = Uint8Array.of(0x1b, 0x63);
+
+/** Repaint by replay: a terminal reset, then the output bytes still held. */
+export function replaySnapshot(history: Uint8Array): Uint8Array {
+  const out = new Uint8Array(RESET.length + history.length);
+  out.set(RESET);
+  out.set(history, RESET.length);
+  return out;
+}

@@ -1,0 +1,361 @@
+// Hosts sessions on vibe's private tmux server; the daemon reads each through its own `tmux attach` pty.
+//
+// The attach pty is the session's byte stream: what it prints is what viewers see, writing to it is typing,
+// resizing it resizes the session (window-size latest). One `list-panes -a` per poll answers for every
+// session: a dead pane (remain-on-exit) gives the exit status, a missing session means it was killed.
+import { existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { nullLogger, type Logger } from '../logger.js';
+import { cleanEnv, execRunner, nodePtySpawner, processSignaller, type CommandRunner, type PtyProcess, type PtySpawner, type Signaller } from './processes.js';
+import { replaySnapshot, TerminalBase } from './terminal-base.js';
+import {
+  attachArgs,
+  buildTmuxSnapshot,
+  CURSOR_FORMAT,
+  isNoServer,
+  LaunchSpecError,
+  newSessionCommand,
+  PANE_LIST_FORMAT,
+  paneTarget,
+  parsePaneList,
+  serverOptionCommands,
+  SESSION_NAME,
+  sessionTarget,
+  tmuxCommands,
+  validateLaunchSpec,
+  type PaneStatus,
+  type ServerSettings,
+} from './tmux-commands.js';
+import type { HostedTerminal, LaunchSpec, SessionHost } from './types.js';
+
+export interface TmuxHostOptions {
+  /** Where the server socket lives: `<socketDir>/tmux.sock`. The daemon's runtime dir (0700). */
+  socketDir: string;
+  /** The tmux program. */
+  tmux?: string;
+  run?: CommandRunner;
+  spawnPty?: PtySpawner;
+  signal?: Signaller;
+  logger?: Logger;
+  /** How often exits are polled for; one tmux call covers every session. */
+  pollMs?: number;
+  historyLimit?: number;
+  /** $TERM inside sessions; by default tmux-256color where its terminfo exists, else screen-256color. */
+  defaultTerminal?: string;
+  /** After an exit is seen, the dead session is kept this long (final output drains), then killed. */
+  reapDelayMs?: number;
+}
+
+export class TmuxError extends Error {
+  override readonly name = 'TmuxError';
+  readonly code = 'VIBE_TMUX_FAILED';
+}
+
+const ATTACH_TERM = 'xterm-256color';
+const MAX_REATTACH = 3;
+
+export class TmuxHost implements SessionHost {
+  readonly kind = 'tmux';
+  readonly survivesRestart = true;
+  readonly socketPath: string;
+  readonly program: string;
+  readonly logger: Logger;
+  private readonly run: CommandRunner;
+  private readonly terminals = new Map<string, TmuxTerminal>();
+  private readonly settings: ServerSettings;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  /** Counts polls started; a terminal ignores polls that began before it was registered. */
+  private generation = 0;
+  private disposed = false;
+
+  constructor(readonly options: TmuxHostOptions) {
+    this.socketPath = join(options.socketDir, 'tmux.sock');
+    this.program = options.tmux ?? 'tmux';
+    this.run = options.run ?? execRunner();
+    this.logger = options.logger ?? nullLogger;
+    this.settings = {
+      historyLimit: options.historyLimit ?? 50_000,
+      defaultTerminal: options.defaultTerminal ?? (hasTerminfo('tmux-256color') ? 'tmux-256color' : 'screen-256color'),
+    };
+  }
+
+  async start(spec: LaunchSpec): Promise<HostedTerminal> {
+    validateLaunchSpec(spec);
+    if (!isDirectory(spec.cwd)) throw new LaunchSpecError(`session directory ${spec.cwd} does not exist`);
+    if (this.terminals.has(spec.name)) throw new LaunchSpecError(`session ${spec.name} is already running`);
+    const result = await this.tmux([...serverOptionCommands(this.settings), newSessionCommand(spec)]);
+    if (result.code !== 0) throw new TmuxError(`tmux could not start session ${spec.name}: ${result.stderr.trim() || `exit ${result.code}`}`);
+    const pid = Number(result.stdout.trim().split('\n').pop());
+    return this.follow(spec.name, spec.cols, spec.rows, { dead: false, status: null, pid: Number.isInteger(pid) && pid > 0 ? pid : undefined });
+  }
+
+  async adopt(name: string, cols: number, rows: number): Promise<HostedTerminal | undefined> {
+    if (!SESSION_NAME.test(name)) return undefined;
+    const known = this.terminals.get(name);
+    if (known) return known;
+    const result = await this.tmux([['display-message', '-p', '-t', paneTarget(name), PANE_LIST_FORMAT]]);
+    if (result.code !== 0) return undefined;
+    const pane = parsePaneList(result.stdout).get(name);
+    if (!pane) return undefined;
+    return this.follow(name, cols, rows, pane);
+  }
+
+  async list(): Promise<string[]> {
+    const result = await this.tmux([['list-sessions', '-F', '#{session_name}']]);
+    if (result.code !== 0) return [];
+    return result.stdout.split('\n').filter((name) => name.startsWith('vibe_'));
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    clearTimeout(this.pollTimer);
+    if ((await this.list()).length === 0) await this.tmux([['kill-server']]);
+  }
+
+  /** Runs tmux commands on the private server, in one invocation. */
+  tmux(commands: readonly (readonly string[])[]): ReturnType<CommandRunner> {
+    return this.run(this.program, tmuxCommands(this.socketPath, commands));
+  }
+
+  /** Polls now (sharing a poll already under way) and resolves when its answer has been applied. */
+  pollNow(): Promise<void> {
+    this.polling ??= this.pollOnce().finally(() => {
+      this.polling = undefined;
+      this.schedulePoll();
+    });
+    return this.polling;
+  }
+
+  forget(terminal: TmuxTerminal): void {
+    if (this.terminals.get(terminal.name) === terminal) this.terminals.delete(terminal.name);
+  }
+
+  spawnAttach(name: string, cols: number, rows: number): PtyProcess {
+    const spawn = this.options.spawnPty ?? nodePtySpawner;
+    return spawn(this.program, attachArgs(this.socketPath, name), {
+      cwd: this.options.socketDir,
+      env: { ...cleanEnv(), TERM: ATTACH_TERM },
+      cols,
+      rows,
+      term: ATTACH_TERM,
+    });
+  }
+
+  private follow(name: string, cols: number, rows: number, pane: PaneStatus): TmuxTerminal {
+    const terminal = new TmuxTerminal(this, name, cols, rows, pane.pid, this.generation, this.options.signal ?? processSignaller, this.options.reapDelayMs ?? 1000);
+    this.terminals.set(name, terminal);
+    terminal.attach();
+    if (pane.dead) terminal.ended(pane.status);
+    this.schedulePoll();
+    return terminal;
+  }
+
+  private schedulePoll(): void {
+    if (this.disposed || this.pollTimer || this.polling) return;
+    if (![...this.terminals.values()].some((terminal) => terminal.exitStatus() === undefined)) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      void this.pollNow();
+    }, this.options.pollMs ?? 1000);
+    this.pollTimer.unref();
+  }
+
+  private async pollOnce(): Promise<void> {
+    clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    const generation = ++this.generation;
+    const result = await this.tmux([['list-panes', '-a', '-F', PANE_LIST_FORMAT]]);
+    let panes: Map<string, PaneStatus>;
+    if (result.code === 0) panes = parsePaneList(result.stdout);
+    else if (isNoServer(result.stderr)) panes = new Map();
+    else {
+      this.logger.warn('tmux list-panes failed', { code: result.code, stderr: result.stderr.trim() });
+      return;
+    }
+    for (const terminal of this.terminals.values()) {
+      if (terminal.registeredAt < generation) terminal.observe(panes.get(terminal.name));
+    }
+  }
+}
+
+/** One tmux session as the daemon holds it: the attach pty, the pane's pid, and its exit once seen. */
+export class TmuxTerminal extends TerminalBase implements HostedTerminal {
+  private pty: PtyProcess | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private reattaches = 0;
+  private released = false;
+  private stopping: Promise<void> | undefined;
+  private reapTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly host: TmuxHost,
+    name: string,
+    private cols: number,
+    private rows: number,
+    private panePid: number | undefined,
+    readonly registeredAt: number,
+    private readonly signal: Signaller,
+    private readonly reapDelayMs: number,
+  ) {
+    super(name);
+  }
+
+  pid(): number | undefined {
+    return this.exitStatus() ? undefined : this.panePid;
+  }
+
+  attach(): void {
+    const pty = this.host.spawnAttach(this.name, this.cols, this.rows);
+    const data = pty.onData((bytes) => this.emitData(bytes));
+    const exit = pty.onExit(() => this.attachEnded(pty));
+    this.pty = pty;
+    this.unsubscribe = () => {
+      data.dispose();
+      exit.dispose();
+    };
+  }
+
+  write(bytes: Uint8Array | string): void {
+    if (!this.exitStatus()) this.pty?.write(bytes);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.cols = cols;
+    this.rows = rows;
+    this.pty?.resize(cols, rows);
+  }
+
+  async snapshot(history: () => Uint8Array): Promise<Uint8Array> {
+    const target = paneTarget(this.name);
+    const result = await this.host.tmux([
+      ['capture-pane', '-p', '-e', '-J', '-t', target],
+      ['display-message', '-p', '-t', target, CURSOR_FORMAT],
+    ]);
+    if (result.code !== 0) return replaySnapshot(history());
+    // The capture is close to, not exactly at, the stream offset the viewer resumes from: ask tmux for a
+    // full redraw of the daemon's client, which arrives in the live stream after the snapshot.
+    this.refresh();
+    return new TextEncoder().encode(buildTmuxSnapshot(result.stdout));
+  }
+
+  async screenText(): Promise<string | undefined> {
+    const result = await this.host.tmux([['capture-pane', '-p', '-J', '-t', paneTarget(this.name)]]);
+    return result.code === 0 ? result.stdout : undefined;
+  }
+
+  stop(graceMs: number): Promise<void> {
+    this.stopping ??= this.stopNow(graceMs);
+    return this.stopping;
+  }
+
+  release(): void {
+    this.released = true;
+    clearTimeout(this.reapTimer);
+    this.closeAttach();
+    this.host.forget(this);
+  }
+
+  /** Applies a poll's answer: undefined means the session is gone. */
+  observe(pane: PaneStatus | undefined): void {
+    if (this.exitStatus() || this.released) return;
+    if (!pane) this.ended(null);
+    else if (pane.dead) this.ended(pane.status);
+    else if (pane.pid !== undefined) this.panePid = pane.pid;
+  }
+
+  ended(code: number | null): void {
+    if (this.exitStatus()) return;
+    this.emitExit(code);
+    if (this.stopping || this.released) return;
+    // Keep the dead pane a moment so the last output drains through the attach client, then reap it.
+    this.reapTimer = setTimeout(() => void this.reap(), this.reapDelayMs);
+    this.reapTimer.unref();
+  }
+
+  private async stopNow(graceMs: number): Promise<void> {
+    clearTimeout(this.reapTimer);
+    const pid = this.panePid;
+    if (!this.exitStatus() && pid !== undefined) {
+      this.signal(-pid, 'SIGTERM');
+      const deadline = Date.now() + graceMs;
+      while (!this.exitStatus() && Date.now() < deadline) {
+        await sleep(Math.min(100, Math.max(0, deadline - Date.now())));
+        await this.host.pollNow();
+      }
+      if (!this.exitStatus()) this.signal(-pid, 'SIGKILL');
+    }
+    await this.reap();
+    this.ended(null);
+  }
+
+  private async reap(): Promise<void> {
+    this.closeAttach();
+    const result = await this.host.tmux([['kill-session', '-t', sessionTarget(this.name)]]);
+    if (result.code !== 0 && !/can't find session|no server running|error connecting/i.test(result.stderr)) {
+      this.host.logger.warn('tmux kill-session failed', { session: this.name, stderr: result.stderr.trim() });
+    }
+    this.host.forget(this);
+  }
+
+  private refresh(): void {
+    const client = this.pty?.ptsName;
+    if (!client) return;
+    this.host.tmux([['refresh-client', '-t', client]]).catch((error: unknown) => {
+      this.host.logger.debug('tmux refresh-client failed', { session: this.name, error });
+    });
+  }
+
+  private closeAttach(): void {
+    const pty = this.pty;
+    this.pty = undefined;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    // SIGHUP makes the tmux client detach; the session itself is untouched.
+    pty?.kill('SIGHUP');
+  }
+
+  /** The attach client ended on its own: the session died, or tmux dropped the client; poll to tell which. */
+  private attachEnded(pty: PtyProcess): void {
+    if (this.pty !== pty) return;
+    this.pty = undefined;
+    this.unsubscribe?.();
+    void this.host.pollNow().then(() => {
+      if (this.exitStatus() || this.released || this.stopping || this.pty) return;
+      if (this.reattaches++ >= MAX_REATTACH) {
+        this.host.logger.warn('tmux attach keeps ending; giving up on the session', { session: this.name });
+        this.ended(null);
+        return;
+      }
+      this.attach();
+    });
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a compiled terminfo entry exists (Linux letter dirs, macOS hex dirs), without running a program. */
+function hasTerminfo(term: string): boolean {
+  const dirs = [
+    process.env.TERMINFO,
+    join(homedir(), '.terminfo'),
+    ...(process.env.TERMINFO_DIRS?.split(':') ?? []),
+    '/etc/terminfo',
+    '/lib/terminfo',
+    '/usr/share/terminfo',
+    '/usr/lib/terminfo',
+    '/usr/local/share/terminfo',
+    '/opt/homebrew/share/terminfo',
+  ].filter((dir): dir is string => Boolean(dir));
+  const sub = [term[0]!, term.charCodeAt(0).toString(16)];
+  return dirs.some((dir) => sub.some((letter) => existsSync(join(dir, letter, term))));
+}
