@@ -91,6 +91,11 @@ describe('describeError', () => {
     expect(report.lines).toEqual(['vibe: no project named "x\\x1b]52;c;aGk=\\x07\\u202e"']);
   });
 
+  it('keeps the line breaks of a message that lists things, escaping each line', () => {
+    const report = describeIt(new ProtocolError('conflict', 'task #3 holds work that would be lost:\n  vibe/3-x\x1b[2J: 2 commits\n'));
+    expect(report).toEqual({ exitCode: 1, lines: ['vibe: task #3 holds work that would be lost:', '  vibe/3-x\\x1b[2J: 2 commits'] });
+  });
+
   it('describes thrown non-errors', () => {
     expect(describeIt('plain string')).toEqual({ exitCode: 1, lines: ['vibe: plain string'] });
   });

@@ -68,21 +68,30 @@ function rawReport(error: unknown, options: { debug: boolean }): ErrorReport {
     if (error.code === 'commander.help') return { exitCode: error.exitCode === 0 ? EXIT.ok : EXIT.usage, lines: [] };
     return { exitCode: EXIT.usage, lines: [`vibe: ${commanderMessage(error.message)}`] };
   }
-  if (error instanceof UsageError) return withDebug({ exitCode: EXIT.usage, lines: [`vibe: ${error.message}`] });
-  if (error instanceof CliError) return withDebug({ exitCode: error.exitCode, lines: [`vibe: ${error.message}`] });
+  if (error instanceof UsageError) return withDebug({ exitCode: EXIT.usage, lines: messageLines(error.message) });
+  if (error instanceof CliError) return withDebug({ exitCode: error.exitCode, lines: messageLines(error.message) });
   if (error instanceof DaemonUnavailableError) {
     const line = error.reason === 'unresponsive' ? daemonNotAnswering(error.socketPath) : DAEMON_NOT_RUNNING;
     return withDebug({ exitCode: EXIT.unavailable, lines: [`vibe: ${line}`] });
   }
   if (error instanceof ProtocolError) {
     const exitCode = USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failure;
-    const lines = [`vibe: ${error.message}`];
+    const lines = messageLines(error.message);
     if (error.code === 'invalid_params') lines.push(...issueLines(error.data));
     if (options.debug) lines.push(`  (code ${error.code})`);
     return withDebug({ exitCode, lines });
   }
   const lines = error instanceof Error ? [`vibe: ${error.message || error.name}`, ...detail(error)] : [`vibe: ${String(error)}`];
   return { exitCode: EXIT.failure, lines };
+}
+
+/**
+ * A message as lines: the first after "vibe: ", the rest as they are. Each is escaped separately later, so
+ * a message that lists things (what `task rm` would lose) keeps its line breaks and nothing else.
+ */
+function messageLines(message: string): string[] {
+  const [first = '', ...rest] = message.replace(/\n+$/, '').split(/\r?\n/);
+  return [`vibe: ${first}`, ...rest];
 }
 
 /** "error: unknown option '--jsn'\n(Did you mean --json?)" → "unknown option '--jsn' (Did you mean --json?)". */

@@ -65,6 +65,18 @@ describe('the vibe command line', () => {
     [['task', 'edit', '3'], 'vibe: nothing to change: give --title, --description, --agent or --default-agent'],
     [['task', 'add', '   '], 'vibe: the task title must not be empty'],
     [['logs', '-n', 'many'], 'vibe: -n expects a number of lines, got "many"'],
+    [['project', 'set'], 'vibe: nothing to change: give --base, --setup, --no-setup, --instructions, --no-instructions or --max-sessions'],
+    [['project', 'set', '--max-sessions', '100'], 'vibe: --max-sessions expects a whole number from 1 to 64, got "100"'],
+    [['project', 'set', '--setup', ' '], 'vibe: --setup needs a command; --no-setup removes the setup step'],
+    [['project', 'set', '--instructions', '/nonexistent/rules.md'], 'vibe: the instructions file /nonexistent/rules.md does not exist'],
+    [['attach'], 'vibe: name a task (3, #3 or PROJECT#3) or a session (s4, or --session 4)'],
+    [['attach', '3', '--session', '4'], 'vibe: give a task id or --session, not both'],
+    [['attach', '3', '--detach-key', 'f1'], 'vibe: --detach-key: invalid detach key "f1": use Ctrl and a letter or one of @ [ \\ ] ^ _, like ctrl-] or ctrl-q'],
+    [['attach', '3'], 'vibe: vibe attach needs a terminal on stdin and stdout; from a script, `vibe send` types into a session'],
+    [['send', '3'], 'vibe: nothing to send: give the text ("-" reads it from stdin), or --enter'],
+    [['send', 's0', 'hi'], 'vibe: invalid session id "s0": expected a number like 4 (or s4 in place of a task id)'],
+    [['service', 'restart'], "vibe: command-argument value 'restart' is invalid for argument 'action'. Allowed choices are install, uninstall."],
+    [['task', 'start', 'x'], 'vibe: invalid task id "x": expected a number like 3, #3 or PROJECT#3'],
   ])('refuses %j with exit 2 and one line', async (args, line) => {
     const result = await run(...args);
     expect(result.exitCode).toBe(2);
@@ -83,7 +95,23 @@ describe('the vibe command line', () => {
     expect(result.lines[0]).toMatch(/bash, zsh, fish/);
   });
 
-  it.each(['status', 'task ls', 'task ls --status in-progress --status done', 'task show web#3', 'task rm 2', 'task add title'])(
+  it.each([
+    'status',
+    'task ls',
+    'task ls --status in-progress --status done',
+    'task show web#3',
+    'task rm 2',
+    'task rm 2 --force',
+    'task add title',
+    'task add title --start',
+    'task start 3 --agent codex',
+    'task stop 3',
+    'project ls',
+    'project set --max-sessions 4',
+    'ps --all-projects',
+    'send 3 hello --enter',
+    'send --session 4 hello',
+  ])(
     'reports exit 69 for `vibe %s` when the daemon is not running',
     async (line) => {
       const result = await run(...line.split(' '));

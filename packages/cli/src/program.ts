@@ -38,7 +38,7 @@ export function buildProgram(output: Pick<OutputConfiguration, 'writeOut' | 'wri
     .option('--json', 'print the result as JSON')
     .action(async (options) => (await import('./commands/down.js')).down(options));
 
-  const task = program.command('task').description('add, list, show, edit, move and remove tasks');
+  const task = program.command('task').description('add, list, show, edit, move, start, stop and remove tasks');
   const projectOption = (): Option => new Option('--project <name>', 'the project (default: the one containing the current directory)');
 
   task
@@ -47,8 +47,9 @@ export function buildProgram(output: Pick<OutputConfiguration, 'writeOut' | 'wri
     .argument('<title>', 'what the task is about')
     .option('--description <text>', 'longer description for the agent; "-" reads it from stdin')
     .option('--agent <name>', 'agent to run (default: the configured default)')
+    .option('--start', 'start it right away, as `vibe task start` would')
     .addOption(projectOption())
-    .option('--json', 'print the new task as JSON')
+    .option('--json', 'print the new task as JSON ({ "task", "session" } with --start)')
     .action(async (title: string, options) => (await import('./commands/task-add.js')).taskAdd(title, options));
 
   task
@@ -96,9 +97,87 @@ export function buildProgram(output: Pick<OutputConfiguration, 'writeOut' | 'wri
     .alias('remove')
     .description('delete a task (its number is not reused)')
     .argument('<id>', 'task id: 3, #3 or PROJECT#3')
+    .option('--force', "also delete its attempts' worktrees and branches, unmerged work included")
     .addOption(projectOption())
     .option('--json', 'print the removed task as JSON')
     .action(async (id: string, options) => (await import('./commands/task-rm.js')).taskRm(id, options));
+
+  task
+    .command('start')
+    .description('start a new attempt: a worktree and branch, the setup script, then the agent in a session')
+    .argument('<id>', 'task id: 3, #3 or PROJECT#3')
+    .option('--agent <name>', "agent for this attempt (default: the task's, else the configured default)")
+    .addOption(projectOption())
+    .option('--json', 'print { "session": ... } as JSON')
+    .action(async (id: string, options) => (await import('./commands/task-start.js')).taskStart(id, options));
+
+  task
+    .command('stop')
+    .description("stop the task's running session (gracefully, then by force); its worktree is kept")
+    .argument('<id>', 'task id: 3, #3 or PROJECT#3')
+    .addOption(projectOption())
+    .option('--json', 'print { "sessions": [...] } (the stopped ones) as JSON')
+    .action(async (id: string, options) => (await import('./commands/task-stop.js')).taskStop(id, options));
+
+  const project = program.command('project').description("list projects and change a project's settings");
+
+  project
+    .command('ls')
+    .alias('list')
+    .description('list projects with their settings')
+    .option('--json', 'print { "projects": [...] } as JSON')
+    .action(async (options) => (await import('./commands/project-ls.js')).projectLs(options));
+
+  project
+    .command('set')
+    .description("change the project's base branch, setup command, agent instructions or session limit")
+    .option('--base <branch>', 'branch new attempts start from')
+    .option('--setup <command>', 'shell command run in each new worktree before the agent (npm ci, say)')
+    .option('--no-setup', 'run no setup command')
+    .option('--instructions <file>', 'text given to every agent of the project, read from FILE ("-": stdin)')
+    .option('--no-instructions', 'give agents no project instructions')
+    .option('--max-sessions <n>', 'running sessions allowed at once (1-64, default 8)')
+    .addOption(projectOption())
+    .option('--json', 'print the updated project as JSON')
+    .action(async (options) => (await import('./commands/project-set.js')).projectSet(options));
+
+  program
+    .command('ps')
+    .description('list sessions: task, agent, state, process, CPU, memory, last activity')
+    .option('--all-projects', 'the sessions of every project')
+    .option('--running', 'only sessions whose process still runs')
+    .addOption(projectOption())
+    .option('--json', 'print { "sessions": [...] } as JSON')
+    .action(async (options) => (await import('./commands/ps.js')).ps(options));
+
+  program
+    .command('attach')
+    .description("show a session's terminal full-screen and type into it; the detach key (Ctrl-]) comes back")
+    .argument('[id]', "task id (3, #3, PROJECT#3: its newest attempt) or session id (s4)")
+    .option('--session <n>', 'attach to this session id')
+    .option('--read-only', 'watch without typing')
+    .option('--detach-key <key>', 'key that detaches, like ctrl-] or ctrl-q (default: $VIBE_DETACH_KEY, else ctrl-])')
+    .addOption(projectOption())
+    .action(async (id: string | undefined, options) => (await import('./commands/attach.js')).attach(id, options));
+
+  program
+    .command('send')
+    .description("type text into a session, as if at its keyboard")
+    .argument('<id>', 'task id (3, #3, PROJECT#3) or session id (s4); with --session, the text')
+    .argument('[text]', 'what to type; "-" reads it from stdin')
+    .option('--enter', 'press Enter after the text')
+    .option('--session <n>', 'type into this session id')
+    .addOption(projectOption())
+    .option('--json', 'print the result as JSON')
+    .action(async (id: string, text: string | undefined, options) => (await import('./commands/send.js')).send(id, text, options));
+
+  program
+    .command('service')
+    .description('run the daemon as a systemd user service (Linux) or launchd agent (macOS), or stop doing so')
+    .addArgument(new Argument('<action>', 'install or uninstall').choices(['install', 'uninstall']))
+    .option('--dry-run', 'print the service file and the commands, change nothing')
+    .option('--json', 'print the result as JSON')
+    .action(async (action: string, options) => (await import('./commands/service.js')).service(action, options));
 
   program
     .command('doctor')

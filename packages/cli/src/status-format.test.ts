@@ -19,23 +19,53 @@ const status: DaemonStatus = {
     { name: 'web\x1b[2J', path: '/src/web', baseBranch: 'develop', tasks: counts(0, 0, 3) },
   ],
   tasks: counts(2, 1, 3),
+  machine: {
+    cpus: 4,
+    loadAverage: [0.52, 0.4, 0.305],
+    memoryTotalBytes: 8 * 1024 ** 3,
+    memoryFreeBytes: 3.1 * 1024 ** 3,
+    diskTotalBytes: 100 * 1024 ** 3,
+    diskFreeBytes: 40.4 * 1024 ** 3,
+    uptimeSeconds: 273_600,
+  },
+  sessionHost: 'tmux',
 };
 
 describe('formatDaemonStatus', () => {
-  it('shows pid, version, humanised uptime, socket and a count table with totals', () => {
+  it('shows pid, version, humanised uptime, socket, the session host, the machine and a count table with totals', () => {
     const lines = formatDaemonStatus(status, palette(false));
-    expect(lines.slice(0, 4)).toEqual([
+    expect(lines.slice(0, 9)).toEqual([
       'daemon   running (pid 4242, version 0.1.0, protocol 1.0)',
       'uptime   3h 12m (since 2026-01-02T03:04:05.000Z)',
       'socket   /run/user/1000/vibe/daemon.sock',
       'data     /d',
+      'sessions tmux (agents keep running across daemon restarts)',
+      'machine  4 CPUs, load 0.52 0.40 0.30, up 3d 4h',
+      'memory   3.1 GiB free of 8.0 GiB',
+      'disk     40 GiB free of 100 GiB',
+      '',
     ]);
-    expect(lines.slice(5)).toEqual([
+    expect(lines.slice(9)).toEqual([
       'PROJECT     TODO  IN_PROGRESS  IN_REVIEW  DONE  CANCELLED  TOTAL  BRANCH   PATH',
       'myapp          2            1          0     0          0      3  main     /src/myapp',
       'web\\x1b[2J     0            0          0     3          0      3  develop  /src/web',
       'total          2            1          0     3          0      6',
     ]);
+  });
+
+  it('warns that pty sessions will not survive a daemon restart', () => {
+    const lines = formatDaemonStatus({ ...status, sessionHost: 'pty' }, palette(false));
+    expect(lines).toContain('sessions pty (tmux not found: sessions will not survive a daemon restart)');
+  });
+
+  it('says the disk is unknown when the daemon could not measure it', () => {
+    const lines = formatDaemonStatus({ ...status, machine: { ...status.machine!, diskFreeBytes: null, diskTotalBytes: null } }, palette(false));
+    expect(lines).toContain('disk     unknown');
+  });
+
+  it('leaves out the machine and session host when an older daemon does not send them', () => {
+    const lines = formatDaemonStatus({ ...status, machine: undefined, sessionHost: undefined }, palette(false));
+    expect(lines[4]).toBe('');
   });
 
   it('says how to add a project when there is none', () => {

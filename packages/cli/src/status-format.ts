@@ -1,5 +1,6 @@
-// How `vibe status` reads: the daemon's facts, then task counts per project and in total.
+// How `vibe status` reads: the daemon's facts, the machine's, then task counts per project and in total.
 import { TASK_STATUSES, type DaemonStatus, type TaskStatus } from '@vibe/protocol';
+import { formatBytes } from './byte-size.js';
 import { humaniseSeconds } from './duration.js';
 import { escapeText } from './escape.js';
 import { formatTable, type Cell } from './table.js';
@@ -18,6 +19,9 @@ export function formatDaemonStatus(status: DaemonStatus, colors: Palette): strin
     field('uptime', `${humaniseSeconds(status.uptimeSeconds)} (since ${status.startedAt})`),
     field('socket', escapeText(status.socketPath)),
     field('data', escapeText(status.paths.data)),
+    // Both are absent from a daemon older than sessions.
+    ...(status.sessionHost ? [field('sessions', sessionHost(status.sessionHost, colors))] : []),
+    ...(status.machine ? machineLines(status.machine, field) : []),
     '',
   ];
   if (status.projects.length === 0) {
@@ -41,4 +45,22 @@ export function formatDaemonStatus(status: DaemonStatus, colors: Palette): strin
     }),
   );
   return lines;
+}
+
+function sessionHost(host: NonNullable<DaemonStatus['sessionHost']>, colors: Palette): string {
+  if (host === 'tmux') return 'tmux (agents keep running across daemon restarts)';
+  return `pty ${colors.yellow('(tmux not found: sessions will not survive a daemon restart)')}`;
+}
+
+function machineLines(machine: NonNullable<DaemonStatus['machine']>, field: (name: string, value: string) => string): string[] {
+  const load = machine.loadAverage.map((value) => value.toFixed(2)).join(' ');
+  const disk =
+    machine.diskFreeBytes === null || machine.diskTotalBytes === null
+      ? 'unknown'
+      : `${formatBytes(machine.diskFreeBytes)} free of ${formatBytes(machine.diskTotalBytes)}`;
+  return [
+    field('machine', `${machine.cpus} CPU${machine.cpus === 1 ? '' : 's'}, load ${load}, up ${humaniseSeconds(machine.uptimeSeconds)}`),
+    field('memory', `${formatBytes(machine.memoryFreeBytes)} free of ${formatBytes(machine.memoryTotalBytes)}`),
+    field('disk', disk),
+  ];
 }

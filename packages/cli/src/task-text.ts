@@ -23,7 +23,7 @@ export function descriptionTooLong(): UsageError {
  * Whether `text` has more than `max` code points, counted as the schemas count them ([...text].length).
  * A code point is one or two UTF-16 units, so the length settles most cases without splitting the string.
  */
-function longerThan(text: string, max: number): boolean {
+export function longerThan(text: string, max: number): boolean {
   if (text.length <= max) return false;
   if (text.length > 2 * max) return true;
   return [...text].length > max;

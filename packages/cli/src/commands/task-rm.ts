@@ -1,17 +1,52 @@
-// `vibe task rm ID`: deletes a task (its number is never reused).
+// `vibe task rm ID`: deletes a task (its number is never reused). A task whose attempts hold work is
+// removed only with --force, which takes its worktrees and branches with it.
+import { ProtocolError, type Session } from '@vibe/protocol';
 import { withDaemon } from '../daemon-connection.js';
+import { escapeText } from '../escape.js';
 import { printJson, say } from '../output.js';
 import { taskName } from '../task-format.js';
 import { taskRef } from '../task-ref.js';
+import { shellWord } from './task-start.js';
 
 export interface TaskRmOptions {
+  force?: boolean;
   project?: string;
   json?: boolean;
 }
 
 export async function taskRm(id: string, options: TaskRmOptions): Promise<void> {
   const ref = taskRef(id, options);
-  const { task } = await withDaemon(({ client }) => client.request('task.remove', ref));
-  if (options.json) printJson(task);
-  else say(`removed ${taskName(task)}`);
+  const { task, attempts } = await withDaemon(async ({ client }) => {
+    // What --force is about to delete, listed before it is gone (the removal answers with the task only).
+    const attempts = options.force ? await attemptsOf(client, ref) : [];
+    try {
+      const { task } = await client.request('task.remove', { ...ref, ...(options.force && { force: true }) });
+      return { task, attempts };
+    } catch (error) {
+      throw options.force ? error : withForceHint(error, id);
+    }
+  });
+  if (options.json) {
+    printJson(task);
+    return;
+  }
+  say(`removed ${taskName(task)}`);
+  for (const session of attempts) {
+    say(`  attempt ${session.attempt} (${escapeText(session.agent)}): branch ${escapeText(session.branch)}, worktree ${escapeText(session.worktree)}`);
+  }
+}
+
+type Client = Parameters<Parameters<typeof withDaemon>[0]>[0]['client'];
+
+async function attemptsOf(client: Client, ref: ReturnType<typeof taskRef>): Promise<Session[]> {
+  const { task } = await client.request('task.get', ref);
+  if (!task.session) return [];
+  const { sessions } = await client.request('session.list', { project: task.project });
+  return sessions.filter((session) => session.taskNumber === task.number).sort((a, b) => a.attempt - b.attempt);
+}
+
+/** The daemon's refusal (which lists what would be lost) plus the command that removes it anyway. */
+function withForceHint(error: unknown, id: string): unknown {
+  if (!(error instanceof ProtocolError) || error.code !== 'conflict') return error;
+  return new ProtocolError(error.code, `${error.message}\nto remove it anyway: vibe task rm ${shellWord(id)} --force`, error.data, { cause: error });
 }

@@ -84,15 +84,37 @@ describe('completion scripts', () => {
 
 describe('bash completion behaviour', () => {
   it('offers the top-level commands', () => {
-    expect(bashComplete('vibe ')).toEqual(expect.arrayContaining(['up', 'status', 'down', 'task', 'doctor', 'logs', 'completion', 'help']));
+    expect(bashComplete('vibe ')).toEqual(
+      expect.arrayContaining(['up', 'status', 'down', 'task', 'project', 'ps', 'attach', 'send', 'service', 'doctor', 'logs', 'completion', 'help']),
+    );
   });
 
   it('offers task subcommands after task', () => {
-    expect(bashComplete('vibe task ')).toEqual(expect.arrayContaining(['add', 'ls', 'show', 'edit', 'mv', 'rm']));
+    expect(bashComplete('vibe task ')).toEqual(expect.arrayContaining(['add', 'ls', 'show', 'edit', 'mv', 'rm', 'start', 'stop']));
   });
 
   it('completes a partial subcommand', () => {
-    expect(bashComplete('vibe task s')).toEqual(['show']);
+    expect(bashComplete('vibe task s')).toEqual(['show', 'start', 'stop']);
+    expect(bashComplete('vibe task st')).toEqual(['start', 'stop']);
+  });
+
+  it('offers the project subcommands and the options of project set, negations included', () => {
+    expect(bashComplete('vibe project ')).toEqual(expect.arrayContaining(['ls', 'set']));
+    expect(bashComplete('vibe project set --')).toEqual(
+      expect.arrayContaining(['--base', '--setup', '--no-setup', '--instructions', '--no-instructions', '--max-sessions', '--project', '--json']),
+    );
+  });
+
+  it('offers the options of attach, send and task start', () => {
+    expect(bashComplete('vibe attach --')).toEqual(expect.arrayContaining(['--read-only', '--session', '--detach-key']));
+    expect(bashComplete('vibe send --')).toEqual(expect.arrayContaining(['--enter', '--session']));
+    expect(bashComplete('vibe task start --')).toEqual(expect.arrayContaining(['--agent', '--json']));
+    expect(bashComplete('vibe task rm --')).toContain('--force');
+    expect(bashComplete('vibe task add --')).toContain('--start');
+  });
+
+  it('offers install and uninstall to service', () => {
+    expect(bashComplete('vibe service ')).toEqual(['install', 'uninstall']);
   });
 
   it('offers the options of task ls, global ones included', () => {
@@ -135,7 +157,7 @@ describe.skipIf(!has('zsh'))('zsh completion behaviour', () => {
   });
 
   it('offers task subcommands after task', () => {
-    expect(zshComplete('vibe task ')).toEqual(['add', 'ls', 'show', 'edit', 'mv', 'rm']);
+    expect(zshComplete('vibe task ')).toEqual(['add', 'ls', 'show', 'edit', 'mv', 'rm', 'start', 'stop']);
   });
 
   it('offers statuses for --status and for task mv', () => {
@@ -151,7 +173,7 @@ describe.skipIf(!has('zsh'))('zsh completion behaviour', () => {
 
 describe.skipIf(!has('fish'))('fish completion behaviour', () => {
   it('offers task subcommands after task', () => {
-    expect(fishComplete('vibe task ').sort()).toEqual(['add', 'edit', 'ls', 'mv', 'rm', 'show']);
+    expect(fishComplete('vibe task ').sort()).toEqual(['add', 'edit', 'ls', 'mv', 'rm', 'show', 'start', 'stop']);
   });
 
   it('offers statuses for the second argument of task mv', () => {

@@ -85,10 +85,12 @@ describe('runChecks', () => {
     expect(byName(results, 'git')).toMatchObject({ status: 'fail', hint: expect.stringContaining('install git') });
   });
 
-  it('warns without tmux that sessions will not survive a daemon restart', async () => {
+  it('warns without tmux that sessions run under node-pty and end with the daemon', async () => {
     const results = await runChecks(environment({ path: binDir('no-tmux', ['git']) }));
     expect(byName(results, 'tmux').status).toBe('warn');
-    expect(byName(results, 'tmux').detail).toContain('sessions will run under node-pty inside the daemon and will not survive a daemon restart');
+    expect(byName(results, 'tmux').detail).toBe(
+      'not found on PATH — sessions run under node-pty inside the daemon and end when it stops (no survival across `vibe down`/restarts)',
+    );
   });
 
   it('warns for each missing agent CLI with its npm package', async () => {

@@ -47,7 +47,7 @@ export function runChecks(env: DoctorEnvironment): Promise<CheckResult[]> {
     }),
     checkProgram(env, 'tmux', ['-V'], {
       missing: 'warn',
-      missingDetail: 'not found on PATH — sessions will run under node-pty inside the daemon and will not survive a daemon restart',
+      missingDetail: 'not found on PATH — sessions run under node-pty inside the daemon and end when it stops (no survival across `vibe down`/restarts)',
       hint: 'install tmux (apt install tmux, brew install tmux)',
     }),
     ...AGENTS.map((agent) =>

@@ -1,0 +1,90 @@
+// Writes a session's Snapshot and Output frames to the terminal as they arrive, and acknowledges what the
+// terminal took, so the daemon keeps bytes in flight bounded.
+import { FrameKind, type Frame } from '@vibe/protocol';
+import type { TerminalOutput } from './terminal-mode.js';
+
+/** Acknowledge at least this often under a flood; a quiet stream is acknowledged as soon as it is written. */
+export const ACK_EVERY_BYTES = 64 * 1024;
+
+export interface ScreenWriterOptions {
+  output: TerminalOutput;
+  session: number;
+  /** Where the frames that follow begin (session.attach's `offset`). */
+  offset: number;
+  /** Sends an Ack frame for everything before `seq`. */
+  ack(seq: number): void;
+  ackEveryBytes?: number;
+}
+
+/**
+ * No batching, no timer: each frame is written the moment it arrives. Output already shown (a frame that
+ * overlaps a snapshot or a resend) is trimmed, so a repeated frame never repeats bytes on the screen.
+ * Acks follow the terminal, not the socket: an offset is acknowledged once its bytes were written out,
+ * immediately every ACK_EVERY_BYTES, else when the writes drain (after the current burst of frames).
+ */
+export class ScreenWriter {
+  /** The offset after the last byte handed to the terminal (or where a snapshot resumes). */
+  private written: number;
+  /** The offset up to which the terminal has taken the bytes. */
+  private flushed: number;
+  private acked: number;
+  private writing = 0;
+  private ackQueued = false;
+  private stopped = false;
+  private readonly ackEvery: number;
+
+  constructor(private readonly options: ScreenWriterOptions) {
+    this.written = options.offset;
+    this.flushed = options.offset;
+    this.acked = options.offset;
+    this.ackEvery = options.ackEveryBytes ?? ACK_EVERY_BYTES;
+  }
+
+  frame(frame: Frame): void {
+    if (this.stopped || frame.session !== this.options.session) return;
+    if (frame.kind === FrameKind.Snapshot) {
+      this.write(frame.payload, frame.seq);
+      return;
+    }
+    if (frame.kind !== FrameKind.Output) return;
+    const end = frame.seq + frame.payload.length;
+    if (end <= this.written) return;
+    const skip = Math.max(0, this.written - frame.seq);
+    this.write(skip > 0 ? frame.payload.subarray(skip) : frame.payload, end);
+  }
+
+  /** Writes nothing and acknowledges nothing more (the attach ended). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private write(bytes: Uint8Array, end: number): void {
+    this.written = end;
+    this.writing++;
+    this.options.output.write(bytes, () => {
+      this.writing--;
+      this.flushed = Math.max(this.flushed, end);
+      this.maybeAck();
+    });
+  }
+
+  private maybeAck(): void {
+    if (this.stopped) return;
+    if (this.flushed - this.acked >= this.ackEvery) {
+      this.sendAck();
+      return;
+    }
+    if (this.writing > 0 || this.flushed === this.acked || this.ackQueued) return;
+    // One ack for a burst of small frames that arrived in one read, not one per frame.
+    this.ackQueued = true;
+    setImmediate(() => {
+      this.ackQueued = false;
+      if (!this.stopped && this.flushed !== this.acked) this.sendAck();
+    });
+  }
+
+  private sendAck(): void {
+    this.acked = this.flushed;
+    this.options.ack(this.acked);
+  }
+}
