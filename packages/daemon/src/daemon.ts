@@ -1,22 +1,33 @@
 // The composition root: builds the rooms, wires them together and owns the start and shutdown order.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PROTOCOL_VERSION, type DaemonStatus } from '@vibe/protocol';
 import type { VibePaths } from '@vibe/protocol/node';
-import { knownAgents } from './agents/index.js';
+import { knownAgents, resolveAgent } from './agents/index.js';
+import { Attempts } from './attempts/index.js';
 import { loadConfig, type VibeConfig } from './config.js';
 import { ControlServer } from './control/index.js';
 import { StartupError } from './errors.js';
 import { DaemonLock } from './lock.js';
 import { FileLogger, type Logger } from './logger.js';
+import { machineStatus } from './machine.js';
 import { checkSocketPath, ensurePrivateDir } from './secure-dir.js';
+import { createSessionHost, SessionStreams, type SessionHost } from './sessions/index.js';
 import { Store, StoreError, zeroCounts } from './store/index.js';
+import * as worktrees from './worktrees/index.js';
 
 export interface DaemonOptions {
   paths: VibePaths;
   version: string;
   /** Validate every result against its schema before sending (tests). */
   validateResults?: boolean;
+  /** Host sessions with node-pty even when tmux is available (tests, `VIBE_SESSION_HOST=pty`). */
+  preferPty?: boolean;
 }
+
+/** The session runner and hook scripts are built beside main.js (tsup entries). */
+const distDir = dirname(fileURLToPath(import.meta.url));
 
 export type StartOutcome = { status: 'ready'; daemon: Daemon } | { status: 'running'; pid: number | undefined };
 
@@ -25,6 +36,8 @@ export class Daemon {
   private stopping: Promise<void> | undefined;
   private readonly onStopped: Array<() => void> = [];
   private readonly control: ControlServer;
+  private readonly streams: SessionStreams;
+  readonly attempts: Attempts;
 
   private constructor(
     readonly paths: VibePaths,
@@ -33,8 +46,30 @@ export class Daemon {
     readonly logger: Logger & { close(): void },
     readonly config: VibeConfig,
     readonly store: Store,
+    private readonly host: SessionHost,
     validateResults: boolean,
   ) {
+    this.streams = new SessionStreams({
+      logger,
+      // Persisted now and then so `vibe ps` and a restarted daemon know when each session last did something.
+      onActivity: (sessionId, at) => {
+        if (store.getSession(sessionId)) store.updateSession(sessionId, { lastActivityAt: at.toISOString() });
+      },
+    });
+    this.attempts = new Attempts({
+      store,
+      host,
+      terminals: this.streams,
+      worktrees,
+      resolveAgent: (name) => resolveAgent(name, config, process.env),
+      defaultAgent: () => config.defaultAgent,
+      paths,
+      node: [process.execPath],
+      runnerScript: join(distDir, 'runner.js'),
+      hookScript: join(distDir, 'hook.js'),
+      publish: (event) => this.control.hub.publish(event),
+      logger,
+    });
     this.control = new ControlServer({
       socketPath: paths.socket,
       logger,
@@ -42,6 +77,8 @@ export class Daemon {
       validateResults,
       services: {
         store,
+        attempts: this.attempts,
+        streams: this.streams,
         pid: process.pid,
         agents: () => knownAgents(config.agents),
         status: () => this.status(),
@@ -91,7 +128,10 @@ export class Daemon {
       const store = openStore(paths.database, config.busyTimeoutMs);
       cleanups.push(() => store.close());
 
-      const daemon = new Daemon(paths, version, lock, logger, config, store, options.validateResults ?? false);
+      const { host, reason } = await createSessionHost({ socketDir: paths.runtime, logger, preferPty: options.preferPty });
+      if (reason) logger.warn('sessions hosted by node-pty', { reason });
+      const daemon = new Daemon(paths, version, lock, logger, config, store, host, options.validateResults ?? false);
+      await daemon.attempts.adoptAll();
       await daemon.control.listen();
       logger.info('daemon started', { pid: process.pid, version, protocol: PROTOCOL_VERSION, socket: paths.socket, database: paths.database });
       return { status: 'ready', daemon };
@@ -130,6 +170,8 @@ export class Daemon {
         tasks: counts.byProject.get(project.id) ?? zeroCounts(),
       })),
       tasks: counts.total,
+      machine: machineStatus(this.paths.data),
+      sessionHost: this.host.kind,
     };
   }
 
@@ -138,6 +180,10 @@ export class Daemon {
     this.stopping ??= (async () => {
       this.logger.info('daemon stopping', { reason });
       await this.control.close();
+      // tmux sessions live on for the next daemon to adopt; node-pty sessions end with us.
+      this.attempts.release();
+      if (!this.host.survivesRestart) await this.host.dispose();
+      this.streams.dispose();
       this.store.close();
       rmSync(this.paths.pidFile, { force: true });
       this.lock.release();

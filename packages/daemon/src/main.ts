@@ -33,7 +33,9 @@ async function main(): Promise<void> {
   const paths = resolvePaths(process.env);
   let outcome;
   try {
-    outcome = await Daemon.start({ paths, version: packageJson.version, validateResults: process.env.VIBE_VALIDATE_RESULTS === '1' });
+    outcome = await Daemon.start({ paths, version: packageJson.version, validateResults: process.env.VIBE_VALIDATE_RESULTS === '1',
+      preferPty: process.env.VIBE_SESSION_HOST === 'pty',
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     try {

@@ -15,13 +15,16 @@ import {
   parseOrThrow,
   PROTOCOL_VERSION,
   ProtocolError,
+  encodeFrame,
   type DecodedItem,
+  type Frame,
   type MethodName,
   type VibeEvent,
 } from '@vibe/protocol';
 import type { Logger } from '../logger.js';
 import type { EventSink } from './event-hub.js';
 import type { Handlers } from './handlers.js';
+import type { TerminalSink, ViewerStreams } from './session-handlers.js';
 
 /** Past this many unsent bytes a client is not reading; it is dropped rather than let daemon memory grow. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -35,10 +38,12 @@ export interface ConnectionOptions {
   validateResults: boolean;
   /** True once the daemon is stopping: requests are refused before they can change anything. */
   draining(): boolean;
+  /** Where terminal input and acks from this client go. */
+  streams: ViewerStreams;
   onClose(connection: ControlConnection): void;
 }
 
-export class ControlConnection implements EventSink {
+export class ControlConnection implements EventSink, TerminalSink {
   private readonly decoder = new FrameDecoder(LIMITS.maxMessageBytes);
   private greeted = false;
   private closed = false;
@@ -51,10 +56,20 @@ export class ControlConnection implements EventSink {
     socket.on('data', (chunk) => this.receive(chunk));
     socket.on('error', (error) => options.logger.debug('control connection error', { connection: id, error: error.message }));
     socket.on('close', () => this.dispose());
+    socket.on('drain', () => options.streams.drained(this));
   }
 
   sendEvent(subscription: number, event: VibeEvent): void {
     this.send({ type: 'event', subscription, ...event });
+  }
+
+  sendFrame(frame: Frame): void {
+    if (this.closed || this.socket.destroyed || this.socket.writableEnded) return;
+    this.socket.write(encodeFrame(frame));
+  }
+
+  bufferedBytes(): number {
+    return this.socket.writableLength;
   }
 
   /** Ends the connection after flushing what was written. */
@@ -86,11 +101,26 @@ export class ControlConnection implements EventSink {
       if (this.closed) return;
       if (item.type === 'oversize') {
         this.sendError(null, new ProtocolError('too_large', `message of ${item.length} bytes is over the ${LIMITS.maxMessageBytes}-byte limit; it was discarded`));
-      } else if (item.frame.kind !== FrameKind.Control) {
-        this.sendError(null, new ProtocolError('unknown_method', `frame kind 0x${item.frame.kind.toString(16)} is not served on this connection`));
-      } else {
+      } else if (item.frame.kind === FrameKind.Control) {
         this.handleControl(item.frame.payload);
+      } else {
+        this.handleTerminalFrame(item.frame);
       }
+    }
+  }
+
+  /** Keystrokes and acks for attached sessions; anything else is answered, never acted on. */
+  private handleTerminalFrame(frame: Frame): void {
+    if (!this.greeted) return this.sendError(null, new ProtocolError('handshake_required', 'send hello before terminal frames'));
+    if (this.options.draining()) return;
+    if (frame.kind === FrameKind.Input) {
+      if (!this.options.streams.input(this, frame.session, frame.payload)) {
+        this.sendError(null, new ProtocolError('conflict', `input for session ${frame.session} refused: not attached with write access`));
+      }
+    } else if (frame.kind === FrameKind.Ack) {
+      this.options.streams.ack(this, frame.session, frame.seq);
+    } else {
+      this.sendError(null, new ProtocolError('unknown_method', `frame kind 0x${frame.kind.toString(16)} is not accepted from clients`));
     }
   }
 
@@ -109,7 +139,16 @@ export class ControlConnection implements EventSink {
       if (!this.greeted) throw new ProtocolError('handshake_required', 'send hello before any request');
       if (!isMethodName(message.method)) throw new ProtocolError('unknown_method', `unknown method "${message.method}"`);
       if (this.options.draining()) throw new ProtocolError('shutting_down', 'the daemon is stopping; nothing was done — run `vibe up` to start it again');
-      this.send({ type: 'response', id: message.id, result: this.call(message.method, message.params) });
+      const result = this.call(message.method, message.params);
+      if (result instanceof Promise) {
+        // Long requests (starting an agent) answer when done; later requests are not held up meanwhile.
+        result.then(
+          (value) => this.send({ type: 'response', id: message.id, result: value }),
+          (error: unknown) => this.sendError(id, this.toProtocolError(error)),
+        );
+      } else {
+        this.send({ type: 'response', id: message.id, result });
+      }
     } catch (error) {
       this.sendError(id, this.toProtocolError(error));
     }
@@ -133,10 +172,13 @@ export class ControlConnection implements EventSink {
   private call(method: MethodName, rawParams: unknown): unknown {
     const spec = METHODS[method];
     const params = parseOrThrow(spec.params, rawParams ?? {}, 'invalid_params', `${method} params`);
-    const handler = this.options.handlers[method] as (params: unknown, context: { sink: EventSink }) => unknown;
+    const handler = this.options.handlers[method] as (params: unknown, context: { sink: ControlConnection }) => unknown;
     const result = handler(params, { sink: this });
-    if (this.options.validateResults) parseOrThrow(spec.result, result, 'internal', `${method} result`);
-    return result;
+    const check = (value: unknown): unknown => {
+      if (this.options.validateResults) parseOrThrow(spec.result, value, 'internal', `${method} result`);
+      return value;
+    };
+    return result instanceof Promise ? result.then(check) : check(result);
   }
 
   private toProtocolError(error: unknown): ProtocolError {
@@ -162,6 +204,7 @@ export class ControlConnection implements EventSink {
   private dispose(): void {
     if (this.closed) return;
     this.closed = true;
+    this.options.streams.dropSink(this);
     this.options.onClose(this);
   }
 }

@@ -1,10 +1,14 @@
 // Serves each protocol method against the store; params arrive already validated against their schemas.
 import { ProtocolError, REPLAY_LIMIT, type MethodName, type MethodParams, type MethodResult, type DaemonStatus, type TaskStatus } from '@vibe/protocol';
+import type { Attempts } from '../attempts/index.js';
 import type { Store } from '../store/index.js';
 import type { EventHub, EventSink } from './event-hub.js';
+import { createSessionHandlers, type TerminalSink, type ViewerStreams } from './session-handlers.js';
 
 export interface ControlServices {
   store: Store;
+  attempts: Attempts;
+  streams: ViewerStreams;
   /** Agent names a task may name (built-in plus configured). */
   agents(): readonly string[];
   status(): DaemonStatus;
@@ -14,10 +18,10 @@ export interface ControlServices {
 }
 
 export interface RequestContext {
-  sink: EventSink;
+  sink: EventSink & TerminalSink;
 }
 
-type Handler<M extends MethodName> = (params: MethodParams<M>, context: RequestContext) => MethodResult<M>;
+type Handler<M extends MethodName> = (params: MethodParams<M>, context: RequestContext) => MethodResult<M> | Promise<MethodResult<M>>;
 export type Handlers = { [M in MethodName]: Handler<M> };
 
 export function createHandlers(services: ControlServices, hub: EventHub): Handlers {
@@ -47,6 +51,11 @@ export function createHandlers(services: ControlServices, hub: EventHub): Handle
       return { project, created };
     },
     'project.list': () => ({ projects: store.listProjects() }),
+    'project.update': (params) => {
+      const project = store.resolveProject(params);
+      const { baseBranch, setup, instructions, maxSessions } = params;
+      return { project: publish(store.updateProject(project.id, { baseBranch, setup, instructions, maxSessions })).project };
+    },
     'task.create': (params) => {
       checkAgent(params.agent);
       const project = store.resolveProject(params);
@@ -71,11 +80,13 @@ export function createHandlers(services: ControlServices, hub: EventHub): Handle
       const { task, from } = publish(store.moveTask(project.id, params.number, params.status));
       return { task, from };
     },
-    'task.remove': (params) => {
+    'task.remove': async (params) => {
       const project = store.resolveProject(params);
-      const { task } = publish(store.removeTask(project.id, params.number));
+      const task = store.getTask(project.id, params.number);
+      hub.publish(await services.attempts.remove(params));
       return { task };
     },
+    ...createSessionHandlers({ store, attempts: services.attempts, streams: services.streams }),
     'events.subscribe': (params, { sink }) => {
       const lastSeq = store.lastEventSeq();
       const backlog = params.since === undefined ? [] : store.eventsSince(params.since, { names: params.names, limit: REPLAY_LIMIT + 1 });

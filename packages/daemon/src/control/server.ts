@@ -31,6 +31,7 @@ export class ControlServer {
         pid: options.services.pid,
         validateResults: options.validateResults ?? false,
         draining: () => this.draining,
+        streams: options.services.streams,
         onClose: (closed) => {
           this.connections.delete(closed);
           this.hub.dropSink(closed);

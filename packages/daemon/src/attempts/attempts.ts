@@ -1,0 +1,300 @@
+// Runs task attempts: validates, makes the worktree, launches the agent in a session, and follows its
+// state until it exits. The one place that combines the store, worktrees, agents and sessions rooms.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ProtocolError, type AgentState, type Session, type VibeEvent } from '@vibe/protocol';
+import type { VibePaths } from '@vibe/protocol/node';
+import type { AgentAdapter } from '../agents/index.js';
+import type { Logger } from '../logger.js';
+import type { HostedTerminal, SessionHost } from '../sessions/index.js';
+import type { Store } from '../store/index.js';
+import type { RunnerSpec } from '../runner.js';
+import { treeStats, type ProcessStats } from './process-stats.js';
+
+/** What the attempts need from the worktrees room (injected so tests can fake git where they must). */
+export interface WorktreeOps {
+  preflight(input: { repo: string; baseBranch: string }): Promise<void>;
+  branchName(taskNumber: number, title: string, attempt: number): string;
+  createWorktree(input: { repo: string; baseBranch: string; path: string; branch: string }): Promise<void>;
+  removeWorktree(input: { repo: string; path: string; branch: string; force: boolean }): Promise<{ unmergedCommits: number; dirty: boolean }>;
+  excludeFromGit(worktree: string, patterns: string[]): Promise<void>;
+  isTracked(worktree: string, relPath: string): Promise<boolean>;
+}
+
+/** What the attempts need from the sessions room's streams: who watches, and what the agent seems to do. */
+export interface TerminalRegistry {
+  add(sessionId: number, terminal: HostedTerminal, adapter: Pick<AgentAdapter, 'usesHooks' | 'waitingPatterns'>, onState: (state: AgentState) => void): void;
+  remove(sessionId: number): void;
+  get(sessionId: number): HostedTerminal | undefined;
+  lastActivity(sessionId: number): Date | undefined;
+  /** A hook reported a state: heuristics defer to it for a while. */
+  hookReported(sessionId: number, state: AgentState): void;
+}
+
+export interface AttemptsOptions {
+  store: Store;
+  host: SessionHost;
+  terminals: TerminalRegistry;
+  worktrees: WorktreeOps;
+  resolveAgent(name: string): AgentAdapter;
+  defaultAgent(): string;
+  paths: VibePaths;
+  /** argv prefix that runs a script of the daemon's dist: [node, flags…]. */
+  node: string[];
+  runnerScript: string;
+  hookScript: string;
+  publish(event: VibeEvent | undefined): void;
+  logger: Logger;
+  size?: { cols: number; rows: number };
+  stopGraceMs?: number;
+}
+
+const DEFAULT_SIZE = { cols: 120, rows: 36 };
+
+export class Attempts {
+  constructor(private readonly options: AttemptsOptions) {}
+
+  /**
+   * Starts a new attempt. Everything that can be refused (unknown agent, missing CLI, illegal status,
+   * session limit, base branch, dirty checkout) is checked before anything is created.
+   */
+  async start(selector: { project?: string; cwd?: string; number: number; agent?: string }): Promise<Session> {
+    const { store, worktrees } = this.options;
+    const project = store.resolveProject(selector);
+    const task = store.getTask(project.id, selector.number);
+    const agentName = selector.agent ?? task.agent ?? this.options.defaultAgent();
+    const adapter = this.options.resolveAgent(agentName);
+    if (task.status === 'done') throw new ProtocolError('illegal_transition', `task ${task.number} is done; done is final — add a new task for more work`);
+    if (task.status === 'cancelled') throw new ProtocolError('illegal_transition', `task ${task.number} is cancelled; reopen it with \`vibe task mv ${task.number} todo\` first`);
+    const { settings } = project;
+    // Checked here so nothing is created for a start that would be refused; the store checks again atomically.
+    const live = store.countLiveSessions(project.id);
+    if (live >= settings.maxSessions) {
+      throw new ProtocolError(
+        'conflict',
+        `project "${project.name}" already runs ${live} sessions (max ${settings.maxSessions}); stop one or raise it with \`vibe project set --max-sessions N\``,
+      );
+    }
+    await worktrees.preflight({ repo: project.path, baseBranch: project.baseBranch });
+
+    const attempt = task.attempts + 1;
+    const branch = worktrees.branchName(task.number, task.title, attempt);
+    const worktree = join(this.options.paths.worktrees, String(project.id), `${task.number}-${attempt}`);
+    mkdirSync(dirname(worktree), { recursive: true, mode: 0o700 });
+    await worktrees.createWorktree({ repo: project.path, baseBranch: project.baseBranch, path: worktree, branch });
+
+    const size = this.options.size ?? DEFAULT_SIZE;
+    const hookToken = randomBytes(24).toString('hex');
+    const host = this.options.host;
+    const created = store.createSession(project.id, task.number, {
+      agent: adapter.name,
+      host: host.kind,
+      hostName: '',
+      branch,
+      worktree,
+      cols: size.cols,
+      rows: size.rows,
+      hookToken,
+    });
+    for (const event of created.events) this.options.publish(event);
+    const session = created.session;
+    const hostName = `vibe_${session.id}`;
+    try {
+      const hookEnv = {
+        VIBE_SESSION: String(session.id),
+        VIBE_HOOK_TOKEN: hookToken,
+        VIBE_SOCKET: this.options.paths.socket,
+        VIBE_HOOK_NODE: this.options.node[0]!,
+        VIBE_HOOK_SCRIPT: this.options.hookScript,
+      };
+      const launch = await adapter.launch(
+        {
+          sessionId: session.id,
+          worktree,
+          prompt: task.description ? `${task.title}\n\n${task.description}` : task.title,
+          instructions: settings.instructions ?? '',
+          hook: { argv: [this.options.node[0]!, this.options.hookScript], env: hookEnv },
+        },
+        { isTracked: (rel: string) => worktrees.isTracked(worktree, rel) },
+      );
+      for (const file of launch.files) {
+        const path = join(worktree, file.path);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, file.content);
+      }
+      if (launch.excludes.length > 0) await worktrees.excludeFromGit(worktree, launch.excludes);
+      const spec: RunnerSpec = { setup: settings.setup, argv: launch.argv, env: { ...hookEnv, ...launch.env } };
+      const specPath = join(this.options.paths.data, 'sessions', `${session.id}.json`);
+      mkdirSync(dirname(specPath), { recursive: true, mode: 0o700 });
+      writeFileSync(specPath, JSON.stringify(spec), { mode: 0o600 });
+      const terminal = await host.start({
+        name: hostName,
+        cwd: worktree,
+        argv: [...this.options.node, this.options.runnerScript, specPath],
+        env: { VIBE_SESSION: String(session.id) },
+        cols: size.cols,
+        rows: size.rows,
+      });
+      this.follow(session.id, terminal, adapter);
+      return this.update(session.id, { hostName, pid: terminal.pid() ?? null });
+    } catch (error) {
+      this.options.logger.error('session failed to start', { session: session.id, error });
+      this.update(session.id, { state: 'exited', exitCode: null, endedAt: new Date().toISOString() });
+      throw error instanceof ProtocolError
+        ? error
+        : new ProtocolError('internal', `could not start the session: ${(error as Error).message}; the worktree is kept at ${worktree}`);
+    }
+  }
+
+  /** Re-adopts the sessions a previous daemon run left; those whose terminal vanished are marked exited. */
+  async adoptAll(): Promise<void> {
+    const { store, host } = this.options;
+    for (const session of store.listSessions({ live: true })) {
+      const hostName = store.sessionSecret(session.id)?.hostName;
+      const terminal = session.host === host.kind && host.survivesRestart && hostName ? await host.adopt(hostName, session.cols, session.rows) : undefined;
+      if (!terminal) {
+        this.options.logger.info('session vanished while the daemon was down', { session: session.id });
+        this.update(session.id, { state: 'exited', exitCode: null, endedAt: new Date().toISOString(), pid: null });
+        continue;
+      }
+      const adapter = this.adapterFor(session.agent);
+      this.follow(session.id, terminal, adapter);
+      this.update(session.id, { pid: terminal.pid() ?? null });
+      this.options.logger.info('session adopted', { session: session.id });
+    }
+  }
+
+  /** Stops the task's running sessions: graceful first, then forced. Worktrees stay. */
+  async stop(selector: { project?: string; cwd?: string; number: number }): Promise<Session[]> {
+    const { store } = this.options;
+    const project = store.resolveProject(selector);
+    store.getTask(project.id, selector.number);
+    const live = store.listSessions({ projectId: project.id, taskNumber: selector.number, live: true });
+    if (live.length === 0) throw new ProtocolError('conflict', `task ${selector.number} has no running session`);
+    await Promise.all(live.map((session) => this.stopSession(session.id)));
+    return live.map((session) => this.session(session.id));
+  }
+
+  /** Removes a task; with attempts, also their worktrees and branches — refusing without `force` if work would be lost. */
+  async remove(selector: { project?: string; cwd?: string; number: number; force?: boolean }): Promise<VibeEvent | undefined> {
+    const { store, worktrees } = this.options;
+    const project = store.resolveProject(selector);
+    store.getTask(project.id, selector.number);
+    const sessions = store.listSessions({ projectId: project.id, taskNumber: selector.number });
+    if (!selector.force) {
+      const running = sessions.filter((session) => session.state !== 'exited');
+      if (running.length > 0) {
+        throw new ProtocolError('conflict', `task ${selector.number} has ${running.length} running session(s); stop it first or pass --force`);
+      }
+      const losses: string[] = [];
+      for (const session of sessions) {
+        const at = await worktrees.removeWorktree({ repo: project.path, path: session.worktree, branch: session.branch, force: false });
+        if (at.unmergedCommits > 0 || at.dirty) {
+          losses.push(`${session.branch} (${[at.unmergedCommits > 0 ? `${at.unmergedCommits} unmerged commit(s)` : '', at.dirty ? 'uncommitted changes' : ''].filter(Boolean).join(', ')}) at ${session.worktree}`);
+        }
+      }
+      if (losses.length > 0) {
+        throw new ProtocolError('conflict', `removing task ${selector.number} would lose work: ${losses.join('; ')} — pass --force to remove it anyway`, { losses });
+      }
+    } else {
+      for (const session of sessions) if (session.state !== 'exited') await this.stopSession(session.id);
+      for (const session of sessions) {
+        await worktrees.removeWorktree({ repo: project.path, path: session.worktree, branch: session.branch, force: true });
+      }
+    }
+    for (const session of sessions) this.options.terminals.remove(session.id);
+    return store.removeTask(project.id, selector.number).event;
+  }
+
+  /** Types into a session. */
+  send(sessionId: number, text: string, enter: boolean): void {
+    const terminal = this.terminal(sessionId);
+    terminal.write(text);
+    if (enter) terminal.write('\r');
+  }
+
+  hook(sessionId: number, token: string, event: AgentState): void {
+    const { store } = this.options;
+    const secret = store.sessionSecret(sessionId);
+    if (!secret || secret.hookToken !== token) throw new ProtocolError('not_found', `no session ${sessionId} with that token`);
+    this.options.terminals.hookReported(sessionId, event);
+    const session = this.session(sessionId);
+    if (session.state !== 'exited' && session.state !== event) this.update(sessionId, { state: event });
+  }
+
+  async stats(sessions: readonly Session[]): Promise<Map<number, ProcessStats>> {
+    const pids = sessions.map((session) => session.pid).filter((pid): pid is number => pid !== null);
+    const byPid = await treeStats(pids);
+    const stats = new Map<number, ProcessStats>();
+    for (const session of sessions) {
+      stats.set(session.id, (session.pid !== null && byPid.get(session.pid)) || { cpuPercent: null, memoryBytes: null });
+    }
+    return stats;
+  }
+
+  /** The session as clients should see it, with the in-memory last activity. */
+  view(session: Session): Session {
+    const activity = this.options.terminals.lastActivity(session.id);
+    return activity && activity.toISOString() > session.lastActivityAt ? { ...session, lastActivityAt: activity.toISOString() } : session;
+  }
+
+  /** Lets go of every terminal without stopping it (daemon shutdown: tmux sessions live on). */
+  release(): void {
+    for (const session of this.options.store.listSessions({ live: true })) {
+      const terminal = this.options.terminals.get(session.id);
+      if (!terminal) continue;
+      if (this.options.host.survivesRestart) terminal.release();
+      this.options.terminals.remove(session.id);
+    }
+  }
+
+  /** A session by id; not_found names it. */
+  session(sessionId: number): Session {
+    const session = this.options.store.getSession(sessionId);
+    if (!session) throw new ProtocolError('not_found', `no session ${sessionId}`);
+    return session;
+  }
+
+  terminal(sessionId: number): HostedTerminal {
+    const terminal = this.options.terminals.get(sessionId);
+    if (!terminal) throw new ProtocolError('conflict', `session ${sessionId} is not running`);
+    return terminal;
+  }
+
+  private async stopSession(sessionId: number): Promise<void> {
+    const terminal = this.options.terminals.get(sessionId);
+    if (terminal) await terminal.stop(this.options.stopGraceMs ?? 3000);
+    const session = this.session(sessionId);
+    if (session.state !== 'exited') this.update(sessionId, { state: 'exited', endedAt: new Date().toISOString(), pid: null });
+  }
+
+  private follow(sessionId: number, terminal: HostedTerminal, adapter: Pick<AgentAdapter, 'usesHooks' | 'waitingPatterns'>): void {
+    this.options.terminals.add(sessionId, terminal, adapter, (state) => {
+      const session = this.session(sessionId);
+      if (session.state !== 'exited' && session.state !== state) this.update(sessionId, { state });
+    });
+    terminal.onExit((code: number | null) => {
+      this.options.logger.info('session exited', { session: sessionId, code });
+      const session = this.session(sessionId);
+      if (session.state !== 'exited' || session.exitCode === null) {
+        this.update(sessionId, { state: 'exited', exitCode: code, endedAt: new Date().toISOString(), pid: null });
+      }
+    });
+  }
+
+  private adapterFor(agent: string): Pick<AgentAdapter, 'usesHooks' | 'waitingPatterns'> {
+    try {
+      return this.options.resolveAgent(agent);
+    } catch {
+      // The agent's CLI was uninstalled while its session ran: keep following it by output alone.
+      return { usesHooks: false, waitingPatterns: [] };
+    }
+  }
+
+  private update(sessionId: number, patch: Parameters<Store['updateSession']>[1]): Session {
+    const { session, events } = this.options.store.updateSession(sessionId, patch);
+    for (const event of events) this.options.publish(event);
+    return session;
+  }
+}
