@@ -6,6 +6,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const vibeBin = fileURLToPath(new URL('../../../bin/vibe', import.meta.url));
+/** The scripted stand-in for an agent CLI (see its header for the script language). */
+export const fakeAgentPath = fileURLToPath(new URL('../../daemon/test/fixtures/fake-agent.mjs', import.meta.url));
+
+/** A custom agent entry for config.json that runs the fake agent with `script`, reporting states through vibe's hook. */
+export function fakeAgent(script: string): Record<string, unknown> {
+  return { command: [process.execPath, fakeAgentPath, '--script', script], prompt: 'none', hooks: 'env' };
+}
 
 export interface RunResult {
   code: number | null;
@@ -30,6 +37,12 @@ export class Sandbox {
     VIBE_VALIDATE_RESULTS: '1',
     NO_COLOR: '1',
   };
+
+  /** Writes $VIBE_HOME/config/config.json (before `vibe up`: the daemon reads it when it starts). */
+  configure(config: Record<string, unknown>): void {
+    mkdirSync(join(this.home, 'config'), { recursive: true });
+    writeFileSync(join(this.home, 'config', 'config.json'), JSON.stringify(config, null, 2));
+  }
 
   /** A git repository with one commit on `branch`. */
   repo(name = 'app', branch = 'main'): string {
@@ -100,6 +113,21 @@ export class Sandbox {
       }
     }
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Polls an async check until it returns a value other than undefined; the last value seen goes in the timeout error. */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    const value = await check().catch((error: unknown) => {
+      last = error;
+      return undefined;
+    });
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last === undefined ? '' : ` (last: ${String(last)})`}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
