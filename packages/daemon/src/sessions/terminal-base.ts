@@ -8,7 +8,7 @@ export abstract class TerminalBase {
   private readonly exitListeners = new Set<(code: number | null) => void>();
   private early: Uint8Array[] | undefined = [];
   private earlyBytes = 0;
-  private exit: { code: number | null } | undefined;
+  private exitRecord: { code: number | null } | undefined;
 
   constructor(readonly name: string) {}
 
@@ -21,8 +21,8 @@ export abstract class TerminalBase {
   }
 
   onExit(listener: (code: number | null) => void): () => void {
-    if (this.exit) {
-      const { code } = this.exit;
+    if (this.exitRecord) {
+      const { code } = this.exitRecord;
       queueMicrotask(() => listener(code));
       return () => {};
     }
@@ -31,7 +31,7 @@ export abstract class TerminalBase {
   }
 
   exitStatus(): { code: number | null } | undefined {
-    return this.exit;
+    return this.exitRecord;
   }
 
   protected emitData(bytes: Uint8Array): void {
@@ -46,8 +46,8 @@ export abstract class TerminalBase {
 
   /** Records the exit once; later reports (a poll racing the pty's end) are ignored. */
   protected emitExit(code: number | null): void {
-    if (this.exit) return;
-    this.exit = { code };
+    if (this.exitRecord) return;
+    this.exitRecord = { code };
     for (const listener of this.exitListeners) listener(code);
     this.exitListeners.clear();
   }

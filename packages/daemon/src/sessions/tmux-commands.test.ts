@@ -63,11 +63,12 @@ describe('tmux command lines', () => {
     expect(() => validateLaunchSpec(spec())).not.toThrow();
   });
 
-  it('parses list-panes lines, with a null status for a pane killed by a signal', () => {
-    const panes = parsePaneList('vibe_1 0  100\nvibe_2 1 3 101\nvibe_3 1  102\n');
-    expect(panes.get('vibe_1')).toEqual({ dead: false, status: null, pid: 100 });
-    expect(panes.get('vibe_2')).toEqual({ dead: true, status: 3, pid: 101 });
-    expect(panes.get('vibe_3')).toEqual({ dead: true, status: null, pid: 102 });
+  it('parses list-panes lines: exit status, killing signal, or neither yet', () => {
+    const panes = parsePaneList('vibe_1 0   100\nvibe_2 1 3  101\nvibe_3 1  9 102\nvibe_4 1   103\n');
+    expect(panes.get('vibe_1')).toEqual({ dead: false, status: null, signal: null, pid: 100 });
+    expect(panes.get('vibe_2')).toEqual({ dead: true, status: 3, signal: null, pid: 101 });
+    expect(panes.get('vibe_3')).toEqual({ dead: true, status: null, signal: 9, pid: 102 });
+    expect(panes.get('vibe_4')).toEqual({ dead: true, status: null, signal: null, pid: 103 });
   });
 
   it('builds a repaint from a capture: cleared screen, lines joined by CRLF, cursor placed', () => {

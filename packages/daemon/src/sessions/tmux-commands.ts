@@ -89,16 +89,25 @@ export function serverOptionCommands(settings: ServerSettings): string[][] {
     ['set-option', '-g', 'history-limit', String(settings.historyLimit)],
     ['set-option', '-g', 'default-terminal', settings.defaultTerminal],
     ['set-option', '-g', 'status', 'off'],
-    // No prefix and no bindings: every key a viewer types reaches the agent.
+    // No prefix key: every key a viewer types reaches the agent (bindings go too, in `unbindCommands`).
     ['set-option', '-g', 'prefix', 'None'],
     ['set-option', '-g', 'prefix2', 'None'],
-    ['unbind-key', '-a', '-T', 'prefix'],
-    ['unbind-key', '-a', '-T', 'root'],
     // A dead pane stays so its exit status can be read (#{pane_dead_status}).
     ['set-option', '-g', 'remain-on-exit', 'on'],
     // The daemon's attach client is the only client; its size is the session's size.
     ['set-option', '-g', 'window-size', 'latest'],
     ['set-option', '-g', 'aggressive-resize', 'on'],
+  ];
+}
+
+/**
+ * Removes every key binding. Run after `new-session`: once a table is empty tmux deletes it, and in tmux 3.3
+ * `unbind-key -q -a` of a missing table quietly ends the command list, so nothing after it would run.
+ */
+export function unbindCommands(): string[][] {
+  return [
+    ['unbind-key', '-q', '-a', '-T', 'prefix'],
+    ['unbind-key', '-q', '-a', '-T', 'root'],
   ];
 }
 
@@ -130,26 +139,26 @@ export function attachArgs(socketPath: string, name: string): string[] {
   return [...tmuxBase(socketPath), '-u', 'attach-session', '-t', sessionTarget(name)];
 }
 
-export const PANE_LIST_FORMAT = '#{session_name} #{pane_dead} #{pane_dead_status} #{pane_pid}';
+export const PANE_LIST_FORMAT = '#{session_name} #{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pane_pid}';
 
 export interface PaneStatus {
   dead: boolean;
-  /** Exit status of a dead pane; null when it died of a signal. */
+  /** Exit status of a dead pane; null when it died of a signal or tmux has not reaped it yet. */
   status: number | null;
+  /** The signal that killed it, if one did. */
+  signal: number | null;
   pid: number | undefined;
 }
+
+const int = (field: string | undefined): number | null => (field && /^\d+$/.test(field) ? Number(field) : null);
 
 /** Parses `list-panes -a -F PANE_LIST_FORMAT`; the first pane of each session wins. */
 export function parsePaneList(stdout: string): Map<string, PaneStatus> {
   const panes = new Map<string, PaneStatus>();
   for (const line of stdout.split('\n')) {
-    const [name, dead, status, pid] = line.split(' ');
+    const [name, dead, status, signal, pid] = line.split(' ');
     if (!name || panes.has(name)) continue;
-    panes.set(name, {
-      dead: dead === '1',
-      status: status && /^\d+$/.test(status) ? Number(status) : null,
-      pid: pid && /^\d+$/.test(pid) ? Number(pid) : undefined,
-    });
+    panes.set(name, { dead: dead === '1', status: int(status), signal: int(signal), pid: int(pid) ?? undefined });
   }
   return panes;
 }

@@ -83,11 +83,11 @@ describe('TmuxHost command lines', () => {
     expect(commands).toContain('set-option -g default-terminal tmux-256color');
     expect(commands).toContain('set-option -g remain-on-exit on');
     expect(commands).toContain('set-option -g prefix None');
-    expect(commands).toContain('unbind-key -a -T prefix');
+    expect(commands.slice(-2)).toEqual(['unbind-key -q -a -T prefix', 'unbind-key -q -a -T root']);
     expect(commands).toContain('set-option -s escape-time 0');
     expect(commands).toContain('set-option -g window-size latest');
     expect(commands).toContain('set-option -g status off');
-    expect(args.slice(args.indexOf('new-session'))).toEqual([
+    expect(args.slice(args.indexOf('new-session'), args.indexOf('unbind-key') - 1)).toEqual([
       'new-session', '-d', '-s', 'vibe_3', '-x', '90', '-y', '30', '-c', dir, '-e', 'K=v', '-P', '-F', '#{pane_pid}',
       '--', '/bin/sh', '-c', 'exec "$@"', 'vibe-session', 'agent', 'x\\;',
     ]);
@@ -121,7 +121,7 @@ describe('TmuxHost command lines', () => {
   it('stops with SIGTERM to the process group, SIGKILL after the grace period, then kill-session', async () => {
     const f = fakes((args) => {
       if (args.includes('new-session')) return { stdout: '555\n' };
-      if (args.includes('list-panes')) return { stdout: 'vibe_2 0  555\n' };
+      if (args.includes('list-panes')) return { stdout: 'vibe_2 0   555\n' };
       return {};
     });
     const host = new TmuxHost({ socketDir: dir, run: f.run, spawnPty: f.spawnPty, signal: f.signal, defaultTerminal: 'screen-256color', pollMs: 60_000 });
@@ -140,7 +140,7 @@ describe('TmuxHost command lines', () => {
   });
 
   it('reports the exit status of a dead pane from one list-panes call for all sessions', async () => {
-    let listing = 'vibe_1 0  11\nvibe_2 0  12\n';
+    let listing = 'vibe_1 0   11\nvibe_2 0   12\n';
     const f = fakes((args) => {
       if (args.includes('new-session')) return { stdout: args.includes('vibe_1') ? '11\n' : '12\n' };
       if (args.includes('list-panes')) return { stdout: listing };
@@ -154,15 +154,17 @@ describe('TmuxHost command lines', () => {
     two.onExit((code) => exits.push(`two:${code}`));
     await host.pollNow();
     expect(exits).toEqual([]);
-    listing = 'vibe_1 1 3 11\n';
+    listing = 'vibe_1 1   11\n'; // dead, but tmux has not reaped it yet: wait for the status
     await host.pollNow();
-    expect(exits).toEqual(['one:3', 'two:null']);
-    expect(f.calls.filter((call) => call.args.includes('list-panes')).map((call) => call.args.slice(4))).toEqual([
-      ['list-panes', '-a', '-F', '#{session_name} #{pane_dead} #{pane_dead_status} #{pane_pid}'],
-      ['list-panes', '-a', '-F', '#{session_name} #{pane_dead} #{pane_dead_status} #{pane_pid}'],
-    ]);
+    expect(exits).toEqual(['two:null']);
+    listing = 'vibe_1 1 3  11\n';
+    await host.pollNow();
+    expect(exits).toEqual(['two:null', 'one:3']);
+    const polls = f.calls.filter((call) => call.args.includes('list-panes')).map((call) => call.args.slice(4));
+    expect(polls).toHaveLength(3);
+    for (const poll of polls) expect(poll).toEqual(['list-panes', '-a', '-F', '#{session_name} #{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pane_pid}']);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(f.calls.filter((call) => call.args.includes('kill-session')).map((call) => call.args.at(-1))).toEqual(['=vibe_1', '=vibe_2']);
+    expect(f.calls.filter((call) => call.args.includes('kill-session')).map((call) => call.args.at(-1))).toEqual(['=vibe_2', '=vibe_1']);
   });
 
   it('ignores a poll that began before the session existed', async () => {
@@ -185,13 +187,13 @@ describe('TmuxHost command lines', () => {
 
   it('re-attaches when its client ends while the session lives, and adopts by exact name', async () => {
     const f = fakes((args) => {
-      if (args.includes('display-message')) return { stdout: 'vibe_5 0  66\n' };
-      if (args.includes('list-panes')) return { stdout: 'vibe_5 0  66\n' };
+      if (args.includes('display-message')) return { stdout: 'vibe_5 0   66\n' };
+      if (args.includes('list-panes')) return { stdout: 'vibe_5 0   66\n' };
       return {};
     });
     const host = new TmuxHost({ socketDir: dir, run: f.run, spawnPty: f.spawnPty, signal: f.signal, defaultTerminal: 'screen-256color', pollMs: 60_000 });
     const terminal = await host.adopt('vibe_5', 100, 30);
-    expect(f.calls[0]!.args).toEqual([...base(), 'display-message', '-p', '-t', '=vibe_5:', '#{session_name} #{pane_dead} #{pane_dead_status} #{pane_pid}']);
+    expect(f.calls[0]!.args).toEqual([...base(), 'display-message', '-p', '-t', '=vibe_5:', '#{session_name} #{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pane_pid}']);
     expect(terminal?.pid()).toBe(66);
     f.spawns[0]!.pty.end();
     await new Promise((resolve) => setTimeout(resolve, 20));

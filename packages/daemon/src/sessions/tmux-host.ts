@@ -23,6 +23,7 @@ import {
   SESSION_NAME,
   sessionTarget,
   tmuxCommands,
+  unbindCommands,
   validateLaunchSpec,
   type PaneStatus,
   type ServerSettings,
@@ -54,6 +55,7 @@ export class TmuxError extends Error {
 
 const ATTACH_TERM = 'xterm-256color';
 const MAX_REATTACH = 3;
+const UNREAPED_GIVE_UP_MS = 3000;
 
 export class TmuxHost implements SessionHost {
   readonly kind = 'tmux';
@@ -85,10 +87,10 @@ export class TmuxHost implements SessionHost {
     validateLaunchSpec(spec);
     if (!isDirectory(spec.cwd)) throw new LaunchSpecError(`session directory ${spec.cwd} does not exist`);
     if (this.terminals.has(spec.name)) throw new LaunchSpecError(`session ${spec.name} is already running`);
-    const result = await this.tmux([...serverOptionCommands(this.settings), newSessionCommand(spec)]);
+    const result = await this.tmux([...serverOptionCommands(this.settings), newSessionCommand(spec), ...unbindCommands()]);
     if (result.code !== 0) throw new TmuxError(`tmux could not start session ${spec.name}: ${result.stderr.trim() || `exit ${result.code}`}`);
-    const pid = Number(result.stdout.trim().split('\n').pop());
-    return this.follow(spec.name, spec.cols, spec.rows, { dead: false, status: null, pid: Number.isInteger(pid) && pid > 0 ? pid : undefined });
+    const pid = Number(result.stdout.trim().split('\n')[0]);
+    return this.follow(spec.name, spec.cols, spec.rows, { dead: false, status: null, signal: null, pid: Number.isInteger(pid) && pid > 0 ? pid : undefined });
   }
 
   async adopt(name: string, cols: number, rows: number): Promise<HostedTerminal | undefined> {
@@ -147,7 +149,7 @@ export class TmuxHost implements SessionHost {
     const terminal = new TmuxTerminal(this, name, cols, rows, pane.pid, this.generation, this.options.signal ?? processSignaller, this.options.reapDelayMs ?? 1000);
     this.terminals.set(name, terminal);
     terminal.attach();
-    if (pane.dead) terminal.ended(pane.status);
+    if (pane.dead) terminal.observe(pane);
     this.schedulePoll();
     return terminal;
   }
@@ -188,6 +190,7 @@ export class TmuxTerminal extends TerminalBase implements HostedTerminal {
   private released = false;
   private stopping: Promise<void> | undefined;
   private reapTimer: NodeJS.Timeout | undefined;
+  private deadSince: number | undefined;
 
   constructor(
     private readonly host: TmuxHost,
@@ -260,9 +263,13 @@ export class TmuxTerminal extends TerminalBase implements HostedTerminal {
   /** Applies a poll's answer: undefined means the session is gone. */
   observe(pane: PaneStatus | undefined): void {
     if (this.exitStatus() || this.released) return;
-    if (!pane) this.ended(null);
-    else if (pane.dead) this.ended(pane.status);
-    else if (pane.pid !== undefined) this.panePid = pane.pid;
+    if (!pane) return this.ended(null);
+    if (pane.pid !== undefined) this.panePid = pane.pid;
+    if (!pane.dead) return;
+    // tmux marks a pane dead when its pty closes and learns the status when it reaps the process, a moment
+    // later; wait for one or the other (a tmux without #{pane_dead_signal} never says: give up after a while).
+    this.deadSince ??= Date.now();
+    if (pane.status !== null || pane.signal !== null || Date.now() - this.deadSince > UNREAPED_GIVE_UP_MS) this.ended(pane.status);
   }
 
   ended(code: number | null): void {
