@@ -37,13 +37,17 @@ export const execGit: GitRunner = (args, cwd) =>
     });
   });
 
+/** GIT_* variables that configure git rather than point it at a repository; everything else GIT_* is dropped. */
+const KEEP = new Set(['GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG_NOSYSTEM', 'GIT_EXEC_PATH', 'GIT_SSH', 'GIT_SSH_COMMAND']);
+
 /**
- * The daemon's environment minus every GIT_* variable (an inherited GIT_DIR or GIT_WORK_TREE would point
- * every call at the wrong repository), with prompts off and messages in a locale we can quote.
+ * The daemon's environment without the GIT_* variables a parent git may have set (GIT_DIR, GIT_WORK_TREE,
+ * GIT_INDEX_FILE, `-c` parameters… when vibe is started from a git hook), which would point every call at
+ * the wrong repository; with prompts off and messages in a locale we can quote.
  */
 export function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(env)) if (!key.startsWith('GIT_')) clean[key] = value;
+  for (const [key, value] of Object.entries(env)) if (!key.startsWith('GIT_') || KEEP.has(key)) clean[key] = value;
   return { ...clean, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
 }
 

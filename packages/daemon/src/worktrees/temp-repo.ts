@@ -14,11 +14,11 @@ export function tempDir(prefix = 'vibe-git-'): string {
   return dir;
 }
 
-/** Runs git synchronously in `cwd` with a fixed identity; returns trimmed stdout. For test setup only. */
+/** Runs git synchronously in `cwd` with a fixed identity and no user config; returns trimmed stdout. */
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=vibe test', '-c', 'user.email=test@vibe.invalid', ...args], {
+  return execFileSync('git', ['-c', 'user.name=vibe test', '-c', 'user.email=test@vibe.invalid', '-c', 'commit.gpgsign=false', ...args], {
     cwd,
-    env: gitEnv(process.env),
+    env: { ...gitEnv(process.env), GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   }).trim();
