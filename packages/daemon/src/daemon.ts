@@ -24,6 +24,8 @@ export interface DaemonOptions {
   validateResults?: boolean;
   /** Host sessions with node-pty even when tmux is available (tests, `VIBE_SESSION_HOST=pty`). */
   preferPty?: boolean;
+  /** Where runner.js and hook.js are; by default beside this module (tests running sources point at dist). */
+  scriptsDir?: string;
 }
 
 /** The session runner and hook scripts are built beside main.js (tsup entries). */
@@ -48,6 +50,7 @@ export class Daemon {
     readonly store: Store,
     private readonly host: SessionHost,
     validateResults: boolean,
+    scriptsDir: string,
   ) {
     this.streams = new SessionStreams({
       logger,
@@ -65,8 +68,8 @@ export class Daemon {
       defaultAgent: () => config.defaultAgent,
       paths,
       node: [process.execPath],
-      runnerScript: join(distDir, 'runner.js'),
-      hookScript: join(distDir, 'hook.js'),
+      runnerScript: join(scriptsDir, 'runner.js'),
+      hookScript: join(scriptsDir, 'hook.js'),
       publish: (event) => this.control.hub.publish(event),
       logger,
     });
@@ -130,7 +133,7 @@ export class Daemon {
 
       const { host, reason } = await createSessionHost({ socketDir: paths.runtime, logger, preferPty: options.preferPty });
       if (reason) logger.warn('sessions hosted by node-pty', { reason });
-      const daemon = new Daemon(paths, version, lock, logger, config, store, host, options.validateResults ?? false);
+      const daemon = new Daemon(paths, version, lock, logger, config, store, host, options.validateResults ?? false, options.scriptsDir ?? distDir);
       await daemon.attempts.adoptAll();
       await daemon.control.listen();
       logger.info('daemon started', { pid: process.pid, version, protocol: PROTOCOL_VERSION, socket: paths.socket, database: paths.database });

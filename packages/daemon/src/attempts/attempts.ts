@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ProtocolError, type AgentState, type Session, type VibeEvent } from '@vibe/protocol';
 import type { VibePaths } from '@vibe/protocol/node';
-import type { AgentAdapter } from '../agents/index.js';
+import { writeAgentFiles, type AgentAdapter } from '../agents/index.js';
 import type { Logger } from '../logger.js';
 import type { HostedTerminal, SessionHost } from '../sessions/index.js';
 import type { Store } from '../store/index.js';
@@ -17,7 +17,7 @@ export interface WorktreeOps {
   preflight(input: { repo: string; baseBranch: string }): Promise<void>;
   branchName(taskNumber: number, title: string, attempt: number): string;
   createWorktree(input: { repo: string; baseBranch: string; path: string; branch: string }): Promise<void>;
-  removeWorktree(input: { repo: string; path: string; branch: string; force: boolean }): Promise<{ unmergedCommits: number; dirty: boolean }>;
+  removeWorktree(input: { repo: string; path: string; branch: string; force: boolean; dryRun?: boolean }): Promise<{ unmergedCommits: number; dirty: boolean }>;
   excludeFromGit(worktree: string, patterns: string[]): Promise<void>;
   isTracked(worktree: string, relPath: string): Promise<boolean>;
 }
@@ -118,11 +118,7 @@ export class Attempts {
         },
         { isTracked: (rel: string) => worktrees.isTracked(worktree, rel) },
       );
-      for (const file of launch.files) {
-        const path = join(worktree, file.path);
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, file.content);
-      }
+      await writeAgentFiles(worktree, launch.files);
       if (launch.excludes.length > 0) await worktrees.excludeFromGit(worktree, launch.excludes);
       const spec: RunnerSpec = { setup: settings.setup, argv: launch.argv, env: { ...hookEnv, ...launch.env } };
       const specPath = join(this.options.paths.data, 'sessions', `${session.id}.json`);
@@ -136,7 +132,9 @@ export class Attempts {
         cols: size.cols,
         rows: size.rows,
       });
-      this.follow(session.id, terminal, adapter);
+      this.follow(session.id, terminal, { usesHooks: launch.usesHooks, waitingPatterns: adapter.waitingPatterns });
+      // An agent that takes its prompt on stdin gets it typed, as a user would.
+      if (launch.stdin) terminal.write(launch.stdin);
       return this.update(session.id, { hostName, pid: terminal.pid() ?? null });
     } catch (error) {
       this.options.logger.error('session failed to start', { session: session.id, error });
@@ -188,14 +186,18 @@ export class Attempts {
         throw new ProtocolError('conflict', `task ${selector.number} has ${running.length} running session(s); stop it first or pass --force`);
       }
       const losses: string[] = [];
+      // Looked at first, removed after: a refusal must leave every attempt as it was.
       for (const session of sessions) {
-        const at = await worktrees.removeWorktree({ repo: project.path, path: session.worktree, branch: session.branch, force: false });
+        const at = await worktrees.removeWorktree({ repo: project.path, path: session.worktree, branch: session.branch, force: false, dryRun: true });
         if (at.unmergedCommits > 0 || at.dirty) {
           losses.push(`${session.branch} (${[at.unmergedCommits > 0 ? `${at.unmergedCommits} unmerged commit(s)` : '', at.dirty ? 'uncommitted changes' : ''].filter(Boolean).join(', ')}) at ${session.worktree}`);
         }
       }
       if (losses.length > 0) {
         throw new ProtocolError('conflict', `removing task ${selector.number} would lose work: ${losses.join('; ')} — pass --force to remove it anyway`, { losses });
+      }
+      for (const session of sessions) {
+        await worktrees.removeWorktree({ repo: project.path, path: session.worktree, branch: session.branch, force: false });
       }
     } else {
       for (const session of sessions) if (session.state !== 'exited') await this.stopSession(session.id);
