@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ControlClient, FrameKind, type Frame, type Session } from '@vibe/protocol';
+import type { ControlClient} from '@vibe/protocol';
+import { FrameKind, type Frame, type Session } from '@vibe/protocol';
 import { connectToDaemon, resolvePaths } from '@vibe/protocol/node';
 import { Daemon } from '../src/daemon.js';
 
