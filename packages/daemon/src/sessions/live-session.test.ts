@@ -1,8 +1,7 @@
 // Viewer streams over a scripted terminal: exact bytes, resume, snapshots, flow control, access, activity.
-import { FrameKind, ProtocolError } from '@vibe/protocol';
+import { FrameKind } from '@vibe/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LiveSession } from './live-session.js';
-import { SessionStreams } from './session-streams.js';
 import { bytes, FakeTerminal, RecordingSink, text } from './test-support.js';
 
 const chunk = (n: number, seed: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (seed + i) % 251);
@@ -163,42 +162,5 @@ describe('LiveSession', () => {
     terminal.push('x'); // too small to count
     await vi.advanceTimersByTimeAsync(10_000);
     expect(seen).toEqual([t0, t0 + 1000]);
-  });
-});
-
-describe('SessionStreams', () => {
-  it('routes by session id, refuses unknown sessions and forgets a closed connection everywhere', async () => {
-    const streams = new SessionStreams();
-    const one = new FakeTerminal('one');
-    const two = new FakeTerminal('two');
-    streams.add(1, one);
-    streams.add(2, two);
-    const sink = new RecordingSink();
-    await streams.attach(sink, 1, { readOnly: false });
-    await streams.attach(sink, 2, { readOnly: false });
-    await expect(streams.attach(sink, 3, { readOnly: false })).rejects.toBeInstanceOf(ProtocolError);
-    expect(streams.input(sink, 2, bytes('hi'))).toBe(true);
-    expect(two.written).toEqual(['hi']);
-    streams.dropSink(sink);
-    one.push('after close');
-    two.push('after close');
-    expect(sink.outputs()).toEqual([]);
-    expect(streams.input(sink, 1, bytes('x'))).toBe(false);
-    expect(streams.get(1)).toBe(one);
-    expect(streams.lastActivity(2)).toBeInstanceOf(Date);
-  });
-
-  it('passes state guesses to the callback and hook reports to the detector', async () => {
-    vi.useFakeTimers();
-    const streams = new SessionStreams();
-    const terminal = new FakeTerminal();
-    const states: string[] = [];
-    streams.add(1, terminal, { waitingPatterns: [], usesHooks: false, quietMs: 1000 }, (state) => states.push(state));
-    terminal.push(chunk(200, 0));
-    await vi.advanceTimersByTimeAsync(1100);
-    streams.hookReported(1, 'working');
-    terminal.push(chunk(200, 0));
-    await vi.advanceTimersByTimeAsync(1100);
-    expect(states).toEqual(['working', 'idle']);
   });
 });

@@ -71,6 +71,8 @@ export class TmuxHost implements SessionHost {
   /** Counts polls started; a terminal ignores polls that began before it was registered. */
   private generation = 0;
   private disposed = false;
+  /** A pane was seen dead without an exit status: the next poll nudges tmux to reap it, and comes soon. */
+  private unreaped = false;
 
   constructor(readonly options: TmuxHostOptions) {
     this.socketPath = join(options.socketDir, 'tmux.sock');
@@ -149,7 +151,7 @@ export class TmuxHost implements SessionHost {
     const terminal = new TmuxTerminal(this, name, cols, rows, pane.pid, this.generation, this.options.signal ?? processSignaller, this.options.reapDelayMs ?? 1000);
     this.terminals.set(name, terminal);
     terminal.attach();
-    if (pane.dead) terminal.observe(pane);
+    if (pane.dead && terminal.observe(pane) === 'unreaped') this.unreaped = true;
     this.schedulePoll();
     return terminal;
   }
@@ -157,10 +159,13 @@ export class TmuxHost implements SessionHost {
   private schedulePoll(): void {
     if (this.disposed || this.pollTimer || this.polling) return;
     if (![...this.terminals.values()].some((terminal) => terminal.exitStatus() === undefined)) return;
-    this.pollTimer = setTimeout(() => {
-      this.pollTimer = undefined;
-      void this.pollNow();
-    }, this.options.pollMs ?? 1000);
+    this.pollTimer = setTimeout(
+      () => {
+        this.pollTimer = undefined;
+        void this.pollNow();
+      },
+      this.unreaped ? 50 : (this.options.pollMs ?? 1000),
+    );
     this.pollTimer.unref();
   }
 
@@ -168,7 +173,12 @@ export class TmuxHost implements SessionHost {
     clearTimeout(this.pollTimer);
     this.pollTimer = undefined;
     const generation = ++this.generation;
-    const result = await this.tmux([['list-panes', '-a', '-F', PANE_LIST_FORMAT]]);
+    const list = ['list-panes', '-a', '-F', PANE_LIST_FORMAT];
+    // tmux 3.3 sometimes misses the SIGCHLD of a pane's process: the pane is dead but unreaped, with no
+    // status, until another child of the server exits. A trivial job (a constant command) is that child.
+    const nudge = this.unreaped;
+    this.unreaped = false;
+    const result = await this.tmux(nudge ? [['run-shell', 'true'], list] : [list]);
     let panes: Map<string, PaneStatus>;
     if (result.code === 0) panes = parsePaneList(result.stdout);
     else if (isNoServer(result.stderr)) panes = new Map();
@@ -177,7 +187,7 @@ export class TmuxHost implements SessionHost {
       return;
     }
     for (const terminal of this.terminals.values()) {
-      if (terminal.registeredAt < generation) terminal.observe(panes.get(terminal.name));
+      if (terminal.registeredAt < generation && terminal.observe(panes.get(terminal.name)) === 'unreaped') this.unreaped = true;
     }
   }
 }
@@ -260,16 +270,21 @@ export class TmuxTerminal extends TerminalBase implements HostedTerminal {
     this.host.forget(this);
   }
 
-  /** Applies a poll's answer: undefined means the session is gone. */
-  observe(pane: PaneStatus | undefined): void {
+  /** Applies a poll's answer (undefined: the session is gone); 'unreaped' when the pane died without a status yet. */
+  observe(pane: PaneStatus | undefined): 'unreaped' | undefined {
     if (this.exitStatus() || this.released) return;
-    if (!pane) return this.ended(null);
+    if (!pane) {
+      this.ended(null);
+      return;
+    }
     if (pane.pid !== undefined) this.panePid = pane.pid;
     if (!pane.dead) return;
-    // tmux marks a pane dead when its pty closes and learns the status when it reaps the process, a moment
-    // later; wait for one or the other (a tmux without #{pane_dead_signal} never says: give up after a while).
+    // tmux marks a pane dead when its pty closes and learns the status when it reaps the process, usually
+    // a moment later; wait for one or the other (a tmux without #{pane_dead_signal} never says: give up).
     this.deadSince ??= Date.now();
-    if (pane.status !== null || pane.signal !== null || Date.now() - this.deadSince > UNREAPED_GIVE_UP_MS) this.ended(pane.status);
+    if (pane.status === null && pane.signal === null && Date.now() - this.deadSince <= UNREAPED_GIVE_UP_MS) return 'unreaped';
+    this.ended(pane.status);
+    return;
   }
 
   ended(code: number | null): void {
