@@ -186,8 +186,8 @@ describe('vibe task stop and rm', () => {
     await stateOf(created.number, 'exited');
     expect(branches()).toContain(session.branch);
     const again = await run(['task', 'stop', String(created.number)]);
-    expect(again.code).toBe(0);
-    expect(again.stderr).toContain('has no running session');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe(`vibe: task ${created.number} has no running session\n`);
   });
 
   it('refuses to remove a task whose attempts hold work without --force, saying what would be lost', async () => {
@@ -196,8 +196,11 @@ describe('vibe task stop and rm', () => {
     await stateOf(created.number, 'exited');
     const refused = await run(['task', 'rm', String(created.number)]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(session.branch);
-    expect(refused.stderr).toContain(`vibe task rm ${created.number} --force`);
+    const lines = refused.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe(`vibe: removing task ${created.number} would lose work:`);
+    expect(lines[1]).toMatch(new RegExp(`^  ${session.branch} \\(1 unmerged commit`));
+    expect(lines[1]).toContain(session.worktree);
+    expect(lines.at(-1)).toBe(`to remove it anyway: vibe task rm ${created.number} --force`);
     expect(branches()).toContain(session.branch);
 
     const forced = await run(['task', 'rm', String(created.number), '--force']);

@@ -9,7 +9,6 @@ export interface PaneState {
   alternateOn: boolean;
   cursorVisible: boolean;
   mouseAny: boolean;
-  bracketedPaste: boolean;
   keypadCursor: boolean;
 }
 
@@ -18,6 +17,11 @@ export class TmuxServer {
 
   constructor(dir: string, private readonly env: Record<string, string>) {
     this.socket = join(dir, 't.sock');
+  }
+
+  /** An exact target: a bare `-t w1` may pick another session whose name merely starts alike. */
+  private static target(name: string): string {
+    return `=${name}:`;
   }
 
   private tmux(args: string[]): string {
@@ -34,22 +38,22 @@ export class TmuxServer {
 
   /** The visible screen of a window, trailing blank lines removed. */
   screen(name: string): string {
-    return this.tmux(['capture-pane', '-p', '-t', name]).replace(/\n+$/, '');
+    return this.tmux(['capture-pane', '-p', '-t', TmuxServer.target(name)]).replace(/\n+$/, '');
   }
 
   /** Types into a window: tmux key names (`C-]`, `Enter`) or, with literal, exact text. */
   keys(name: string, keys: string[], { literal = false } = {}): void {
-    this.tmux(['send-keys', '-t', name, ...(literal ? ['-l'] : []), ...keys]);
+    this.tmux(['send-keys', '-t', TmuxServer.target(name), ...(literal ? ['-l'] : []), ...keys]);
   }
 
   resize(name: string, cols: number, rows: number): void {
-    this.tmux(['resize-window', '-t', name, '-x', String(cols), '-y', String(rows)]);
+    this.tmux(['resize-window', '-t', TmuxServer.target(name), '-x', String(cols), '-y', String(rows)]);
   }
 
   state(name: string): PaneState {
-    const format = '#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{bracketed_paste_flag} #{keypad_cursor_flag}';
-    const [alternate, cursor, mouse, paste, keypad] = this.tmux(['display-message', '-p', '-t', name, format]).trim().split(' ');
-    return { alternateOn: alternate === '1', cursorVisible: cursor === '1', mouseAny: mouse === '1', bracketedPaste: paste === '1', keypadCursor: keypad === '1' };
+    const format = '#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_cursor_flag}';
+    const [alternate, cursor, mouse, keypad] = this.tmux(['display-message', '-p', '-t', TmuxServer.target(name), format]).trim().split(' ');
+    return { alternateOn: alternate === '1', cursorVisible: cursor === '1', mouseAny: mouse === '1', keypadCursor: keypad === '1' };
   }
 
   /** Waits until the window's screen matches; the last screen goes in the error. */
@@ -59,6 +63,15 @@ export class TmuxServer {
       const screen = this.screen(name);
       if (pattern.test(screen)) return screen;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern} in window ${name}; the screen:\n${screen}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Waits until the window shows something on the alternate screen: `vibe attach` took over and drew the session. */
+  async waitForAttach(name: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(this.state(name).alternateOn && /\S/.test(this.screen(name)))) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for vibe attach in window ${name}; the screen:\n${this.screen(name)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

@@ -45,8 +45,18 @@ async function attemptsOf(client: Client, ref: ReturnType<typeof taskRef>): Prom
   return sessions.filter((session) => session.taskNumber === task.number).sort((a, b) => a.attempt - b.attempt);
 }
 
-/** The daemon's refusal (which lists what would be lost) plus the command that removes it anyway. */
+/**
+ * The daemon's refusal, with what would be lost one per line (from its `losses` data when it sends them)
+ * and the command that removes the task anyway.
+ */
 function withForceHint(error: unknown, id: string): unknown {
   if (!(error instanceof ProtocolError) || error.code !== 'conflict') return error;
-  return new ProtocolError(error.code, `${error.message}\nto remove it anyway: vibe task rm ${shellWord(id)} --force`, error.data, { cause: error });
+  const losses = (error.data as { losses?: unknown } | undefined)?.losses;
+  const hint = `to remove it anyway: vibe task rm ${shellWord(id)} --force`;
+  if (Array.isArray(losses) && losses.length > 0 && losses.every((loss) => typeof loss === 'string')) {
+    const lines = [`removing task ${id} would lose work:`, ...losses.map((loss: string) => `  ${loss}`), hint];
+    return new ProtocolError(error.code, lines.join('\n'), error.data, { cause: error });
+  }
+  if (error.message.includes('--force')) return error;
+  return new ProtocolError(error.code, `${error.message}\n${hint}`, error.data, { cause: error });
 }
