@@ -28,7 +28,7 @@ export function buildProgram(output: Pick<OutputConfiguration, 'writeOut' | 'wri
 
   program
     .command('status')
-    .description('show the daemon, its projects and task counts')
+    .description('show the daemon, the machine, the session host, projects and task counts')
     .option('--json', 'print the status as JSON')
     .action(async (options) => (await import('./commands/status.js')).status(options));
 
@@ -152,7 +152,7 @@ export function buildProgram(output: Pick<OutputConfiguration, 'writeOut' | 'wri
 
   program
     .command('attach')
-    .description("show a session's terminal full-screen and type into it; the detach key (Ctrl-]) comes back")
+    .description("show a session's terminal full-screen and type into it; the detach key (Ctrl-]) returns to the shell")
     .argument('[id]', "task id (3, #3, PROJECT#3: its newest attempt) or session id (s4)")
     .option('--session <n>', 'attach to this session id')
     .option('--read-only', 'watch without typing')
