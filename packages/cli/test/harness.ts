@@ -1,5 +1,5 @@
 // Cross-process test harness: temp git repositories, an isolated VIBE_HOME, and the real bin/vibe.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,9 +102,13 @@ export class Sandbox {
     return pids;
   }
 
-  /** Stops any daemon this sandbox started (by pid) and removes the sandbox. */
+  /**
+   * Stops any daemon this sandbox started (by pid), then the daemon's tmux server — which by design outlives
+   * the daemon, agents and all — and removes the sandbox.
+   */
   async dispose(): Promise<void> {
     await this.vibe(['down']).catch(() => undefined);
+    spawnSync('tmux', ['-S', join(this.home, 'run', 'tmux.sock'), 'kill-server'], { stdio: 'ignore' });
     for (const pid of this.daemonPids()) {
       try {
         process.kill(pid, 'SIGKILL');
