@@ -183,8 +183,11 @@ describe('refusals before anything is created', () => {
     writeFileSync(join(repo, 'README.md'), 'changed\n');
     await expect(client.request('task.start', { project: 'repo', number: 1 })).rejects.toMatchObject({ message: expect.stringMatching(/uncommitted|commit or stash/) });
     git('checkout', '--', 'README.md');
-    await client.request('project.update', { project: 'repo', baseBranch: 'nope' });
-    await expect(client.request('task.start', { project: 'repo', number: 1 })).rejects.toMatchObject({ message: expect.stringContaining('nope') });
+    await expect(client.request('project.update', { project: 'repo', baseBranch: 'nope' })).rejects.toMatchObject({ message: expect.stringContaining('nope') });
+    git('branch', 'gone');
+    await client.request('project.update', { project: 'repo', baseBranch: 'gone' });
+    git('branch', '-D', 'gone');
+    await expect(client.request('task.start', { project: 'repo', number: 1 })).rejects.toMatchObject({ message: expect.stringContaining('gone') });
     await client.request('project.update', { project: 'repo', baseBranch: 'main', maxSessions: 1 });
     await client.request('task.start', { project: 'repo', number: 1 });
     await expect(client.request('task.start', { project: 'repo', number: 2 })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('max') });

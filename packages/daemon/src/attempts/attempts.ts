@@ -22,9 +22,12 @@ export interface WorktreeOps {
   isTracked(worktree: string, relPath: string): Promise<boolean>;
 }
 
+/** How a session's state is told from its output, and the state it is known to be in already. */
+type Detection = Pick<AgentAdapter, 'usesHooks' | 'waitingPatterns'> & { initialState?: AgentState };
+
 /** What the attempts need from the sessions room's streams: who watches, and what the agent seems to do. */
 export interface TerminalRegistry {
-  add(sessionId: number, terminal: HostedTerminal, adapter: Pick<AgentAdapter, 'usesHooks' | 'waitingPatterns'>, onState: (state: AgentState) => void): void;
+  add(sessionId: number, terminal: HostedTerminal, detection: Detection, onState: (state: AgentState) => void): void;
   remove(sessionId: number): void;
   get(sessionId: number): HostedTerminal | undefined;
   lastActivity(sessionId: number): Date | undefined;
@@ -156,8 +159,8 @@ export class Attempts {
         this.update(session.id, { state: 'exited', exitCode: null, endedAt: new Date().toISOString(), pid: null });
         continue;
       }
-      const adapter = this.adapterFor(session.agent);
-      this.follow(session.id, terminal, adapter);
+      // Seeded with the stored state: an old prompt still on screen must not turn an idle agent "waiting".
+      this.follow(session.id, terminal, { ...this.adapterFor(session.agent), initialState: session.state });
       this.update(session.id, { pid: terminal.pid() ?? null });
       this.options.logger.info('session adopted', { session: session.id });
     }
@@ -168,8 +171,8 @@ export class Attempts {
     const { store } = this.options;
     const project = store.resolveProject(selector);
     store.getTask(project.id, selector.number);
+    // Stopping what is already stopped is not an error: the result says nothing was running.
     const live = store.listSessions({ projectId: project.id, taskNumber: selector.number, live: true });
-    if (live.length === 0) throw new ProtocolError('conflict', `task ${selector.number} has no running session`);
     await Promise.all(live.map((session) => this.stopSession(session.id)));
     return live.map((session) => this.session(session.id));
   }
@@ -207,6 +210,12 @@ export class Attempts {
     }
     for (const session of sessions) this.options.terminals.remove(session.id);
     return store.removeTask(project.id, selector.number).event;
+  }
+
+  /** A viewer resized the session: clients listing sessions see the new size. */
+  resized(sessionId: number, cols: number, rows: number): void {
+    const session = this.session(sessionId);
+    if (session.state !== 'exited' && (session.cols !== cols || session.rows !== rows)) this.update(sessionId, { cols, rows });
   }
 
   /** Types into a session. */
@@ -271,8 +280,8 @@ export class Attempts {
     if (session.state !== 'exited') this.update(sessionId, { state: 'exited', endedAt: new Date().toISOString(), pid: null });
   }
 
-  private follow(sessionId: number, terminal: HostedTerminal, adapter: Pick<AgentAdapter, 'usesHooks' | 'waitingPatterns'>): void {
-    this.options.terminals.add(sessionId, terminal, adapter, (state) => {
+  private follow(sessionId: number, terminal: HostedTerminal, detection: Detection): void {
+    this.options.terminals.add(sessionId, terminal, detection, (state) => {
       const session = this.session(sessionId);
       if (session.state !== 'exited' && session.state !== state) this.update(sessionId, { state });
     });

@@ -1,6 +1,7 @@
 // Serves each protocol method against the store; params arrive already validated against their schemas.
 import { ProtocolError, REPLAY_LIMIT, type MethodName, type MethodParams, type MethodResult, type DaemonStatus, type TaskStatus } from '@vibe/protocol';
 import type { Attempts } from '../attempts/index.js';
+import { checkBaseBranch } from '../worktrees/index.js';
 import type { Store } from '../store/index.js';
 import type { EventHub, EventSink } from './event-hub.js';
 import { createSessionHandlers, type TerminalSink, type ViewerStreams } from './session-handlers.js';
@@ -51,9 +52,11 @@ export function createHandlers(services: ControlServices, hub: EventHub): Handle
       return { project, created };
     },
     'project.list': () => ({ projects: store.listProjects() }),
-    'project.update': (params) => {
+    'project.update': async (params) => {
       const project = store.resolveProject(params);
       const { baseBranch, setup, instructions, maxSessions } = params;
+      // A base that does not exist would only fail at the next start; refuse it now, changing nothing.
+      if (baseBranch !== undefined) await checkBaseBranch({ repo: project.path, baseBranch });
       return { project: publish(store.updateProject(project.id, { baseBranch, setup, instructions, maxSessions })).project };
     },
     'task.create': (params) => {

@@ -63,6 +63,7 @@ export function createSessionHandlers({ store, attempts, streams }: SessionServi
       }
       attempts.terminal(session.id);
       const opened = await streams.attach(sink, session.id, { readOnly: params.readOnly ?? false, size: params.size, resume: params.resume });
+      if (params.size && !params.readOnly) attempts.resized(session.id, params.size.cols, params.size.rows);
       return { session: attempts.view(attempts.session(session.id)), ...opened };
     },
     'session.detach': (params, { sink }) => {
@@ -73,6 +74,7 @@ export function createSessionHandlers({ store, attempts, streams }: SessionServi
       if (!streams.resize(sink, params.session, params.cols, params.rows)) {
         throw new ProtocolError('conflict', `this connection is not attached to session ${params.session} with write access`);
       }
+      attempts.resized(params.session, params.cols, params.rows);
       return {};
     },
     'session.send': (params) => {

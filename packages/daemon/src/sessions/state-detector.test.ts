@@ -114,6 +114,25 @@ describe('StateDetector', () => {
     expect(states()).toEqual(['working']);
   });
 
+  it('keeps a waiting that a hook reported while the agent prints its question', async () => {
+    const screen = 'Name? ';
+    const { d, states } = detector({ usesHooks: true, waitingPatterns: [/\(y\/n\)/], readScreen: async () => screen });
+    d.hookReported('waiting');
+    d.feed(say('a question the patterns do not know: Name? '.repeat(3)));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(states()).toEqual([]);
+    expect(d.state).toBe('waiting');
+  });
+
+  it('starts from a known state, so an old prompt still on screen does not make an idle agent waiting', async () => {
+    const screen = 'Proceed? (y/n) y\nall done';
+    const { d, states } = detector({ usesHooks: true, initialState: 'idle', waitingPatterns: [/\(y\/n\) $/], readScreen: async () => screen });
+    d.feed(out(200));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(states()).toEqual([]);
+    expect(d.state).toBe('idle');
+  });
+
   it('strips CSI, OSC and charset escapes but keeps text and newlines', () => {
     expect(stripAnsi('\x1b]0;title\x07\x1b(B\x1b[38;2;1;2;3mhi\x1b[0m\r\nthere\x1b[?25l')).toBe('hi\nthere');
   });

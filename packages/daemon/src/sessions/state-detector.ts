@@ -22,6 +22,8 @@ export interface StateDetectorOptions {
   hookHoldMs?: number;
   /** The visible screen as text; undefined falls back to the recent output with escapes stripped. */
   readScreen?: () => Promise<string | undefined>;
+  /** The state already known (a re-adopted session): a prompt left on screen from before must not override it. */
+  initialState?: AgentState;
 }
 
 const TAIL_BYTES = 8 * 1024;
@@ -32,12 +34,14 @@ export class StateDetector {
   private lastActivityAt = -Infinity;
   private lastCheckAt = -Infinity;
   private hookUntil = -Infinity;
+  /** The current state came from a hook: only a hook (or the agent's exit) ends a hook's `waiting`. */
+  private fromHook = false;
   private quietTimer: NodeJS.Timeout | undefined;
   private settleTimer: NodeJS.Timeout | undefined;
   private tail = new Uint8Array(0);
   private checking = false;
   private disposed = false;
-  private readonly options: Required<Omit<StateDetectorOptions, 'readScreen'>> & Pick<StateDetectorOptions, 'readScreen'>;
+  private readonly options: Required<Omit<StateDetectorOptions, 'readScreen' | 'initialState'>> & Pick<StateDetectorOptions, 'readScreen'>;
 
   constructor(
     options: StateDetectorOptions,
@@ -53,6 +57,7 @@ export class StateDetector {
       hookHoldMs: 5000,
       ...options,
     };
+    this.current = options.initialState;
   }
 
   /** The state this detector last reported or was told. */
@@ -74,6 +79,7 @@ export class StateDetector {
   /** A hook said so: adopt its state and keep heuristics out of the way for a while. */
   hookReported(state: AgentState): void {
     this.current = state;
+    this.fromHook = true;
     this.hookUntil = Date.now() + this.options.hookHoldMs;
     clearTimeout(this.quietTimer);
   }
@@ -111,7 +117,7 @@ export class StateDetector {
     try {
       const visible = await this.promptVisible();
       if (visible && this.current !== 'waiting') this.emit('waiting', 'prompt');
-      else if (!visible && this.current === 'waiting') {
+      else if (!visible && this.current === 'waiting' && !this.fromHook) {
         // Checks follow output: the prompt was answered and the agent carries on.
         this.emit('working', 'output');
         if (!this.options.usesHooks) {
@@ -149,6 +155,7 @@ export class StateDetector {
   private emit(state: AgentState, source: string): void {
     if (this.disposed || this.current === state) return;
     this.current = state;
+    this.fromHook = false;
     this.onSignal({ state, source });
   }
 }

@@ -1,7 +1,7 @@
 // The worktrees room's public entry: one git worktree and branch per task attempt, made from the project's
 // base branch outside the user's checkout, and vibe's own files kept out of git's sight.
 export { branchName, slugify, validateBranchName, BRANCH_PREFIX } from './branch-name.js';
-export { preflight, type PreflightOptions } from './preflight.js';
+export { checkBaseBranch, preflight, type PreflightOptions } from './preflight.js';
 export {
   createWorktree,
   removeWorktree,

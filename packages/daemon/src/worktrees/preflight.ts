@@ -17,10 +17,15 @@ export interface PreflightOptions {
  * A detached HEAD in the checkout is fine: attempts branch from the base branch's name, not from HEAD.
  */
 export async function preflight({ repo, baseBranch }: PreflightOptions, git: GitRunner = execGit): Promise<void> {
+  await checkBaseBranch({ repo, baseBranch }, git);
+  await requireCleanBase(git, repo, baseBranch);
+}
+
+/** The repository exists and `baseBranch` is one of its local branches: what `vibe project set --base` needs. */
+export async function checkBaseBranch({ repo, baseBranch }: PreflightOptions, git: GitRunner = execGit): Promise<void> {
   await repoRoot(git, repo);
   await validateBranchName(git, baseBranch, repo, 'base branch');
   await requireBaseBranch(git, repo, baseBranch);
-  await requireCleanBase(git, repo, baseBranch);
 }
 
 /**
