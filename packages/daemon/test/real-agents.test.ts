@@ -1,0 +1,176 @@
+// The real claude, codex and gemini CLIs from npm: each starts in a tmux session and its first screen
+// reaches an attached client. Nothing here can sign in (no network), so a first screen is a trust dialog,
+// a sign-in menu, or the like; each CLI that cannot be installed is skipped with its reason.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FrameKind, type ControlClient, type Frame } from '@vibe/protocol';
+import { connectToDaemon, resolvePaths } from '@vibe/protocol/node';
+import { Daemon } from '../src/daemon.js';
+import { stripAnsi } from '../src/sessions/index.js';
+import { endProcessesUnder, installRealClis, type RealCli, type RealClis } from './real-clis.js';
+
+const scriptsDir = fileURLToPath(new URL('../dist', import.meta.url));
+/** Under the root node_modules: outside git's view, and kept between runs. */
+const cacheDir = fileURLToPath(new URL('../../../node_modules/.cache/vibe-real-clis', import.meta.url));
+const INSTALL_TIMEOUT_MS = 540_000;
+const FIRST_SCREEN_TIMEOUT_MS = 45_000;
+
+/** What each CLI shows first when it has never signed in, on the session's 120×40 screen. */
+const FIRST_SCREENS: Record<RealCli, RegExp> = {
+  // The workspace trust dialog: "Quick safety check: Is this a project you created or one you trust?"
+  claude: /Is this a project you created or one you trust\?|Yes, I trust this folder/,
+  // The sign-in menu: "Welcome to Codex, OpenAI's command-line coding agent … Sign in with ChatGPT".
+  codex: /Welcome to Codex|Sign in with ChatGPT|Do you trust the contents of this directory\?/,
+  // The folder trust dialog, under the "Gemini CLI vX" banner.
+  gemini: /Do you trust the files in this folder\?|Trust folder/,
+};
+
+/**
+ * Variables that would point a CLI at the real user's configuration or credentials, or mark the run as CI:
+ * the daemon hands its environment to sessions, and with CI=true Gemini CLI runs headless even with
+ * --prompt-interactive (it prints "not running in a trusted directory" and exits). Unset for each test, so
+ * every CLI sees what it would on a signed-out user's machine.
+ */
+const HIDDEN_VARIABLES = [
+  'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'GEMINI_CLI_HOME',
+  'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN', 'OPENAI_API_KEY', 'CODEX_API_KEY', 'GEMINI_API_KEY',
+  'GOOGLE_API_KEY', 'GOOGLE_APPLICATION_CREDENTIALS', 'GOOGLE_GENAI_USE_VERTEXAI', 'GOOGLE_GENAI_USE_GCA', 'CI', 'GITHUB_ACTIONS',
+];
+
+let clis: RealClis;
+let dir: string;
+let repo: string;
+let daemon: Daemon | undefined;
+let client: ControlClient | undefined;
+const savedEnv = new Map<string, string | undefined>();
+
+function setEnv(key: string, value: string | undefined): void {
+  if (!savedEnv.has(key)) savedEnv.set(key, process.env[key]);
+  if (value === undefined) delete process.env[key];
+  else process.env[key] = value;
+}
+
+function restoreEnv(): void {
+  for (const [key, value] of savedEnv) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  savedEnv.clear();
+}
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * The text a viewer's terminal would show, roughly: cursor moves become whitespace (TUIs skip over blank
+ * cells rather than print them), other escapes go, and runs of whitespace collapse to one space.
+ */
+function screenText(frames: Frame[]): string {
+  const bytes = Buffer.concat(frames.map((frame) => Buffer.from(frame.payload))).toString('utf8');
+  const spaced = bytes.replace(/\x1b\[(\d*)C/g, (_, n: string) => ' '.repeat(Math.min(Number(n || 1), 200))).replace(/\x1b\[[\d;]*[HfdGABEF]/g, '\n');
+  return stripAnsi(spaced).replace(/\s+/g, ' ');
+}
+
+beforeAll(async () => {
+  clis = await installRealClis(cacheDir, INSTALL_TIMEOUT_MS);
+  const versions = Object.entries(clis.versions).map(([name, version]) => `${name} ${version}`).join(', ');
+  const how = clis.installed ? `npm install took ${(clis.installMs / 1000).toFixed(1)} s` : 'an earlier install reused';
+  process.stderr.write(`real agent CLIs (${how}): ${versions || 'none runnable'}\n`);
+}, 600_000);
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vibe-real-'));
+  const home = join(dir, 'user');
+  mkdirSync(home);
+  // A fresh Claude Code runs onboarding, whose connectivity check fails here and exits the CLI. A user who
+  // has run it once has this flag; the first screen is then the workspace trust dialog, which waits.
+  writeFileSync(join(home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true }));
+  // The daemon (and the tmux server it starts) passes its environment on to every session.
+  setEnv('HOME', home);
+  for (const key of HIDDEN_VARIABLES) setEnv(key, undefined);
+  setEnv('PATH', `${clis.binDir}:${process.env.PATH ?? ''}`);
+  repo = join(dir, 'repo');
+  mkdirSync(repo);
+  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+  writeFileSync(join(repo, 'README.md'), '# repo\n');
+  execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@e', 'add', '.']);
+  execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-qm', 'init']);
+});
+
+afterEach(async () => {
+  client?.close();
+  client = undefined;
+  if (daemon) {
+    const tmuxSocket = join(daemon.paths.runtime, 'tmux.sock');
+    await daemon.stop('test over');
+    daemon = undefined;
+    try {
+      execFileSync('tmux', ['-S', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
+    } catch {
+      // The daemon ended the server with its last session.
+    }
+  }
+  const strays = await endProcessesUnder(dir);
+  if (strays.length > 0) process.stderr.write(`ended ${strays.length} process(es) left under ${dir}: ${strays.join(' ')}\n`);
+  restoreEnv();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the real agent CLIs in sessions', () => {
+  for (const agent of Object.keys(FIRST_SCREENS) as RealCli[]) {
+    it(`starts ${agent} in a session and its first screen reaches an attached client`, async (ctx) => {
+      const reason = clis.missing[agent];
+      if (reason !== undefined) {
+        process.stderr.write(`skipped: ${reason}\n`);
+        ctx.skip(reason);
+      }
+      const outcome = await Daemon.start({ paths: resolvePaths({ VIBE_HOME: join(dir, 'home') }), version: 't', validateResults: true, scriptsDir });
+      if (outcome.status !== 'ready') throw new Error('daemon did not start');
+      daemon = outcome.daemon;
+      const control = (await connectToDaemon(daemon.paths.socket, { client: { name: 'test', version: '0' } })).client;
+      client = control;
+      await control.request('project.register', { path: repo, baseBranch: 'main' });
+      await control.request('task.create', { project: 'repo', title: 'Say hello in the README', agent });
+      const { session } = await control.request('task.start', { project: 'repo', number: 1 });
+      expect(session).toMatchObject({ agent, host: 'tmux' });
+
+      const frames: Frame[] = [];
+      control.onFrame((frame) => {
+        if (frame.session === session.id && (frame.kind === FrameKind.Output || frame.kind === FrameKind.Snapshot)) frames.push(frame);
+      });
+      await control.request('session.attach', { session: session.id, size: { cols: 120, rows: 40 } });
+      const screen = await until(async () => screenText(frames), (text) => FIRST_SCREENS[agent].test(text), `${agent}'s first screen`, FIRST_SCREEN_TIMEOUT_MS);
+      const at = screen.search(FIRST_SCREENS[agent]);
+      process.stderr.write(`${agent} ${clis.versions[agent]}, first screen: …${screen.slice(Math.max(0, at - 200), at + 300)}…\n`);
+
+      const { task } = await control.request('task.get', { project: 'repo', number: 1 });
+      expect(task.session?.state).not.toBe('exited');
+      const { sessions } = await control.request('session.list', { project: 'repo' });
+      const pid = sessions[0]?.pid;
+      expect(pid).toBeGreaterThan(0);
+      expect(() => process.kill(pid!, 0)).not.toThrow();
+      // A trust dialog or a sign-in menu needs the user: the session shows as waiting, still running.
+      const waiting = await until(
+        async () => (await control.request('task.get', { project: 'repo', number: 1 })).task.session?.state,
+        (state) => state === 'waiting' || state === 'exited',
+        `${agent} to show as waiting`,
+        15_000,
+      );
+      expect(waiting).toBe('waiting');
+
+      const stopped = await control.request('task.stop', { project: 'repo', number: 1 });
+      expect(stopped.sessions[0]?.state).toBe('exited');
+    }, 120_000);
+  }
+});
