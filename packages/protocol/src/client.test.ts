@@ -365,3 +365,17 @@ describe('readDaemonMessage', () => {
     expect(caught).toMatchObject({ code: 'malformed', message: `malformed message from daemon: ${why}` });
   });
 });
+
+describe('onClose', () => {
+  it('tells listeners once, with the reason, when the connection ends — also when they subscribe late', async () => {
+    const sent: Uint8Array[] = [];
+    const client = new ControlClient({ send: (bytes) => sent.push(bytes), close() {} });
+    const reasons: string[] = [];
+    client.onClose((error) => reasons.push(error.message));
+    client.closed(new Error('gone'));
+    client.closed(new Error('again'));
+    expect(reasons).toEqual(['gone']);
+    const late = await new Promise<string>((resolve) => client.onClose((error) => resolve(error.message)));
+    expect(late).toBe('gone');
+  });
+});

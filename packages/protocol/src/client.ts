@@ -32,6 +32,7 @@ export class ControlClient {
   private closedError: Error | undefined;
   private readonly eventListeners = new Set<(event: Event) => void>();
   private readonly frameListeners = new Set<(frame: Frame) => void>();
+  private readonly closeListeners = new Set<(error: Error) => void>();
 
   constructor(private readonly transport: FrameTransport) {}
 
@@ -70,6 +71,13 @@ export class ControlClient {
   onEvent(listener: (event: Event) => void): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
+  }
+
+  /** Called once when the connection ends, with the reason (a long-lived client such as attach needs it). */
+  onClose(listener: (error: Error) => void): () => void {
+    if (this.closedError) queueMicrotask(() => listener(this.closedError!));
+    else this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
   }
 
   /** Non-control frames (terminal output, snapshots) go to these listeners. */
@@ -134,6 +142,8 @@ export class ControlClient {
     this.handshake = undefined;
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
+    for (const listener of this.closeListeners) listener(error);
+    this.closeListeners.clear();
   }
 }
 

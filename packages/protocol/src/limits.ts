@@ -12,4 +12,10 @@ export const LIMITS = {
   agentNameMax: 40,
   pathMax: 4096,
   branchMax: 255,
+  /** A project's setup command. */
+  setupMax: 10_000,
+  /** The largest `maxSessions` a project may set. */
+  maxSessionsMax: 64,
+  /** Text typed by one `session.send`. */
+  sendTextMax: 65_536,
 } as const;

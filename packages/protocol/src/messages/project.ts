@@ -11,9 +11,9 @@ export const ProjectName = z
   .regex(/^[^\u0000-\u001f\u007f#]+$/, 'project names cannot contain control characters or "#"');
 
 export const ProjectSettings = z.object({
-  setup: z.string().max(10_000).nullable().describe('Shell command run in each new worktree before the agent'),
+  setup: z.string().max(LIMITS.setupMax).nullable().describe('Shell command run in each new worktree before the agent'),
   instructions: z.string().max(LIMITS.descriptionMax).nullable().describe('Text given to every agent of the project'),
-  maxSessions: z.number().int().min(1).max(64).describe('Running sessions allowed at once (default 8)'),
+  maxSessions: z.number().int().min(1).max(LIMITS.maxSessionsMax).describe('Running sessions allowed at once (default 8)'),
 });
 export type ProjectSettings = z.infer<typeof ProjectSettings>;
 
@@ -40,9 +40,9 @@ export const ProjectRegisterResult = z.object({
 
 export const ProjectUpdateParams = ProjectSelector.extend({
   baseBranch: z.string().min(1).max(LIMITS.branchMax).optional(),
-  setup: z.string().max(10_000).nullable().optional().describe('null clears it'),
+  setup: z.string().max(LIMITS.setupMax).nullable().optional().describe('null clears it'),
   instructions: z.string().max(LIMITS.descriptionMax).nullable().optional().describe('null clears it'),
-  maxSessions: z.number().int().min(1).max(64).optional(),
+  maxSessions: z.number().int().min(1).max(LIMITS.maxSessionsMax).optional(),
 });
 export const ProjectUpdateResult = z.object({ project: Project });
 

@@ -1,5 +1,6 @@
 // Session messages: an attempt at a task — one agent in one worktree and terminal — and its terminal stream.
 import { z } from 'zod';
+import { LIMITS } from '../limits.js';
 import { AgentName, Timestamp } from './common.js';
 import { TaskRef } from './task.js';
 
@@ -81,7 +82,7 @@ export const SessionDetachParams = z.object({ session: z.number().int().positive
 export const SessionResizeParams = TerminalSize.extend({ session: z.number().int().positive() });
 export const SessionSendParams = z.intersection(
   SessionRef,
-  z.object({ text: z.string().max(65_536), enter: z.boolean().optional() }),
+  z.object({ text: z.string().max(LIMITS.sendTextMax), enter: z.boolean().optional() }),
 );
 
 /** Reported by agent hooks and notify programs running inside a session. */
