@@ -37,22 +37,7 @@ export async function withDaemon<T>(body: (session: DaemonSession) => Promise<T>
   }
 }
 
-/**
- * Calls `listener` once when the connection to the daemon is lost (or closed). The socket client reports a
- * closed connection only through ControlClient.closed(), so this wraps that method on the instance.
- * TODO(protocol): replace with ControlClient.onClose once the client has one.
- */
+/** Calls `listener` once when the connection to the daemon is lost (or closed). */
 export function onDisconnect(client: ControlClient, listener: (error: Error) => void): () => void {
-  const original = client.closed.bind(client);
-  let active = true;
-  let fired = false;
-  client.closed = (error?: Error): void => {
-    original(error);
-    if (!active || fired) return;
-    fired = true;
-    listener(error ?? new Error('connection to the daemon closed'));
-  };
-  return () => {
-    active = false;
-  };
+  return client.onClose(listener);
 }

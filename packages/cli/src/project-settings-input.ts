@@ -9,8 +9,8 @@ import { readBoundedText, type TextInput } from './stdin.js';
 import { longerThan } from './task-text.js';
 
 /** As the project.update schema bounds them (ProjectSettings in protocol/src/messages/project.ts). */
-export const SETUP_MAX = 10_000;
-export const MAX_SESSIONS_LIMIT = 64;
+export const SETUP_MAX = LIMITS.setupMax;
+export const MAX_SESSIONS_LIMIT = LIMITS.maxSessionsMax;
 export const INSTRUCTIONS_MAX = LIMITS.descriptionMax;
 
 export function parseMaxSessions(text: string): number {

@@ -1,11 +1,12 @@
 // Reads what `vibe send` types: the text argument, or standard input for `-`, within the protocol's limit.
+import { LIMITS } from '@vibe/protocol';
 import { UsageError } from './errors.js';
 import { say } from './output.js';
 import { readBoundedText, type TextInput } from './stdin.js';
 import { longerThan } from './task-text.js';
 
 /** As session.send bounds it (SessionSendParams in protocol/src/messages/session.ts), in characters. */
-export const SEND_MAX = 65_536;
+export const SEND_MAX = LIMITS.sendTextMax;
 
 export interface SendArguments {
   /** The task or `s<N>` id; undefined with --session. */
