@@ -185,9 +185,10 @@ describe('vibe task stop and rm', () => {
     expect(stopped.stderr).toContain(`stopped app#${created.number} (session ${session.id}`);
     await stateOf(created.number, 'exited');
     expect(branches()).toContain(session.branch);
+    // Stopping what is already stopped succeeds and says so.
     const again = await run(['task', 'stop', String(created.number)]);
-    expect(again.code).toBe(1);
-    expect(again.stderr).toBe(`vibe: task ${created.number} has no running session\n`);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe(`nothing to stop: task ${created.number} has no running session\n`);
   });
 
   it('refuses to remove a task whose attempts hold work without --force, saying what would be lost', async () => {

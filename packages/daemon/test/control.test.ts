@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { encodeControl, encodeFrame, FrameKind, LIMITS, REPLAY_LIMIT } from '@vibe/protocol';
+import { encodeControl, encodeFrame, FrameKind, LIMITS, PROTOCOL_VERSION, REPLAY_LIMIT } from '@vibe/protocol';
 import { resolvePaths } from '@vibe/protocol/node';
 import { Daemon } from '../src/daemon.js';
 import { RawClient } from './raw-client.js';
@@ -45,7 +45,7 @@ describe('the handshake', () => {
     clients.push(raw);
     raw.sendJson({ type: 'hello', protocol: '1.7', client: { name: 't', version: '1' }, capabilities: ['future'] });
     const welcome = await raw.waitFor((m) => m.type === 'welcome');
-    expect(welcome).toMatchObject({ protocol: '1.0', daemon: { version: '0.0.0-test', pid: process.pid } });
+    expect(welcome).toMatchObject({ protocol: PROTOCOL_VERSION, daemon: { version: '0.0.0-test', pid: process.pid } });
     expect(welcome.capabilities).toContain('tasks');
   });
 
