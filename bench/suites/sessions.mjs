@@ -44,6 +44,7 @@ function rows(rounds, rss) {
     { name: `raw node-pty: cat ${FLOOD_MIB} MiB`, value: m('rawMiBs'), unit: 'MiB/s' },
     { name: 'session → viewer through tmux attach', value: m('tmuxMiBs'), unit: 'MiB/s' },
     { name: 'tmux / raw throughput (per round)', value: ratio, unit: 'x', target: '>= 0.45', ok: ratio >= 0.45 },
+    { name: '  lowest / highest round', value: Math.min(...rounds.map((round) => round.ratio)), unit: `/ ${Math.max(...rounds.map((round) => round.ratio)).toFixed(2)} x` },
     { name: 'bytes reaching the viewer / bytes catted', value: m('delivered'), unit: 'x' },
     { name: 'CPU per MiB: this process (sessions room + viewer)', value: m('cpuSelf'), unit: 'ms' },
     { name: 'CPU per MiB: tmux server', value: m('cpuTmux'), unit: 'ms' },
