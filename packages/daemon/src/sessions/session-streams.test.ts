@@ -100,6 +100,22 @@ describe.skipIf(!hasTmux)('SessionStreams over tmux', () => {
     streams.input(fast, 1, 'after\r');
     await waitFor(() => text(slow.stream()).includes('line:after'), 'the slow viewer to be live again');
   });
+
+  it('tells working, waiting and idle from a real screen', async () => {
+    const f = tmuxFixture();
+    fixtures.push(f);
+    const streams = new SessionStreams();
+    streamsList.push(streams);
+    const script = 'sleep 0.3; seq 1 40; printf "Proceed? (y/n) "; read x; seq 100 140; sleep 30';
+    const terminal = await f.host.start({ name: 'vibe_1', cwd: f.dir, argv: ['sh', '-c', script], env: {}, cols: 80, rows: 24 });
+    const states: string[] = [];
+    streams.add(1, terminal, { waitingPatterns: [/Proceed\? \(y\/n\)/], usesHooks: false, quietMs: 800 }, (state) => states.push(state));
+    await waitFor(() => states.includes('waiting'), 'waiting', 8000);
+    expect(states).toEqual(['working', 'waiting']);
+    streams.write(1, 'y\r');
+    await waitFor(() => states.includes('idle'), 'idle', 8000);
+    expect(states).toEqual(['working', 'waiting', 'working', 'idle']);
+  });
 });
 
 describe('SessionStreams', () => {

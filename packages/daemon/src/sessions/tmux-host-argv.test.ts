@@ -171,6 +171,31 @@ describe('TmuxHost command lines', () => {
     expect(f.calls.filter((call) => call.args.includes('kill-session')).map((call) => call.args.at(-1))).toEqual(['=vibe_2', '=vibe_1']);
   });
 
+  it('reads screens for the heuristics in the poll call, fenced by a random line the screen cannot forge', async () => {
+    let fence = '';
+    const f = fakes((args) => {
+      if (args.includes('new-session')) return { stdout: args.includes('vibe_1') ? '1\n' : '2\n' };
+      if (args.includes('list-panes')) {
+        fence = args[args.indexOf('display-message') + 2]!;
+        return { stdout: `vibe_1 0   1\nvibe_2 0   2\n${fence}\nscreen one\n${fence}\nscreen two\n` };
+      }
+      return {};
+    });
+    const host = new TmuxHost({ socketDir: dir, run: f.run, spawnPty: f.spawnPty, signal: f.signal, defaultTerminal: 'screen-256color', pollMs: 60_000 });
+    const one = await host.start({ name: 'vibe_1', cwd: dir, argv: ['sh'], env: {}, cols: 80, rows: 24 });
+    const two = await host.start({ name: 'vibe_2', cwd: dir, argv: ['sh'], env: {}, cols: 80, rows: 24 });
+    const screens = Promise.all([one.screenText(), two.screenText()]);
+    await host.pollNow();
+    expect(await screens).toEqual(['screen one\n', 'screen two\n']);
+    expect(fence).toMatch(/^[0-9a-f]{32}$/);
+    expect(f.calls.at(-1)!.args.slice(4)).toEqual([
+      'list-panes', '-a', '-F', '#{session_name} #{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pane_pid}',
+      ';', 'display-message', '-p', fence, ';', 'capture-pane', '-p', '-J', '-t', '=vibe_1:',
+      ';', 'display-message', '-p', fence, ';', 'capture-pane', '-p', '-J', '-t', '=vibe_2:',
+    ]);
+    expect(f.calls.filter((call) => call.args.includes('capture-pane'))).toHaveLength(1);
+  });
+
   it('ignores a poll that began before the session existed', async () => {
     let release: (() => void) | undefined;
     const f = fakes((args) => (args.includes('new-session') ? { stdout: '5\n' } : {}));

@@ -43,6 +43,27 @@ describe.skipIf(!hasTmux)('TmuxHost (real tmux)', () => {
     expect(await exit).toBe(0);
   });
 
+  it('passes UTF-8 through to viewers even when the daemon runs in the C locale', async () => {
+    const saved = { LANG: process.env.LANG, LC_ALL: process.env.LC_ALL, LC_CTYPE: process.env.LC_CTYPE };
+    Object.assign(process.env, { LANG: 'C', LC_ALL: 'C', LC_CTYPE: 'C' });
+    try {
+      const f = fixture();
+      const terminal = await f.host.start({ name: 'vibe_11', cwd: f.dir, argv: ['sh', '-c', 'read x; printf "h\\303\\251llo \\342\\234\\223 done\\n"; sleep 30'], env: {}, cols: 80, rows: 24 });
+      const session = new LiveSession(11, terminal);
+      const sink = new RecordingSink();
+      await session.attach(sink, { readOnly: false });
+      session.input(sink, '\r');
+      await waitFor(() => text(sink.stream()).includes('done'), 'the line');
+      expect(text(sink.stream())).toContain('héllo ✓ done');
+      session.dispose();
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+
   it('reports the exit code through remain-on-exit, then reaps the session', async () => {
     const f = fixture();
     const terminal = await f.host.start({ name: 'vibe_2', cwd: f.dir, argv: ['sh', '-c', 'exit 7'], env: {}, cols: 80, rows: 24 });

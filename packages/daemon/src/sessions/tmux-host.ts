@@ -3,6 +3,7 @@
 // The attach pty is the session's byte stream: what it prints is what viewers see, writing to it is typing,
 // resizing it resizes the session (window-size latest). One `list-panes -a` per poll answers for every
 // session: a dead pane (remain-on-exit) gives the exit status, a missing session means it was killed.
+import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +74,7 @@ export class TmuxHost implements SessionHost {
   private disposed = false;
   /** A pane was seen dead without an exit status: the next poll nudges tmux to reap it, and comes soon. */
   private unreaped = false;
+  private readonly screenReads = new Map<string, ((screen: string | undefined) => void)[]>();
 
   constructor(readonly options: TmuxHostOptions) {
     this.socketPath = join(options.socketDir, 'tmux.sock');
@@ -173,14 +175,26 @@ export class TmuxHost implements SessionHost {
     clearTimeout(this.pollTimer);
     this.pollTimer = undefined;
     const generation = ++this.generation;
-    const list = ['list-panes', '-a', '-F', PANE_LIST_FORMAT];
+    const commands: string[][] = [];
     // tmux 3.3 sometimes misses the SIGCHLD of a pane's process: the pane is dead but unreaped, with no
     // status, until another child of the server exits. A trivial job (a constant command) is that child.
-    const nudge = this.unreaped;
+    if (this.unreaped) commands.push(['run-shell', 'true']);
     this.unreaped = false;
-    const result = await this.tmux(nudge ? [['run-shell', 'true'], list] : [list]);
+    commands.push(['list-panes', '-a', '-F', PANE_LIST_FORMAT]);
+    // Screen reads ride along, each after a random fence line a program's screen cannot forge.
+    const reads = [...this.screenReads];
+    this.screenReads.clear();
+    const fence = randomBytes(16).toString('hex');
+    for (const [name] of reads) commands.push(['display-message', '-p', fence], ['capture-pane', '-p', '-J', '-t', paneTarget(name)]);
+    const result = await this.tmux(commands);
+    const [listing, ...screens] = result.stdout.split(`${fence}\n`);
+    reads.forEach(([, waiting], i) => {
+      // tmux stops at a failing command, so a capture of a session that just went away ends the answers.
+      const screen = i < screens.length - 1 || (i === screens.length - 1 && result.code === 0) ? screens[i] : undefined;
+      for (const resolve of waiting) resolve(screen);
+    });
     let panes: Map<string, PaneStatus>;
-    if (result.code === 0) panes = parsePaneList(result.stdout);
+    if (result.code === 0 || (reads.length > 0 && screens.length > 0)) panes = parsePaneList(listing!);
     else if (isNoServer(result.stderr)) panes = new Map();
     else {
       this.logger.warn('tmux list-panes failed', { code: result.code, stderr: result.stderr.trim() });
@@ -189,6 +203,19 @@ export class TmuxHost implements SessionHost {
     for (const terminal of this.terminals.values()) {
       if (terminal.registeredAt < generation && terminal.observe(panes.get(terminal.name)) === 'unreaped') this.unreaped = true;
     }
+  }
+
+  /**
+   * The pane's text, read by the next poll: every tmux call forks the daemon (about 5 ms of stalled event
+   * loop at daemon size), so state heuristics share the one call a second rather than adding their own.
+   */
+  readScreen(name: string): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      const waiting = this.screenReads.get(name) ?? [];
+      waiting.push(resolve);
+      this.screenReads.set(name, waiting);
+      this.schedulePoll();
+    });
   }
 }
 
@@ -253,9 +280,8 @@ export class TmuxTerminal extends TerminalBase implements HostedTerminal {
     return new TextEncoder().encode(buildTmuxSnapshot(result.stdout));
   }
 
-  async screenText(): Promise<string | undefined> {
-    const result = await this.host.tmux([['capture-pane', '-p', '-J', '-t', paneTarget(this.name)]]);
-    return result.code === 0 ? result.stdout : undefined;
+  screenText(): Promise<string | undefined> {
+    return this.exitStatus() ? Promise.resolve(undefined) : this.host.readScreen(this.name);
   }
 
   stop(graceMs: number): Promise<void> {
