@@ -93,6 +93,19 @@ describe('LiveSession', () => {
     expect(sink.stream()).toHaveLength(180);
   });
 
+  it('continues a viewer whose connection was full of other traffic once it drains, with no ack or output needed', async () => {
+    const terminal = new FakeTerminal();
+    const session = new LiveSession(11, terminal, { windowBytes: 100 });
+    const sink = new RecordingSink();
+    await session.attach(sink, { readOnly: true });
+    sink.buffered = 500; // control traffic and other sessions fill the connection
+    terminal.push(chunk(60, 1));
+    expect(sink.outputs()).toEqual([]);
+    sink.buffered = 0;
+    await vi.waitFor(() => expect(sink.stream()).toHaveLength(60));
+    expect(sink.snapshots()).toHaveLength(1);
+  });
+
   it('skips a slow viewer without touching a fast one, then gives it a snapshot and the present once it drains', async () => {
     const terminal = new FakeTerminal();
     const session = new LiveSession(6, terminal, { windowBytes: 1024 });

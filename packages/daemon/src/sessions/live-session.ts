@@ -72,6 +72,8 @@ interface Viewer {
   mode: 'live' | 'behind' | 'snapshot';
   /** Resuming from an offset: exact delivery, however far behind, while the bytes are held. */
   catchingUp: boolean;
+  /** Its window is full with bytes still to send: continued on ack, on drain, or by the timer. */
+  stalled: boolean;
   pumping: boolean;
 }
 
@@ -136,7 +138,7 @@ export class LiveSession {
    * catch-up Output frames when `resume` names this stream and its offset is still held, else one Snapshot.
    */
   async attach(sink: TerminalSink, options: AttachOptions): Promise<AttachResult> {
-    const viewer: Viewer = { sink, readOnly: options.readOnly, sentEnd: 0, acked: 0, mode: 'snapshot', catchingUp: false, pumping: false };
+    const viewer: Viewer = { sink, readOnly: options.readOnly, sentEnd: 0, acked: 0, mode: 'snapshot', catchingUp: false, stalled: false, pumping: false };
     this.viewers.set(sink, viewer);
     if (!options.readOnly && options.size) this.resizeTerminal(options.size.cols, options.size.rows);
     const resume = options.resume;
@@ -229,6 +231,11 @@ export class LiveSession {
         const budget = Math.min(this.window - (viewer.sentEnd - viewer.acked), this.window - sink.bufferedBytes());
         if (budget <= 0) {
           if (!viewer.catchingUp && end - viewer.sentEnd > this.window) this.markBehind(viewer);
+          else if (!viewer.stalled) {
+            // Acks or a drain will continue it; the timer covers a connection full of other traffic.
+            viewer.stalled = true;
+            this.updateRecoveryTimer();
+          }
           return;
         }
         let payload: Uint8Array;
@@ -239,6 +246,10 @@ export class LiveSession {
         sink.sendFrame({ kind: FrameKind.Output, session: this.id, seq, payload });
       }
       viewer.catchingUp = false;
+      if (viewer.stalled) {
+        viewer.stalled = false;
+        this.updateRecoveryTimer();
+      }
     } finally {
       viewer.pumping = false;
     }
@@ -247,6 +258,7 @@ export class LiveSession {
   private markBehind(viewer: Viewer): void {
     viewer.mode = 'behind';
     viewer.catchingUp = false;
+    viewer.stalled = false;
     this.updateRecoveryTimer();
   }
 
@@ -265,7 +277,7 @@ export class LiveSession {
     const seq = this.scrollback.end;
     if (this.viewers.get(viewer.sink) !== viewer || this.disposed) return seq;
     viewer.sink.sendFrame({ kind: FrameKind.Snapshot, session: this.id, seq, payload });
-    Object.assign(viewer, { sentEnd: seq, acked: seq, mode: 'live', catchingUp: false });
+    Object.assign(viewer, { sentEnd: seq, acked: seq, mode: 'live', catchingUp: false, stalled: false });
     return seq;
   }
 
@@ -291,15 +303,18 @@ export class LiveSession {
     return held.slice(newline < 0 ? 0 : newline + 1);
   }
 
-  /** Behind viewers learn of drained connections by polling only while any exists; never on the live path. */
+  /**
+   * Viewers that wait (behind, or stalled on a full window) learn of drained connections by polling, only
+   * while any waits; never on the live path.
+   */
   private updateRecoveryTimer(): void {
-    const behind = [...this.viewers.values()].some((viewer) => viewer.mode === 'behind');
-    if (behind && !this.recoveryTimer && !this.disposed) {
+    const waiting = [...this.viewers.values()].some((viewer) => viewer.mode === 'behind' || viewer.stalled);
+    if (waiting && !this.recoveryTimer && !this.disposed) {
       this.recoveryTimer = setInterval(() => {
-        for (const viewer of this.viewers.values()) if (viewer.mode === 'behind') this.tryRecover(viewer);
+        for (const viewer of this.viewers.values()) if (viewer.mode === 'behind' || viewer.stalled) this.pump(viewer);
       }, RECOVERY_POLL_MS);
       this.recoveryTimer.unref();
-    } else if (!behind && this.recoveryTimer) {
+    } else if (!waiting && this.recoveryTimer) {
       clearInterval(this.recoveryTimer);
       this.recoveryTimer = undefined;
     }
