@@ -28,10 +28,11 @@ export function timeCommand(command, args, options) {
 }
 
 /** A temp git repository and a daemon of its own under a temp VIBE_HOME. Call dispose() when done. */
-export function startScratchDaemon() {
+export function startScratchDaemon({ configure } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'vibe-bench-'));
   const repo = join(dir, 'benchrepo');
   const env = { ...process.env, VIBE_HOME: join(dir, 'home'), NO_COLOR: '1' };
+  configure?.(env.VIBE_HOME);
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
   writeFileSync(join(repo, 'README.md'), 'bench\n');
   execFileSync('git', ['-C', repo, 'add', '.']);
@@ -46,6 +47,7 @@ export function startScratchDaemon() {
     socket: status.socketPath,
     dispose() {
       spawnSync(vibeBin, ['down'], { cwd: repo, env });
+      spawnSync('tmux', ['-S', join(env.VIBE_HOME, 'run', 'tmux.sock'), 'kill-server'], { stdio: 'ignore' });
       rmSync(dir, { recursive: true, force: true });
     },
   };
