@@ -17,6 +17,7 @@ export * from './messages/task.js';
 export { TaskStatus } from './messages/task.js';
 export * from './messages/daemon.js';
 export * from './messages/session.js';
+export * from './messages/review.js';
 export * from './messages/events.js';
 // Both the plain state list and the schema module define AgentState; the schema's pairs value and type.
 export { AgentState } from './messages/session.js';

@@ -57,6 +57,13 @@ describe('METHODS', () => {
       'session.resize',
       'session.send',
       'session.hook',
+      'task.diff',
+      'task.review',
+      'task.merge',
+      'task.rebase',
+      'task.pr',
+      'task.log',
+      'worktree.gc',
       'events.subscribe',
       'events.unsubscribe',
     ]);
@@ -84,6 +91,12 @@ describe('METHODS', () => {
       'session.resize',
       'session.send',
       'session.hook',
+      'task.diff',
+      'task.review',
+      'task.merge',
+      'task.rebase',
+      'task.pr',
+      'task.log',
       'events.unsubscribe',
     ];
     for (const [method, spec] of Object.entries(METHODS)) {
@@ -354,6 +367,8 @@ describe('envelopes', () => {
       'task.updated': { task, changed: ['title', 'agent'] },
       'task.moved': { task: { ...task, status: 'in_progress' }, from: 'todo' },
       'task.removed': { task },
+      'task.reviewed': { task, attempt: 1, comment: 'please add tests' },
+      'task.merged': { task: { ...task, status: 'done' }, attempt: 2, branch: 'vibe/3-fix-2', commit: 'a'.repeat(40), mode: 'squash' },
       'project.updated': { project: { ...project, settings: { setup: 'npm ci', instructions: null, maxSessions: 8 } } },
       'session.updated': {
         session: {

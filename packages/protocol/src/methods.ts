@@ -31,6 +31,22 @@ import {
   TaskStopResult,
 } from './messages/session.js';
 import {
+  GcParams,
+  GcResult,
+  TaskDiffParams,
+  TaskDiffResult,
+  TaskLogParams,
+  TaskMergeParams,
+  TaskMergeResult,
+  TaskPrParams,
+  TaskPrResult,
+  TaskRebaseParams,
+  TaskRebaseResult,
+  TaskReviewParams,
+  TaskReviewResult,
+} from './messages/review.js';
+import { TaskLogResult } from './messages/events.js';
+import {
   TaskCreateParams,
   TaskGetParams,
   TaskListParams,
@@ -62,6 +78,13 @@ export const METHODS = {
   'session.resize': { params: SessionResizeParams, result: Ok, doc: 'Resize a session\'s terminal.' },
   'session.send': { params: SessionSendParams, result: Ok, doc: 'Type text into a session, optionally followed by Enter.' },
   'session.hook': { params: SessionHookParams, result: Ok, doc: 'State report from an agent hook inside a session.' },
+  'task.diff': { params: TaskDiffParams, result: TaskDiffResult, doc: 'An attempt\'s changes against its base, uncommitted ones included.' },
+  'task.review': { params: TaskReviewParams, result: TaskReviewResult, doc: 'Send review feedback to the attempt\'s agent (restarting it if it exited).' },
+  'task.merge': { params: TaskMergeParams, result: TaskMergeResult, doc: 'Land an attempt on the base branch; all or nothing.' },
+  'task.rebase': { params: TaskRebaseParams, result: TaskRebaseResult, doc: 'Bring an attempt up to date with its base.' },
+  'task.pr': { params: TaskPrParams, result: TaskPrResult, doc: 'Push the attempt\'s branch and open a pull request (gh) or give the compare URL.' },
+  'task.log': { params: TaskLogParams, result: TaskLogResult, doc: 'The task\'s history from the event log.' },
+  'worktree.gc': { params: GcParams, result: GcResult, doc: 'Remove finished attempts\' worktrees; never unmerged work without force.' },
   'events.subscribe': { params: EventsSubscribeParams, result: EventsSubscribeResult, doc: 'Receive pushed events, optionally replaying from a seq.' },
   'events.unsubscribe': { params: EventsUnsubscribeParams, result: EventsUnsubscribeResult, doc: 'Stop a subscription.' },
 } as const;

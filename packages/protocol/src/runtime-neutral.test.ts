@@ -48,7 +48,7 @@ describe('the protocol package in a browser', () => {
     runInNewContext(code, sandbox);
     expect(sandbox.process).toBeUndefined();
     const result = await (sandbox.result as Promise<Record<string, unknown>>);
-    expect(result).toEqual({ helloBytes: expect.any(Number), welcomeProtocol: '1.1', methods: 21, validTitle: true, emptyTitle: false });
+    expect(result).toEqual({ helloBytes: expect.any(Number), welcomeProtocol: '1.2', methods: 28, validTitle: true, emptyTitle: false });
     expect(result.helloBytes).toBeGreaterThan(20);
   });
 });

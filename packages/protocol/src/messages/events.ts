@@ -12,6 +12,8 @@ export const EVENT_NAMES = [
   'task.moved',
   'task.removed',
   'session.updated',
+  'task.reviewed',
+  'task.merged',
 ] as const;
 export const EventName = z.enum(EVENT_NAMES);
 export type EventName = z.infer<typeof EventName>;
@@ -30,6 +32,13 @@ export const EventData = z.discriminatedUnion('name', [
   z.object({ name: z.literal('project.updated'), data: z.object({ project: Project }) }),
   /** @since 1.1 A session started, changed state or ended. */
   z.object({ name: z.literal('session.updated'), data: z.object({ session: Session }) }),
+  /** @since 1.2 Review feedback sent to an attempt's agent. */
+  z.object({ name: z.literal('task.reviewed'), data: z.object({ task: Task, attempt: z.number().int().positive(), comment: z.string() }) }),
+  /** @since 1.2 An attempt landed on the base branch. */
+  z.object({
+    name: z.literal('task.merged'),
+    data: z.object({ task: Task, attempt: z.number().int().positive(), branch: z.string(), commit: z.string(), mode: z.enum(['squash', 'rebase', 'merge']) }),
+  }),
 ]);
 export type EventData = z.infer<typeof EventData>;
 
@@ -38,6 +47,11 @@ export type VibeEvent = EventData & { seq: number; at: string };
 
 /** Most logged events one subscribe replays, so a far-behind client is never dropped for a huge backlog. */
 export const REPLAY_LIMIT = 5000;
+
+/** @since 1.2 A task's history: every logged event about it, oldest first. */
+export const TaskLogResult = z.object({
+  entries: z.array(z.intersection(z.object({ seq: z.number().int().positive(), at: z.string() }), EventData)),
+});
 
 export const EventsSubscribeParams = z.object({
   names: z.array(EventName).optional().describe('Only these events; default all'),
