@@ -12,4 +12,5 @@ export {
   type UnmergedCommitsOptions,
 } from './worktree.js';
 export { excludeFromGit, isTracked, EXCLUDE_MARKER } from './exclude.js';
-export { execGit, gitEnv, type GitResult, type GitRunner } from './git-runner.js';
+export { execGit, execGitCapped, gitEnv, type CappedGitRunner, type GitCallOptions, type GitResult, type GitRunner } from './git-runner.js';
+export { attemptDiff, MAX_PATCH_BYTES, type AttemptDiff, type AttemptDiffOptions } from './diff.js';

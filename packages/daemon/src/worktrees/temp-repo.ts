@@ -59,9 +59,9 @@ export function tempRepo(files: Record<string, string> = { 'README.md': '# test\
 export function recordingGit(calls: string[][] = []): { git: GitRunner; calls: string[][] } {
   return {
     calls,
-    git: (args, cwd) => {
+    git: (args, cwd, options) => {
       calls.push([...args]);
-      return execGit(args, cwd);
+      return execGit(args, cwd, options);
     },
   };
 }
