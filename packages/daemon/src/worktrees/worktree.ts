@@ -48,6 +48,8 @@ export interface RemoveWorktreeOptions {
   force: boolean;
   /** Only report what removal would lose; touch nothing (for checking several attempts before removing any). */
   dryRun?: boolean;
+  /** Remove the worktree only; the branch stays (after a merge with keepBranch). */
+  keepBranch?: boolean;
 }
 
 export interface RemoveWorktreeResult {
@@ -60,7 +62,7 @@ export interface RemoveWorktreeResult {
 }
 
 /** Reports what removal would lose; removes the worktree and branch only with `force` or when nothing would be lost. */
-export async function removeWorktree({ repo, path, branch, force, dryRun = false }: RemoveWorktreeOptions, git: GitRunner = execGit): Promise<RemoveWorktreeResult> {
+export async function removeWorktree({ repo, path, branch, force, dryRun = false, keepBranch = false }: RemoveWorktreeOptions, git: GitRunner = execGit): Promise<RemoveWorktreeResult> {
   if (!branch.startsWith(BRANCH_PREFIX)) throw new ProtocolError('invalid_params', `vibe only deletes branches it created (${BRANCH_PREFIX}…), not "${branch}"`);
   await validateBranchName(git, branch, repo);
   const root = await repoRoot(git, repo);
@@ -78,7 +80,7 @@ export async function removeWorktree({ repo, path, branch, force, dryRun = false
     await gitOrThrow(git, args, repo, 'conflict');
   }
   await git(['worktree', 'prune'], repo);
-  if (hasBranch) await gitOrThrow(git, ['branch', '-D', branch], repo, 'conflict');
+  if (hasBranch && !keepBranch) await gitOrThrow(git, ['branch', '-D', branch], repo, 'conflict');
   return { unmergedCommits: unmerged, dirty, removed: true };
 }
 
