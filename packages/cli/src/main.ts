@@ -16,8 +16,12 @@ async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
     if (argv.length <= 2) {
-      program.outputHelp();
-      return;
+      // Bare `vibe` opens the board on a terminal; anywhere else (a script, a pipe) it prints help.
+      if (!process.stdin.isTTY || !process.stdout.isTTY) {
+        program.outputHelp();
+        return;
+      }
+      argv = [...argv, 'board'];
     }
     await program.parseAsync(argv);
   } catch (error) {

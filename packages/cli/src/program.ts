@@ -201,3 +201,9 @@ export function buildProgram(output: Pick<OutputConfiguration, 'writeOut' | 'wri
 
   return program;
 }
+  program
+    .command('board')
+    .description('the full-screen task board: live columns, start, attach, diff and merge from the keyboard (also bare `vibe` on a terminal)')
+    .addOption(projectOption())
+    .action(async (options) => (await import('./commands/board.js')).board(options));
+

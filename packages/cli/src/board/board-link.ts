@@ -1,0 +1,84 @@
+// The board's connection to the daemon: subscribe to events first, then list the tasks, then apply events as
+// they come; when the connection drops, say so and reconnect every second until the daemon answers again.
+import type { ControlClient, Project } from '@vibe/protocol';
+import { connect } from '../daemon-connection.js';
+import { CliError, EXIT } from '../errors.js';
+import type { BoardStore } from './store.js';
+
+const RECONNECT_MS = 1000;
+
+/** The project the board shows: by name, else the one holding `cwd` (the deepest), else the only one. */
+export function pickProject(projects: readonly Project[], cwd: string, name?: string): Project {
+  if (name !== undefined) {
+    const named = projects.find((project) => project.name === name);
+    if (!named) throw new CliError(`no project named ${JSON.stringify(name)} — \`vibe project ls\` lists them`, EXIT.usage);
+    return named;
+  }
+  const holding = projects
+    .filter((project) => cwd === project.path || cwd.startsWith(project.path.endsWith('/') ? project.path : `${project.path}/`))
+    .sort((a, b) => b.path.length - a.path.length)[0];
+  if (holding) return holding;
+  if (projects.length === 1) return projects[0]!;
+  throw new CliError(
+    projects.length === 0 ? 'no projects yet — run `vibe up` in a git repository' : 'not inside a project — cd into one or pass --project NAME',
+    EXIT.usage,
+  );
+}
+
+export class BoardLink {
+  private disposed = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private current: ControlClient,
+    private readonly store: BoardStore,
+  ) {}
+
+  /** Connects (throwing as any command would when there is no daemon), then keeps the store live. */
+  static async open(store: BoardStore, first: ControlClient): Promise<BoardLink> {
+    const link = new BoardLink(first, store);
+    await link.wire(first);
+    return link;
+  }
+
+  get client(): ControlClient {
+    return this.current;
+  }
+
+  private async wire(client: ControlClient): Promise<void> {
+    client.onEvent((event) => this.store.dispatch({ type: 'event', event }));
+    client.onClose(() => {
+      if (this.disposed || client !== this.current) return;
+      this.store.dispatch({ type: 'connection', connection: 'disconnected' });
+      this.scheduleReconnect();
+    });
+    await client.request('events.subscribe', {});
+    const { tasks } = await client.request('task.list', { project: this.store.getState().project });
+    this.store.dispatch({ type: 'loaded', tasks });
+  }
+
+  private scheduleReconnect(): void {
+    if (this.disposed) return;
+    this.timer = setTimeout(() => void this.reconnect(), RECONNECT_MS);
+  }
+
+  private async reconnect(): Promise<void> {
+    let client: ControlClient | undefined;
+    try {
+      client = (await connect({ timeoutMs: 2000 })).client;
+      if (this.disposed) return client.close();
+      this.current = client;
+      await this.wire(client);
+    } catch {
+      // A client that got as far as wire() reports its close through onClose, which schedules the next try.
+      if (client && client === this.current) client.close();
+      else this.scheduleReconnect();
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    this.current.close();
+  }
+}

@@ -1,0 +1,103 @@
+// The board screen: a header, one column per status with the cards that fit, a message line and the key hints.
+import type { ReactNode } from 'react';
+import { Box, Text } from 'ink';
+import { escapeText } from '../escape.js';
+import { truncateToWidth } from '../text-width.js';
+import { Card, CARD_HEIGHT } from './card.js';
+import { columnTasks, selection, visibleColumns, type BoardState } from './model.js';
+import { STATUS_TITLES, statusColor, type Paint } from './theme.js';
+
+export interface Message {
+  text: string;
+  error: boolean;
+}
+
+export interface BoardViewProps {
+  state: BoardState;
+  width: number;
+  height: number;
+  now: number;
+  paint: Paint;
+  message?: Message | undefined;
+  /** Replaces the key hints (a prompt being typed). */
+  footer?: ReactNode;
+}
+
+export const KEY_HINTS = 'n new  s start  ⏎ attach  d diff  m merge  r retry  x stop  e edit  / filter  c cancelled  ? help  q quit';
+
+/** Rows above and below the columns: header, message, footer. */
+const CHROME = 3;
+
+export function BoardView({ state, width, height, now, paint, message, footer }: BoardViewProps) {
+  const columns = visibleColumns(state);
+  const columnWidth = Math.max(8, Math.floor(width / columns.length));
+  const cursor = selection(state);
+  // The column header takes a row; an overflow line ("↑ 2  ↓ 5") another when the cards do not fit.
+  const cardRows = Math.max(CARD_HEIGHT, height - CHROME - 1);
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Header state={state} width={width} paint={paint} />
+      <Box flexDirection="row" height={cardRows + 1}>
+        {columns.map((status, index) => {
+          const tasks = columnTasks(state, status);
+          const fits = Math.floor(cardRows / CARD_HEIGHT);
+          const slots = tasks.length > fits ? Math.max(1, Math.floor((cardRows - 1) / CARD_HEIGHT)) : fits;
+          const active = index === cursor.column;
+          // Scroll so the selected card is in view.
+          const first = active ? Math.max(0, Math.min(cursor.row - slots + 1, tasks.length - slots)) : 0;
+          const shown = tasks.slice(Math.max(0, first), Math.max(0, first) + slots);
+          const above = Math.max(0, first);
+          const below = tasks.length - above - shown.length;
+          const title = `${STATUS_TITLES[status]} ${tasks.length}`;
+          return (
+            <Box key={status} flexDirection="column" width={columnWidth}>
+              <Text color={paint(statusColor(status))} bold underline={active} wrap="truncate">
+                {truncateToWidth(title, columnWidth - 1)}
+              </Text>
+              {shown.map((task) => (
+                <Card key={task.number} task={task} width={columnWidth - 1} selected={active && task.number === cursor.task?.number} now={now} paint={paint} />
+              ))}
+              {(above > 0 || below > 0) && (
+                <Text dimColor wrap="truncate">
+                  {`  ${above > 0 ? `↑ ${above}` : ''}${above > 0 && below > 0 ? '  ' : ''}${below > 0 ? `↓ ${below}` : ''}`}
+                </Text>
+              )}
+            </Box>
+          );
+        })}
+      </Box>
+      <Box flexGrow={1} />
+      <Text color={message?.error ? paint('red') : undefined} bold={message?.error} wrap="truncate">
+        {message ? truncateToWidth(escapeText(message.text), width) : ' '}
+      </Text>
+      {footer ?? (
+        <Text dimColor wrap="truncate">
+          {truncateToWidth(KEY_HINTS, width)}
+        </Text>
+      )}
+    </Box>
+  );
+}
+
+function Header({ state, width, paint }: { state: BoardState; width: number; paint: Paint }) {
+  const count = state.tasks.size;
+  const parts = [`${count} task${count === 1 ? '' : 's'}`];
+  if (state.filter !== '') parts.push(`filter "${escapeText(state.filter)}"`);
+  if (state.showCancelled) parts.push('cancelled shown');
+  const connection =
+    state.connection === 'disconnected' ? 'daemon disconnected — reconnecting…' : state.connection === 'connecting' ? 'connecting…' : '';
+  const left = truncateToWidth(`vibe board · ${escapeText(state.project)} · ${parts.join(' · ')}`, width - connection.length - 1);
+  return (
+    <Box width={width}>
+      <Text bold wrap="truncate">
+        {left}
+      </Text>
+      <Box flexGrow={1} />
+      {connection !== '' && (
+        <Text color={paint(state.connection === 'disconnected' ? 'red' : 'yellow')} bold>
+          {connection}
+        </Text>
+      )}
+    </Box>
+  );
+}
