@@ -27,6 +27,7 @@ export class EventLog {
   private readonly insert;
   private readonly since;
   private readonly last;
+  private readonly ofTask;
 
   constructor(db: Db) {
     this.insert = db.prepare<[string, string, number, number | null, string]>(
@@ -39,6 +40,7 @@ export class EventLog {
        ORDER BY seq LIMIT :limit`,
     );
     this.last = db.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM events');
+    this.ofTask = db.prepare<[number, number], EventRow>('SELECT seq, at, name, data FROM events WHERE project_id = ? AND task_number = ? ORDER BY seq');
   }
 
   /** Appends one event; call inside the transaction that made the change it describes. */
@@ -51,12 +53,19 @@ export class EventLog {
   eventsSince(seq: number, options: EventsSinceOptions = {}): VibeEvent[] {
     const names = options.names === undefined ? null : JSON.stringify(options.names);
     const limit = options.limit ?? -1; // SQLite reads a negative LIMIT as "no limit"
-    return this.since.all({ seq, names, limit }).map(
-      (row) => ({ seq: row.seq, at: row.at, name: row.name, data: upgradeEventData(JSON.parse(row.data)) }) as VibeEvent,
-    );
+    return this.since.all({ seq, names, limit }).map(toEvent);
+  }
+
+  /** Every event scoped to one task (task numbers are never reused, so this is one task's whole history). */
+  eventsOfTask(projectId: number, taskNumber: number): VibeEvent[] {
+    return this.ofTask.all(projectId, taskNumber).map(toEvent);
   }
 
   lastSeq(): number {
     return this.last.get()?.seq ?? 0;
   }
+}
+
+function toEvent(row: EventRow): VibeEvent {
+  return { seq: row.seq, at: row.at, name: row.name, data: upgradeEventData(JSON.parse(row.data)) } as VibeEvent;
 }

@@ -23,6 +23,7 @@ describe('migrations', () => {
     const db = otherConnection(path);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(objects(db)).toEqual([
+      'index events_by_task',
       'table events',
       'table projects',
       'table sessions',

@@ -120,6 +120,13 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 3,
+    name: 'events: found by task, for a task\'s history',
+    sql: `
+      CREATE INDEX events_by_task ON events (project_id, task_number, seq);
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

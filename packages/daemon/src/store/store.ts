@@ -32,6 +32,13 @@ import { assertWellFormed } from './verbatim.js';
 
 type Changed = EventOf<'task.updated'>['data']['changed'];
 
+/** The legal steps from each status to done, for a merge; none from done or cancelled. */
+const MERGE_PATH: Partial<Record<TaskStatus, TaskStatus[]>> = {
+  todo: ['in_progress', 'in_review', 'done'],
+  in_progress: ['in_review', 'done'],
+  in_review: ['done'],
+};
+
 export class Store {
   private readonly projects: ProjectTable;
   private readonly tasks: TaskTable;
@@ -321,6 +328,59 @@ export class Store {
   /** Logged events with seq greater than `seq`, oldest first. */
   eventsSince(seq: number, options: EventsSinceOptions = {}): VibeEvent[] {
     return this.read(() => this.events.eventsSince(seq, options));
+  }
+
+  /** A task's history: every event logged about it, oldest first — also after the task was removed. */
+  taskEvents(projectId: number, number: number): VibeEvent[] {
+    return this.read(() => this.events.eventsOfTask(projectId, number));
+  }
+
+  /**
+   * Logs review feedback on an attempt. With `backToWork` (the feedback went to a live agent, which works on
+   * it now) a task in review moves back to in_progress in the same transaction. Events: task.reviewed, then
+   * task.moved if it moved.
+   */
+  recordReview(projectId: number, number: number, input: { attempt: number; comment: string; backToWork: boolean }): { task: FullTask; events: VibeEvent[] } {
+    assertWellFormed('comment', input.comment);
+    return this.write(() => {
+      let task = this.requireTask(projectId, number);
+      const at = this.stamp();
+      const scope = { projectId, taskNumber: number };
+      const events: VibeEvent[] = [];
+      if (input.backToWork && task.status === 'in_review') {
+        const moved = this.moveWithin(task, 'in_progress', at);
+        task = moved.task;
+        events.push(moved.event);
+      }
+      events.unshift(this.events.append({ name: 'task.reviewed', data: { task, attempt: input.attempt, comment: input.comment } }, at, scope));
+      return { task, events };
+    });
+  }
+
+  /**
+   * Records that an attempt landed: the task moves to done along legal steps (in_progress → in_review →
+   * done, as a forced merge of a working attempt skips review) and task.merged is logged, in one transaction.
+   * Refuses a done or cancelled task with nothing written.
+   */
+  recordMerge(
+    projectId: number,
+    number: number,
+    input: { attempt: number; branch: string; commit: string; mode: EventOf<'task.merged'>['data']['mode'] },
+  ): { task: FullTask; events: VibeEvent[] } {
+    return this.write(() => {
+      let task = this.requireTask(projectId, number);
+      const path = MERGE_PATH[task.status];
+      if (!path) throw new ProtocolError('illegal_transition', `task ${number} is ${task.status}; it cannot be merged`, { from: task.status, to: 'done' });
+      const at = this.stamp();
+      const events: VibeEvent[] = [];
+      for (const status of path) {
+        const moved = this.moveWithin(task, status, at);
+        task = moved.task;
+        events.push(moved.event);
+      }
+      events.push(this.events.append({ name: 'task.merged', data: { task, ...input } }, at, { projectId, taskNumber: number }));
+      return { task, events };
+    });
   }
 
   /** The newest event's seq; 0 when the log is empty. */
