@@ -119,6 +119,80 @@ export function buildProgram(output: Pick<OutputConfiguration, 'writeOut' | 'wri
     .option('--json', 'print { "sessions": [...] } (the stopped ones) as JSON')
     .action(async (id: string, options) => (await import('./commands/task-stop.js')).taskStop(id, options));
 
+  const attemptOption = (): Option => new Option('--attempt <n>', "which attempt (default: the task's newest)");
+
+  task
+    .command('diff')
+    .description("show an attempt's changes against its base branch, uncommitted ones included")
+    .argument('<id>', 'task id: 3, #3 or PROJECT#3')
+    .option('--stat', 'a diffstat: each file with its added and removed lines')
+    .option('--name-only', 'only the names of the changed files')
+    .addOption(attemptOption())
+    .addOption(projectOption())
+    .option('--json', 'print { "base", "branch", "mergeBase", "files", "patch", "truncated" } as JSON')
+    .action(async (id: string, options) => (await import('./commands/task-diff.js')).taskDiff(id, options));
+
+  task
+    .command('review')
+    .description("send review feedback to the attempt's agent (restarting it in its worktree if it exited)")
+    .argument('<id>', 'task id: 3, #3 or PROJECT#3')
+    .argument('<comment>', 'the feedback; "-" reads it from stdin')
+    .addOption(attemptOption())
+    .addOption(projectOption())
+    .option('--json', 'print { "delivered", "session" } as JSON')
+    .action(async (id: string, comment: string, options) => (await import('./commands/task-review.js')).taskReview(id, comment, options));
+
+  task
+    .command('merge')
+    .description('land an attempt on the base branch (all or nothing); the task goes to done and its worktree is removed')
+    .argument('<id>', 'task id: 3, #3 or PROJECT#3')
+    .option('--squash', 'one commit on the base branch (the default)')
+    .option('--rebase', "the attempt's commits replayed onto the base branch")
+    .option('--merge', 'a merge commit')
+    .option('--message <text>', 'the commit message (squash and merge)')
+    .option('--keep-branch', "keep the attempt's branch after merging")
+    .option('--force', 'merge even while the agent is still working')
+    .addOption(attemptOption())
+    .addOption(projectOption())
+    .option('--json', 'print { "task", "commit", "mode" } as JSON')
+    .action(async (id: string, options) => (await import('./commands/task-merge.js')).taskMerge(id, options));
+
+  task
+    .command('rebase')
+    .description('bring an attempt up to date with its base branch; a conflict is undone, or handed to the agent')
+    .argument('<id>', 'task id: 3, #3 or PROJECT#3')
+    .option('--ask-agent', 'on conflict, leave the rebase in progress and ask the agent to resolve it')
+    .addOption(attemptOption())
+    .addOption(projectOption())
+    .option('--json', 'print { "outcome", "files" } as JSON')
+    .action(async (id: string, options) => (await import('./commands/task-rebase.js')).taskRebase(id, options));
+
+  task
+    .command('pr')
+    .description("push the attempt's branch and open a pull request with gh, or print the compare URL")
+    .argument('<id>', 'task id: 3, #3 or PROJECT#3')
+    .option('--draft', 'open it as a draft')
+    .addOption(attemptOption())
+    .addOption(projectOption())
+    .option('--json', 'print { "remote", "pushed", "via", "url" } as JSON')
+    .action(async (id: string, options) => (await import('./commands/task-pr.js')).taskPr(id, options));
+
+  task
+    .command('log')
+    .description("show the task's history: edits, moves, attempts, agent states, reviews, merges")
+    .argument('<id>', 'task id: 3, #3 or PROJECT#3')
+    .addOption(projectOption())
+    .option('--json', 'print { "entries": [...] } as JSON')
+    .action(async (id: string, options) => (await import('./commands/task-log.js')).taskLog(id, options));
+
+  program
+    .command('gc')
+    .description("remove finished attempts' worktrees; a branch with unmerged commits is kept unless --force")
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .option('--force', 'also remove worktrees and branches holding unmerged work')
+    .option('--json', 'print { "removed", "kept" } as JSON')
+    .action(async (options) => (await import('./commands/gc.js')).gc(options));
+
   const project = program.command('project').description("list projects and change a project's settings");
 
   project

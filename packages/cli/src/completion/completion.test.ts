@@ -157,7 +157,7 @@ describe.skipIf(!has('zsh'))('zsh completion behaviour', () => {
   });
 
   it('offers task subcommands after task', () => {
-    expect(zshComplete('vibe task ')).toEqual(['add', 'ls', 'show', 'edit', 'mv', 'rm', 'start', 'stop']);
+    expect(zshComplete('vibe task ')).toEqual(['add', 'ls', 'show', 'edit', 'mv', 'rm', 'start', 'stop', 'diff', 'review', 'merge', 'rebase', 'pr', 'log']);
   });
 
   it('offers statuses for --status and for task mv', () => {
@@ -173,7 +173,7 @@ describe.skipIf(!has('zsh'))('zsh completion behaviour', () => {
 
 describe.skipIf(!has('fish'))('fish completion behaviour', () => {
   it('offers task subcommands after task', () => {
-    expect(fishComplete('vibe task ').sort()).toEqual(['add', 'edit', 'ls', 'mv', 'rm', 'show', 'start', 'stop']);
+    expect(fishComplete('vibe task ').sort()).toEqual(['add', 'diff', 'edit', 'log', 'ls', 'merge', 'mv', 'pr', 'rebase', 'review', 'rm', 'show', 'start', 'stop']);
   });
 
   it('offers statuses for the second argument of task mv', () => {
