@@ -1,7 +1,7 @@
 // Runs task attempts: validates, makes the worktree, launches the agent in a session, and follows its
 // state until it exits. The one place that combines the store, worktrees, agents and sessions rooms.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ProtocolError, type AgentState, type Session, type VibeEvent } from '@vibe/protocol';
 import type { VibePaths } from '@vibe/protocol/node';
@@ -87,10 +87,69 @@ export class Attempts {
     mkdirSync(dirname(worktree), { recursive: true, mode: 0o700 });
     await worktrees.createWorktree({ repo: project.path, baseBranch: project.baseBranch, path: worktree, branch });
 
+    const prompt = task.description ? `${task.title}\n\n${task.description}` : task.title;
+    return this.launch(project, task.number, adapter, { branch, worktree, prompt, setup: true });
+  }
+
+  /**
+   * Runs the agent of an exited attempt again in the same worktree and branch, with `prompt` (review
+   * feedback, a conflict to resolve) as its first prompt. The run is recorded as a new attempt number that
+   * shares the worktree and branch: a sessions row is one run of an agent (its pid, exit code, hook token
+   * and times), UNIQUE(task_id, attempt) keeps attempt numbers the stable handle clients use, and a new
+   * number is how `vibe ps` and the board tell the second run from the first.
+   */
+  async resume(selector: { project?: string; cwd?: string; number: number; attempt?: number; prompt: string }): Promise<Session> {
+    const { store } = this.options;
+    const project = store.resolveProject(selector);
+    const task = store.getTask(project.id, selector.number);
+    const previous = this.attemptSession(project.id, selector.number, selector.attempt);
+    if (previous.state !== 'exited') throw new ProtocolError('conflict', `attempt ${previous.attempt} of task ${task.number} is still running; type into it instead`);
+    if (task.status === 'done' || task.status === 'cancelled') {
+      throw new ProtocolError('illegal_transition', `task ${task.number} is ${task.status}; its agent cannot be started again`);
+    }
+    if (!existsSync(previous.worktree)) {
+      throw new ProtocolError('conflict', `the worktree of attempt ${previous.attempt} (${previous.worktree}) is gone; start a new attempt with \`vibe task start ${task.number}\``);
+    }
+    const adapter = this.options.resolveAgent(previous.agent);
+    const live = store.countLiveSessions(project.id);
+    if (live >= project.settings.maxSessions) {
+      throw new ProtocolError('conflict', `project "${project.name}" already runs ${live} sessions (max ${project.settings.maxSessions}); stop one first`);
+    }
+    return this.launch(project, task.number, adapter, {
+      branch: previous.branch,
+      worktree: previous.worktree,
+      prompt: selector.prompt,
+      // The worktree was set up by the run it continues.
+      setup: false,
+    });
+  }
+
+  /** The session of one attempt of a task, or of its newest; not_found when there is none. */
+  attemptSession(projectId: number, taskNumber: number, attempt?: number): Session {
+    const { store } = this.options;
+    if (attempt === undefined) {
+      const newest = store.latestSession(projectId, taskNumber);
+      if (!newest) throw new ProtocolError('not_found', `task ${taskNumber} has never been started; run \`vibe task start ${taskNumber}\``);
+      return newest;
+    }
+    const session = store.listSessions({ projectId, taskNumber }).find((s) => s.attempt === attempt);
+    if (!session) throw new ProtocolError('not_found', `task ${taskNumber} has no attempt ${attempt}`);
+    return session;
+  }
+
+  /** Records a session for the worktree and launches the agent in it; a launch that fails is marked exited. */
+  private async launch(
+    project: ReturnType<Store['resolveProject']>,
+    taskNumber: number,
+    adapter: AgentAdapter,
+    { branch, worktree, prompt, setup }: { branch: string; worktree: string; prompt: string; setup: boolean },
+  ): Promise<Session> {
+    const { store, worktrees } = this.options;
+    const { settings } = project;
     const size = this.options.size ?? DEFAULT_SIZE;
     const hookToken = randomBytes(24).toString('hex');
     const host = this.options.host;
-    const created = store.createSession(project.id, task.number, {
+    const created = store.createSession(project.id, taskNumber, {
       agent: adapter.name,
       host: host.kind,
       hostName: '',
@@ -115,7 +174,7 @@ export class Attempts {
         {
           sessionId: session.id,
           worktree,
-          prompt: task.description ? `${task.title}\n\n${task.description}` : task.title,
+          prompt,
           instructions: settings.instructions ?? '',
           hook: { argv: [this.options.node[0]!, this.options.hookScript], env: hookEnv },
         },
@@ -123,7 +182,7 @@ export class Attempts {
       );
       await writeAgentFiles(worktree, launch.files);
       if (launch.excludes.length > 0) await worktrees.excludeFromGit(worktree, launch.excludes);
-      const spec: RunnerSpec = { setup: settings.setup, argv: launch.argv, env: { ...hookEnv, ...launch.env } };
+      const spec: RunnerSpec = { setup: setup ? settings.setup : null, argv: launch.argv, env: { ...hookEnv, ...launch.env } };
       const specPath = join(this.options.paths.data, 'sessions', `${session.id}.json`);
       mkdirSync(dirname(specPath), { recursive: true, mode: 0o700 });
       writeFileSync(specPath, JSON.stringify(spec), { mode: 0o600 });
@@ -183,6 +242,8 @@ export class Attempts {
     const project = store.resolveProject(selector);
     store.getTask(project.id, selector.number);
     const sessions = store.listSessions({ projectId: project.id, taskNumber: selector.number });
+    // A resumed run shares its worktree and branch with the attempt it continues: look at each worktree once.
+    const worktreesOf = [...new Map(sessions.map((session) => [session.worktree, session])).values()];
     if (!selector.force) {
       const running = sessions.filter((session) => session.state !== 'exited');
       if (running.length > 0) {
@@ -190,7 +251,7 @@ export class Attempts {
       }
       const losses: string[] = [];
       // Looked at first, removed after: a refusal must leave every attempt as it was.
-      for (const session of sessions) {
+      for (const session of worktreesOf) {
         const at = await worktrees.removeWorktree({ repo: project.path, path: session.worktree, branch: session.branch, force: false, dryRun: true });
         if (at.unmergedCommits > 0 || at.dirty) {
           losses.push(`${session.branch} (${[at.unmergedCommits > 0 ? `${at.unmergedCommits} unmerged commit(s)` : '', at.dirty ? 'uncommitted changes' : ''].filter(Boolean).join(', ')}) at ${session.worktree}`);
@@ -199,12 +260,12 @@ export class Attempts {
       if (losses.length > 0) {
         throw new ProtocolError('conflict', `removing task ${selector.number} would lose work: ${losses.join('; ')} — pass --force to remove it anyway`, { losses });
       }
-      for (const session of sessions) {
+      for (const session of worktreesOf) {
         await worktrees.removeWorktree({ repo: project.path, path: session.worktree, branch: session.branch, force: false });
       }
     } else {
       for (const session of sessions) if (session.state !== 'exited') await this.stopSession(session.id);
-      for (const session of sessions) {
+      for (const session of worktreesOf) {
         await worktrees.removeWorktree({ repo: project.path, path: session.worktree, branch: session.branch, force: true });
       }
     }
