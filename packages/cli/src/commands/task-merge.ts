@@ -29,7 +29,8 @@ export async function taskMerge(id: string, options: TaskMergeOptions): Promise<
         ...(options.force && { force: true }),
       });
     } catch (error) {
-      throw withConflictFiles(error, 'nothing was merged; the repository is as it was');
+      // The daemon's message already says nothing was changed and what to run next; the files go under it.
+      throw withConflictFiles(error);
     }
     if (options.json) return { result, base: undefined };
     // The result does not name the base branch; the project does (a missing one only shortens the message).
