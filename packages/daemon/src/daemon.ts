@@ -82,6 +82,7 @@ export class Daemon {
         store,
         attempts: this.attempts,
         streams: this.streams,
+        review: { logger, worktreesDir: paths.worktrees },
         pid: process.pid,
         agents: () => knownAgents(config.agents),
         status: () => this.status(),

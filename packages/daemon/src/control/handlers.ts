@@ -4,12 +4,16 @@ import type { Attempts } from '../attempts/index.js';
 import { checkBaseBranch } from '../worktrees/index.js';
 import type { Store } from '../store/index.js';
 import type { EventHub, EventSink } from './event-hub.js';
+import type { ReviewOptions } from '../review/index.js';
+import { createReviewHandlers } from './review-handlers.js';
 import { createSessionHandlers, type TerminalSink, type ViewerStreams } from './session-handlers.js';
 
 export interface ControlServices {
   store: Store;
   attempts: Attempts;
   streams: ViewerStreams;
+  /** What the review room needs besides the store, the attempts and the event hub. */
+  review: Pick<ReviewOptions, 'logger' | 'worktreesDir' | 'run'>;
   /** Agent names a task may name (built-in plus configured). */
   agents(): readonly string[];
   status(): DaemonStatus;
@@ -90,6 +94,7 @@ export function createHandlers(services: ControlServices, hub: EventHub): Handle
       return { task };
     },
     ...createSessionHandlers({ store, attempts: services.attempts, streams: services.streams }),
+    ...createReviewHandlers({ store, attempts: services.attempts, publish: (event) => hub.publish(event), ...services.review }),
     'events.subscribe': (params, { sink }) => {
       const lastSeq = store.lastEventSeq();
       const backlog = params.since === undefined ? [] : store.eventsSince(params.since, { names: params.names, limit: REPLAY_LIMIT + 1 });

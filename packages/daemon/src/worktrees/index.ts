@@ -12,9 +12,9 @@ export {
   type UnmergedCommitsOptions,
 } from './worktree.js';
 export { excludeFromGit, isTracked, EXCLUDE_MARKER } from './exclude.js';
-export { execGit, execGitCapped, gitEnv, type CappedGitRunner, type GitCallOptions, type GitResult, type GitRunner } from './git-runner.js';
+export { execGit, execGitCapped, gitEnv, gitOrThrow, type CappedGitRunner, type GitCallOptions, type GitResult, type GitRunner } from './git-runner.js';
 export { attemptDiff, MAX_PATCH_BYTES, type AttemptDiff, type AttemptDiffOptions } from './diff.js';
 export { applyMerge, planMerge, conflictError, type MergeMode, type MergeOptions, type MergePlan } from './merge.js';
-export { rebaseAttempt, type RebaseOptions, type RebaseOutcome } from './rebase.js';
+export { abortRebase, rebaseAttempt, type RebaseOptions, type RebaseOutcome } from './rebase.js';
 export { compareUrl, projectRemote, pushBranch } from './push.js';
 export { changedFiles, checkoutOf, unmergedFiles } from './checkouts.js';

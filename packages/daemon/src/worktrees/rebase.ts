@@ -49,3 +49,8 @@ async function rebaseInProgress(git: GitRunner, worktree: string): Promise<boole
   }
   return false;
 }
+
+/** Undoes a rebase left in progress (when handing it to an agent failed). */
+export async function abortRebase(worktree: string, git: GitRunner = execGit): Promise<void> {
+  await gitOrThrow(git, ['rebase', '--abort'], worktree);
+}
