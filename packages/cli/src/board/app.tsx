@@ -1,6 +1,6 @@
 // The board's interactive shell: which screen is up (board, form, prompt, diff, merge, help) and what each key does.
 // Every daemon call goes through `actions`, so tests drive it with fakes and read the frames.
-import { useState, type Dispatch } from 'react';
+import { useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import { Box, useInput, type Key } from 'ink';
 import type { Task } from '@vibe/protocol';
 import { escapeText } from '../escape.js';
@@ -52,7 +52,13 @@ export interface BoardAppProps {
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export function BoardApp({ state, dispatch, actions, width, height, now, paint, initialMessage }: BoardAppProps) {
-  const [mode, setMode] = useState<Mode>({ kind: 'board' });
+  const [mode, setModeState] = useState<Mode>({ kind: 'board' });
+  // Handlers read the mode from here: one chunk of input ("title⏎", a paste) runs several keys before React renders.
+  const modeRef = useRef(mode);
+  const setMode = (next: SetStateAction<Mode>): void => {
+    modeRef.current = typeof next === 'function' ? next(modeRef.current) : next;
+    setModeState(modeRef.current);
+  };
   const [message, setMessage] = useState<Message | undefined>(initialMessage);
   const selected = selection(state).task;
 
@@ -172,7 +178,13 @@ export function BoardApp({ state, dispatch, actions, width, height, now, paint, 
     else if (key.leftArrow || input === 'h' || (key.tab && key.shift)) fileTo(current.file - 1);
   };
 
-  useInput((input, key) => {
+  const onKey = (input: string, key: Key): void => {
+    const mode = modeRef.current;
+    // Outside text fields every character is a key of its own.
+    if (mode.kind !== 'new' && mode.kind !== 'prompt' && [...input].length > 1 && !key.ctrl && !key.meta) {
+      for (const char of input) onKey(char, { ...NO_KEY, shift: char !== char.toLowerCase() });
+      return;
+    }
     switch (mode.kind) {
       case 'board':
         return onBoardKey(input, key);
@@ -187,6 +199,10 @@ export function BoardApp({ state, dispatch, actions, width, height, now, paint, 
       case 'diff':
         return onDiffKey(mode, input, key);
     }
+  };
+
+  useInput((input, key) => {
+    for (const [chunk, chunkKey] of splitKeys(input, key)) onKey(chunk, chunkKey);
   });
 
   switch (mode.kind) {
@@ -211,4 +227,53 @@ export function BoardApp({ state, dispatch, actions, width, height, now, paint, 
     case 'board':
       return <BoardView state={state} width={width} height={height} now={now} paint={paint} message={message} />;
   }
+}
+
+const NO_KEY: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
+/**
+ * Several keys that reached ink in one read (fast typing, a paste, `tmux send-keys`) come as one string: it is
+ * split so that letters typed before Enter land in the field and board keys each count. Text with no Enter,
+ * no backspace and no control keys stays one chunk (a pasted title).
+ */
+export function splitKeys(input: string, key: Key): Array<[string, Key]> {
+  if (input.length <= 1 || key.ctrl || key.meta || !/[\r\x7f\x08]/.test(input)) return [[input, key]];
+  const keys: Array<[string, Key]> = [];
+  let text = '';
+  const flush = (): void => {
+    if (text !== '') keys.push([text, { ...NO_KEY, shift: text !== text.toLowerCase() }]);
+    text = '';
+  };
+  for (const char of input) {
+    if (char === '\r') {
+      flush();
+      keys.push(['', { ...NO_KEY, return: true }]);
+    } else if (char === '\x7f' || char === '\x08') {
+      flush();
+      keys.push(['', { ...NO_KEY, backspace: true }]);
+    } else text += char;
+  }
+  flush();
+  return keys;
 }

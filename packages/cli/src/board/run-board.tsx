@@ -54,6 +54,8 @@ export async function runBoard(options: RunBoardOptions): Promise<void> {
       if (hangUp.signal.aborted) return;
       // attach gave the terminal back on the main screen; the board takes the alternate one again.
       stdout.write(ALT_SCREEN_ON);
+      // attach paused stdin, which stops the tty's reads; ink's 'readable' listener would never restart them.
+      process.stdin.resume();
     }
   } finally {
     offBell();
