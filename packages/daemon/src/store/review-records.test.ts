@@ -11,7 +11,8 @@ describe('recordReview', () => {
     const { task, events } = store.recordReview(project.id, 1, { attempt: 1, comment: 'use tabs', backToWork: true });
     expect(task.status).toBe('in_progress');
     expect(events.map((e) => e.name)).toEqual(['task.reviewed', 'task.moved']);
-    expect(events[0]!.data).toMatchObject({ attempt: 1, comment: 'use tabs', task: { status: 'in_progress' } });
+    expect(events[0]!.data).toMatchObject({ attempt: 1, comment: 'use tabs', task: { status: 'in_review' } });
+    expect(events.map((e) => e.seq)).toEqual([events[0]!.seq, events[0]!.seq + 1]);
   });
 
   it('leaves the status alone without backToWork (a restart moves the task itself)', () => {

@@ -346,13 +346,12 @@ export class Store {
       let task = this.requireTask(projectId, number);
       const at = this.stamp();
       const scope = { projectId, taskNumber: number };
-      const events: VibeEvent[] = [];
+      const events: VibeEvent[] = [this.events.append({ name: 'task.reviewed', data: { task, attempt: input.attempt, comment: input.comment } }, at, scope)];
       if (input.backToWork && task.status === 'in_review') {
         const moved = this.moveWithin(task, 'in_progress', at);
         task = moved.task;
         events.push(moved.event);
       }
-      events.unshift(this.events.append({ name: 'task.reviewed', data: { task, attempt: input.attempt, comment: input.comment } }, at, scope));
       return { task, events };
     });
   }
