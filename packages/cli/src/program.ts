@@ -225,6 +225,12 @@ export function buildProgram(output: Pick<OutputConfiguration, 'writeOut' | 'wri
     .action(async (options) => (await import('./commands/ps.js')).ps(options));
 
   program
+    .command('board')
+    .description('the full-screen task board: live columns, start, attach, diff and merge from the keyboard (also bare `vibe` on a terminal)')
+    .addOption(projectOption())
+    .action(async (options) => (await import('./commands/board.js')).board(options));
+
+  program
     .command('attach')
     .description("show a session's terminal full-screen and type into it; the detach key (Ctrl-]) returns to the shell")
     .argument('[id]', "task id (3, #3, PROJECT#3: its newest attempt) or session id (s4)")
@@ -275,9 +281,3 @@ export function buildProgram(output: Pick<OutputConfiguration, 'writeOut' | 'wri
 
   return program;
 }
-  program
-    .command('board')
-    .description('the full-screen task board: live columns, start, attach, diff and merge from the keyboard (also bare `vibe` on a terminal)')
-    .addOption(projectOption())
-    .action(async (options) => (await import('./commands/board.js')).board(options));
-
