@@ -41,7 +41,7 @@ describe('registering projects', () => {
     const { project } = store.registerProject({ path: '/src/./app/', baseBranch: 'main' });
     expect(project.path).toBe('/src/app');
     expect(store.registerProject({ path: '/src/app', baseBranch: 'main' }).created).toBe(false);
-    expect(store.getProjectByPath('/src/app/')).toEqual(project);
+    expect(store.listProjects().find((p) => p.path === '/src/app')).toEqual(project);
   });
 
   it('gives a second folder with the same name -2, a third -3', () => {
@@ -101,6 +101,6 @@ describe('looking projects up', () => {
     expect(store.getProjectByName('nope')).toBeUndefined();
     expect(store.getProject(alpha.id)).toEqual(alpha);
     expect(store.getProject(999)).toBeUndefined();
-    expect(store.getProjectByPath('/src/alpha')).toEqual(alpha);
+    expect(store.listProjects().find((p) => p.path === '/src/alpha')).toEqual(alpha);
   });
 });

@@ -28,16 +28,10 @@ import type {
   UpdateTaskInput,
 } from './store-types.js';
 import { TaskTable, zeroCounts, type StatusCounts, type TaskFilter } from './tasks.js';
+import { recordMerge, recordReview, type MergeInput, type RecordContext, type ReviewInput } from './review-records.js';
 import { assertWellFormed } from './verbatim.js';
 
 type Changed = EventOf<'task.updated'>['data']['changed'];
-
-/** The legal steps from each status to done, for a merge; none from done or cancelled. */
-const MERGE_PATH: Partial<Record<TaskStatus, TaskStatus[]>> = {
-  todo: ['in_progress', 'in_review', 'done'],
-  in_progress: ['in_review', 'done'],
-  in_review: ['done'],
-};
 
 export class Store {
   private readonly projects: ProjectTable;
@@ -102,10 +96,6 @@ export class Store {
 
   getProjectByName(name: string): FullProject | undefined {
     return this.read(() => this.projects.getByName(name));
-  }
-
-  getProjectByPath(path: string): FullProject | undefined {
-    return this.read(() => this.projects.getByPath(path));
   }
 
   /** By name; else the project containing `cwd` (the deepest); else the only one; else `project_required`. */
@@ -335,51 +325,14 @@ export class Store {
     return this.read(() => this.events.eventsOfTask(projectId, number));
   }
 
-  /**
-   * Logs review feedback on an attempt. With `backToWork` (the feedback went to a live agent, which works on
-   * it now) a task in review moves back to in_progress in the same transaction. Events: task.reviewed, then
-   * task.moved if it moved.
-   */
-  recordReview(projectId: number, number: number, input: { attempt: number; comment: string; backToWork: boolean }): { task: FullTask; events: VibeEvent[] } {
-    assertWellFormed('comment', input.comment);
-    return this.write(() => {
-      let task = this.requireTask(projectId, number);
-      const at = this.stamp();
-      const scope = { projectId, taskNumber: number };
-      const events: VibeEvent[] = [this.events.append({ name: 'task.reviewed', data: { task, attempt: input.attempt, comment: input.comment } }, at, scope)];
-      if (input.backToWork && task.status === 'in_review') {
-        const moved = this.moveWithin(task, 'in_progress', at);
-        task = moved.task;
-        events.push(moved.event);
-      }
-      return { task, events };
-    });
+  /** See review-records.ts: task.reviewed (and a move back to in_progress), in one transaction. */
+  recordReview(projectId: number, number: number, input: ReviewInput): { task: FullTask; events: VibeEvent[] } {
+    return this.write(() => recordReview(this.recordContext(), projectId, number, input));
   }
 
-  /**
-   * Records that an attempt landed: the task moves to done along legal steps (in_progress → in_review →
-   * done, as a forced merge of a working attempt skips review) and task.merged is logged, in one transaction.
-   * Refuses a done or cancelled task with nothing written.
-   */
-  recordMerge(
-    projectId: number,
-    number: number,
-    input: { attempt: number; branch: string; commit: string; mode: EventOf<'task.merged'>['data']['mode'] },
-  ): { task: FullTask; events: VibeEvent[] } {
-    return this.write(() => {
-      let task = this.requireTask(projectId, number);
-      const path = MERGE_PATH[task.status];
-      if (!path) throw new ProtocolError('illegal_transition', `task ${number} is ${task.status}; it cannot be merged`, { from: task.status, to: 'done' });
-      const at = this.stamp();
-      const events: VibeEvent[] = [];
-      for (const status of path) {
-        const moved = this.moveWithin(task, status, at);
-        task = moved.task;
-        events.push(moved.event);
-      }
-      events.push(this.events.append({ name: 'task.merged', data: { task, ...input } }, at, { projectId, taskNumber: number }));
-      return { task, events };
-    });
+  /** See review-records.ts: the task moves to done along legal steps and task.merged is logged, in one transaction. */
+  recordMerge(projectId: number, number: number, input: MergeInput): { task: FullTask; events: VibeEvent[] } {
+    return this.write(() => recordMerge(this.recordContext(), projectId, number, input));
   }
 
   /** The newest event's seq; 0 when the log is empty. */
@@ -417,6 +370,11 @@ export class Store {
     const scope = { projectId: task.projectId, taskNumber: task.number };
     const event = this.events.append({ name: 'task.moved', data: { task, from: current.status } }, at, scope);
     return { task, event };
+  }
+
+  private recordContext(): RecordContext {
+    const { events } = this;
+    return { requireTask: this.requireTask.bind(this), moveWithin: this.moveWithin.bind(this), append: events.append.bind(events), stamp: this.stamp.bind(this) };
   }
 
   private appendSessionUpdated(session: Session, projectId: number, at: string): EventOf<'session.updated'> {
