@@ -1,68 +1,33 @@
 // Runs task attempts: validates, makes the worktree, launches the agent in a session, and follows its
 // state until it exits. The one place that combines the store, worktrees, agents and sessions rooms.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ProtocolError, type AgentState, type Session, type VibeEvent } from '@vibe/protocol';
-import type { VibePaths } from '@vibe/protocol/node';
 import { writeAgentFiles, type AgentAdapter } from '../agents/index.js';
-import type { Logger } from '../logger.js';
-import type { HostedTerminal, SessionHost } from '../sessions/index.js';
+import type { HostedTerminal } from '../sessions/index.js';
 import type { Store } from '../store/index.js';
 import type { RunnerSpec } from '../runner.js';
-import { treeStats, type ProcessStats } from './process-stats.js';
-
-/** What the attempts need from the worktrees room (injected so tests can fake git where they must). */
-export interface WorktreeOps {
-  preflight(input: { repo: string; baseBranch: string }): Promise<void>;
-  branchName(taskNumber: number, title: string, attempt: number): string;
-  createWorktree(input: { repo: string; baseBranch: string; path: string; branch: string }): Promise<void>;
-  removeWorktree(input: { repo: string; path: string; branch: string; force: boolean; dryRun?: boolean }): Promise<{ unmergedCommits: number; dirty: boolean }>;
-  excludeFromGit(worktree: string, patterns: string[]): Promise<void>;
-  isTracked(worktree: string, relPath: string): Promise<boolean>;
-}
-
-/** How a session's state is told from its output, and the state it is known to be in already. */
-type Detection = Pick<AgentAdapter, 'usesHooks' | 'waitingPatterns'> & { initialState?: AgentState };
-
-/** What the attempts need from the sessions room's streams: who watches, and what the agent seems to do. */
-export interface TerminalRegistry {
-  add(sessionId: number, terminal: HostedTerminal, detection: Detection, onState: (state: AgentState) => void): void;
-  remove(sessionId: number): void;
-  get(sessionId: number): HostedTerminal | undefined;
-  lastActivity(sessionId: number): Date | undefined;
-  /** A hook reported a state: heuristics defer to it for a while. */
-  hookReported(sessionId: number, state: AgentState): void;
-}
-
-export interface AttemptsOptions {
-  store: Store;
-  host: SessionHost;
-  terminals: TerminalRegistry;
-  worktrees: WorktreeOps;
-  resolveAgent(name: string): AgentAdapter;
-  defaultAgent(): string;
-  paths: VibePaths;
-  /** argv prefix that runs a script of the daemon's dist: [node, flags…]. */
-  node: string[];
-  runnerScript: string;
-  hookScript: string;
-  publish(event: VibeEvent | undefined): void;
-  logger: Logger;
-  size?: { cols: number; rows: number };
-  stopGraceMs?: number;
-}
+import { KeyedLock } from './keyed-lock.js';
+import { sameSecret } from './secrets.js';
+import type { AttemptsOptions, Detection } from './types.js';
 
 const DEFAULT_SIZE = { cols: 120, rows: 36 };
 
 export class Attempts {
+  private readonly taskLocks = new KeyedLock();
+
   constructor(private readonly options: AttemptsOptions) {}
 
   /**
    * Starts a new attempt. Everything that can be refused (unknown agent, missing CLI, illegal status,
    * session limit, base branch, dirty checkout) is checked before anything is created.
    */
-  async start(selector: { project?: string; cwd?: string; number: number; agent?: string }): Promise<Session> {
+  start(selector: { project?: string; cwd?: string; number: number; agent?: string }): Promise<Session> {
+    return this.exclusive(selector, () => this.startNow(selector));
+  }
+
+  private async startNow(selector: { project?: string; cwd?: string; number: number; agent?: string }): Promise<Session> {
     const { store, worktrees } = this.options;
     const project = store.resolveProject(selector);
     const task = store.getTask(project.id, selector.number);
@@ -88,7 +53,17 @@ export class Attempts {
     await worktrees.createWorktree({ repo: project.path, baseBranch: project.baseBranch, path: worktree, branch });
 
     const prompt = task.description ? `${task.title}\n\n${task.description}` : task.title;
-    return this.launch(project, task.number, adapter, { branch, worktree, prompt, setup: true });
+    try {
+      return await this.launch(project, task.number, adapter, { branch, worktree, prompt, setup: true });
+    } catch (error) {
+      // The store refused at the last moment (a racing start took the last slot, the task moved on): the
+      // worktree and branch made for this attempt would block every later start, so they go too. A launch
+      // that failed after its session was recorded keeps them, like any exited attempt.
+      if (!store.listSessions({ projectId: project.id, taskNumber: task.number }).some((s) => s.worktree === worktree)) {
+        await worktrees.removeWorktree({ repo: project.path, path: worktree, branch, force: true }).catch(() => undefined);
+      }
+      throw error;
+    }
   }
 
   /**
@@ -98,7 +73,11 @@ export class Attempts {
    * and times), UNIQUE(task_id, attempt) keeps attempt numbers the stable handle clients use, and a new
    * number is how `vibe ps` and the board tell the second run from the first.
    */
-  async resume(selector: { project?: string; cwd?: string; number: number; attempt?: number; prompt: string }): Promise<Session> {
+  resume(selector: { project?: string; cwd?: string; number: number; attempt?: number; prompt: string }): Promise<Session> {
+    return this.exclusive(selector, () => this.resumeNow(selector));
+  }
+
+  private async resumeNow(selector: { project?: string; cwd?: string; number: number; attempt?: number; prompt: string }): Promise<Session> {
     const { store } = this.options;
     const project = store.resolveProject(selector);
     const task = store.getTask(project.id, selector.number);
@@ -137,6 +116,14 @@ export class Attempts {
     return session;
   }
 
+  /**
+   * Runs `work` alone for its task: a stop waits for a start under way, two reviews cannot both restart the
+   * agent, and a remove never races a start into a half-made worktree.
+   */
+  private async exclusive<T>(selector: { project?: string; cwd?: string; number: number }, work: () => Promise<T>): Promise<T> {
+    return this.taskLocks.run(`${this.options.store.resolveProject(selector).id}#${selector.number}`, work);
+  }
+
   /** Records a session for the worktree and launches the agent in it; a launch that fails is marked exited. */
   private async launch(
     project: ReturnType<Store['resolveProject']>,
@@ -162,6 +149,7 @@ export class Attempts {
     for (const event of created.events) this.options.publish(event);
     const session = created.session;
     const hostName = `vibe_${session.id}`;
+    let specPath: string | undefined;
     try {
       const hookEnv = {
         VIBE_SESSION: String(session.id),
@@ -183,7 +171,7 @@ export class Attempts {
       await writeAgentFiles(worktree, launch.files);
       if (launch.excludes.length > 0) await worktrees.excludeFromGit(worktree, launch.excludes);
       const spec: RunnerSpec = { setup: setup ? settings.setup : null, argv: launch.argv, env: { ...hookEnv, ...launch.env } };
-      const specPath = join(this.options.paths.data, 'sessions', `${session.id}.json`);
+      specPath = join(this.options.paths.data, 'sessions', `${session.id}.json`);
       mkdirSync(dirname(specPath), { recursive: true, mode: 0o700 });
       writeFileSync(specPath, JSON.stringify(spec), { mode: 0o600 });
       const terminal = await host.start({
@@ -200,6 +188,8 @@ export class Attempts {
       return this.update(session.id, { hostName, pid: terminal.pid() ?? null });
     } catch (error) {
       this.options.logger.error('session failed to start', { session: session.id, error });
+      // The runner never read it: the hook token must not stay on disk.
+      if (specPath) rmSync(specPath, { force: true });
       this.update(session.id, { state: 'exited', exitCode: null, endedAt: new Date().toISOString() });
       throw error instanceof ProtocolError
         ? error
@@ -226,7 +216,11 @@ export class Attempts {
   }
 
   /** Stops the task's running sessions: graceful first, then forced. Worktrees stay. */
-  async stop(selector: { project?: string; cwd?: string; number: number }): Promise<Session[]> {
+  stop(selector: { project?: string; cwd?: string; number: number }): Promise<Session[]> {
+    return this.exclusive(selector, () => this.stopNow(selector));
+  }
+
+  private async stopNow(selector: { project?: string; cwd?: string; number: number }): Promise<Session[]> {
     const { store } = this.options;
     const project = store.resolveProject(selector);
     store.getTask(project.id, selector.number);
@@ -237,7 +231,11 @@ export class Attempts {
   }
 
   /** Removes a task; with attempts, also their worktrees and branches — refusing without `force` if work would be lost. */
-  async remove(selector: { project?: string; cwd?: string; number: number; force?: boolean }): Promise<VibeEvent | undefined> {
+  remove(selector: { project?: string; cwd?: string; number: number; force?: boolean }): Promise<VibeEvent | undefined> {
+    return this.exclusive(selector, () => this.removeNow(selector));
+  }
+
+  private async removeNow(selector: { project?: string; cwd?: string; number: number; force?: boolean }): Promise<VibeEvent | undefined> {
     const { store, worktrees } = this.options;
     const project = store.resolveProject(selector);
     store.getTask(project.id, selector.number);
@@ -289,20 +287,10 @@ export class Attempts {
   hook(sessionId: number, token: string, event: AgentState): void {
     const { store } = this.options;
     const secret = store.sessionSecret(sessionId);
-    if (!secret || secret.hookToken !== token) throw new ProtocolError('not_found', `no session ${sessionId} with that token`);
+    if (!secret || !sameSecret(secret.hookToken, token)) throw new ProtocolError('not_found', `no session ${sessionId} with that token`);
     this.options.terminals.hookReported(sessionId, event);
     const session = this.session(sessionId);
     if (session.state !== 'exited' && session.state !== event) this.update(sessionId, { state: event });
-  }
-
-  async stats(sessions: readonly Session[]): Promise<Map<number, ProcessStats>> {
-    const pids = sessions.map((session) => session.pid).filter((pid): pid is number => pid !== null);
-    const byPid = await treeStats(pids);
-    const stats = new Map<number, ProcessStats>();
-    for (const session of sessions) {
-      stats.set(session.id, (session.pid !== null && byPid.get(session.pid)) || { cpuPercent: null, memoryBytes: null });
-    }
-    return stats;
   }
 
   /** The session as clients should see it, with the in-memory last activity. */

@@ -1,3 +1,4 @@
 // The attempts room's public entry: starting, following, stopping and removing task attempts.
-export { Attempts, type AttemptsOptions, type TerminalRegistry, type WorktreeOps } from './attempts.js';
-export type { ProcessStats } from './process-stats.js';
+export { Attempts } from './attempts.js';
+export type { AttemptsOptions, TerminalRegistry, WorktreeOps } from './types.js';
+export { sessionStats, type ProcessStats } from './process-stats.js';

@@ -54,3 +54,14 @@ function listProcesses(): Promise<Row[]> {
     });
   });
 }
+
+/** CPU and memory of each session's process tree, keyed by session id; nulls once a session has no pid. */
+export async function sessionStats(sessions: ReadonlyArray<{ id: number; pid: number | null }>): Promise<Map<number, ProcessStats>> {
+  const pids = sessions.map((session) => session.pid).filter((pid): pid is number => pid !== null);
+  const byPid = await treeStats(pids);
+  const stats = new Map<number, ProcessStats>();
+  for (const session of sessions) {
+    stats.set(session.id, (session.pid !== null && byPid.get(session.pid)) || { cpuPercent: null, memoryBytes: null });
+  }
+  return stats;
+}

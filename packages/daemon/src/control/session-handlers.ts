@@ -1,6 +1,6 @@
 // Serves the session methods: starting and stopping attempts, attaching viewers, typing, hooks, listing.
 import { ProtocolError, type Frame, type MethodName, type MethodParams, type MethodResult, type Session } from '@vibe/protocol';
-import type { Attempts } from '../attempts/index.js';
+import { sessionStats, type Attempts } from '../attempts/index.js';
 import type { Store } from '../store/index.js';
 import type { EventSink } from './event-hub.js';
 
@@ -53,7 +53,7 @@ export function createSessionHandlers({ store, attempts, streams }: SessionServi
     'session.list': async (params) => {
       const projectId = params.allProjects || (!params.project && !params.cwd) ? undefined : store.resolveProject(params).id;
       const sessions = store.listSessions({ projectId, live: params.running ? true : undefined }).map((session) => attempts.view(session));
-      const stats = await attempts.stats(sessions);
+      const stats = await sessionStats(sessions);
       return { sessions: sessions.map((session) => ({ ...session, stats: stats.get(session.id)! })) };
     },
     'session.attach': async (params, { sink }) => {

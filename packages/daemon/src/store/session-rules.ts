@@ -30,9 +30,13 @@ export function startMove(task: FullTask): TaskStatus | undefined {
   throw new ProtocolError('illegal_transition', `task ${task.number} is ${from}; ${advice}`, data);
 }
 
-/** True when a session change means the agent's turn is over: from busy (working, waiting) to idle or exited. */
+/**
+ * True when a session change means the agent's turn is over: from busy (working, waiting) to idle or exited —
+ * or exited straight from starting (a launch that failed, a stop during start, an agent that ended before any
+ * sign of work), which must not leave the task in progress with nothing running.
+ */
 export function endsTurn(from: AgentState, to: AgentState): boolean {
-  return (from === 'working' || from === 'waiting') && (to === 'idle' || to === 'exited');
+  return ((from === 'working' || from === 'waiting') && (to === 'idle' || to === 'exited')) || (from === 'starting' && to === 'exited');
 }
 
 export function assertTerminalSize(cols: number, rows: number): void {

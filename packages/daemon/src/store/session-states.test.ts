@@ -12,7 +12,8 @@ function sessionIn(state: AgentState) {
   return { ...fixture, id: session.id };
 }
 
-const turnEnds = (from: AgentState, to: AgentState) => ['working', 'waiting'].includes(from) && ['idle', 'exited'].includes(to);
+const turnEnds = (from: AgentState, to: AgentState) =>
+  (['working', 'waiting'].includes(from) && ['idle', 'exited'].includes(to)) || (from === 'starting' && to === 'exited');
 
 const PAIRS = AGENT_STATES.flatMap((from) => AGENT_STATES.map((to) => [from, to] as const));
 
@@ -21,9 +22,11 @@ function statusOf(store: Store, projectId: number): string {
 }
 
 describe('session states', () => {
-  it.each(PAIRS)('%s → %s: the task moves to in_review exactly when a busy agent stops', (from, to) => {
+  it.each(PAIRS)('%s → %s: the task moves to in_review exactly when a busy or starting agent stops', (from, to) => {
     const { store, project, id } = sessionIn(from);
-    expect(statusOf(store, project.id)).toBe('in_progress');
+    // Reaching exited from starting already ended the turn.
+    const before = from === 'exited' ? 'in_review' : 'in_progress';
+    expect(statusOf(store, project.id)).toBe(before);
     const seq = store.lastEventSeq();
     if (from === 'exited' && to !== 'exited') {
       expect(() => store.updateSession(id, { state: to })).toThrow(
@@ -37,7 +40,7 @@ describe('session states', () => {
     expect(session.state).toBe(to);
     const expected = from === to ? [] : turnEnds(from, to) ? ['session.updated', 'task.moved'] : ['session.updated'];
     expect(events.map((e) => e.name)).toEqual(expected);
-    expect(statusOf(store, project.id)).toBe(turnEnds(from, to) ? 'in_review' : 'in_progress');
+    expect(statusOf(store, project.id)).toBe(turnEnds(from, to) ? 'in_review' : before);
     expect(store.eventsSince(seq)).toEqual(events);
   });
 
