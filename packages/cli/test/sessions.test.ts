@@ -206,7 +206,10 @@ describe('vibe task stop and rm', () => {
 
     const forced = await run(['task', 'rm', String(created.number), '--force']);
     expect(forced.code, forced.stderr).toBe(0);
-    expect(forced.stderr).toContain(`removed app#${created.number}`);
+    // What --force throws away is said before the removal is reported.
+    const said = forced.stderr.indexOf(`--force: losing ${session.branch} (1 unmerged commit`);
+    expect(said).toBeGreaterThanOrEqual(0);
+    expect(said).toBeLessThan(forced.stderr.indexOf(`removed app#${created.number}`));
     expect(forced.stderr).toContain(`attempt 1 (worker): branch ${session.branch}, worktree ${session.worktree}`);
     expect(branches()).not.toContain(session.branch);
     expect((await run(['task', 'show', String(created.number)])).code).toBe(1);

@@ -20,10 +20,15 @@ export async function taskRm(id: string, options: TaskRmOptions): Promise<void> 
     // What --force is about to delete, listed before it is gone (the removal answers with the task only).
     const attempts = options.force ? await attemptsOf(client, ref) : [];
     try {
-      const { task } = await client.request('task.remove', { ...ref, ...(options.force && { force: true }) });
+      // Even with --force, the careful removal goes first: when it succeeds nothing was lost, and when it
+      // refuses, its refusal says exactly what --force is about to throw away — said before it is gone.
+      const { task } = await client.request('task.remove', ref);
       return { task, attempts };
     } catch (error) {
-      throw options.force ? error : withForceHint(error, id);
+      if (!options.force || !(error instanceof ProtocolError) || error.code !== 'conflict') throw options.force ? error : withForceHint(error, id);
+      say(`--force: ${lossesOf(error).join('; ')}`);
+      const { task } = await client.request('task.remove', { ...ref, force: true });
+      return { task, attempts };
     }
   });
   if (options.json) {
@@ -34,6 +39,15 @@ export async function taskRm(id: string, options: TaskRmOptions): Promise<void> 
   for (const session of attempts) {
     say(`  attempt ${session.attempt} (${escapeText(session.agent)}): branch ${escapeText(session.branch)}, worktree ${escapeText(session.worktree)}`);
   }
+}
+
+/** What the careful removal refused over: the daemon's list of losses, else its message. */
+function lossesOf(error: ProtocolError): string[] {
+  const losses = (error.data as { losses?: unknown } | undefined)?.losses;
+  if (Array.isArray(losses) && losses.length > 0 && losses.every((loss) => typeof loss === 'string')) {
+    return losses.map((loss: string) => `losing ${escapeText(loss)}`);
+  }
+  return [escapeText(error.message)];
 }
 
 type Client = Parameters<Parameters<typeof withDaemon>[0]>[0]['client'];
