@@ -1,5 +1,6 @@
 // Review and landing end to end inside one daemon: real git repositories, real tmux and the scripted fake
 // agent — diffs, feedback to running and exited agents, merges, rebases, pull requests, history and gc.
+import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -173,6 +174,24 @@ describe('task.merge', () => {
     expect(names.at(-1)).toBe('task.merged');
     expect(entries.at(-1)).toMatchObject({ data: { attempt: 1, branch: session.branch, commit: merged.commit, mode: 'squash' } });
     expect(entries.map((e) => e.seq)).toEqual([...entries.map((e) => e.seq)].sort((x, y) => x - y));
+  });
+
+  it('says the commit landed when recording the merge fails afterwards, so a retry is not a mystery', async () => {
+    await boot({ fake: fake('hook:working;edit:notes.txt=done;commit:add notes;hook:idle;sleep:60000') });
+    await add('Write notes', 'fake');
+    await start();
+    await until(task, (t) => t.status === 'in_review', 'the turn to end');
+    // Another connection makes the store's last step fail, after git has done its part.
+    const db = new Database(daemon.paths.database);
+    db.exec("CREATE TRIGGER no_merge_record BEFORE INSERT ON events WHEN NEW.name = 'task.merged' BEGIN SELECT RAISE(ABORT, 'cannot record'); END");
+    db.close();
+    const failure = await client.request('task.merge', { project: 'repo', number: 1 }).catch((error: unknown) => error as { code: string; message: string; data: { commit: string } });
+    const landed = git(repo, 'rev-parse', 'main');
+    expect(failure).toMatchObject({ code: 'internal', data: { commit: landed } });
+    expect(failure.message).toContain(`landed on main as ${landed.slice(0, 12)}`);
+    expect(failure.message).toContain('vibe task mv 1 done');
+    expect(readFileSync(join(repo, 'notes.txt'), 'utf8')).toBe('done\n');
+    expect((await task()).status).toBe('in_review');
   });
 
   it('refuses while the agent works unless forced, and keeps the branch when asked', async () => {

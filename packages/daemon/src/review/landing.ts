@@ -28,7 +28,20 @@ export async function merge(options: ReviewOptions, params: MethodParams<'task.m
     plan = await planMerge(mergeOptions);
   }
   const commit = await applyMerge(mergeOptions, plan);
-  const recorded = store.recordMerge(project.id, task.number, { attempt: session.attempt, branch: session.branch, commit, mode });
+  let recorded;
+  try {
+    recorded = store.recordMerge(project.id, task.number, { attempt: session.attempt, branch: session.branch, commit, mode });
+  } catch (error) {
+    // The commit is on the base branch already; say so, or a retry would only find "nothing to merge".
+    logger.error('merged, but recording the merge failed', { commit, error });
+    const why = error instanceof Error ? error.message : String(error);
+    throw new ProtocolError(
+      'internal',
+      `the attempt landed on ${project.baseBranch} as ${commit.slice(0, 12)}, but recording it failed (${why}); move the task to done with \`vibe task mv ${task.number} done\` once the daemon is healthy`,
+      { commit },
+      { cause: error },
+    );
+  }
   for (const event of recorded.events) options.publish(event);
   try {
     // Forced: the work has landed, and anything left in the worktree was refused by planMerge already.
