@@ -185,11 +185,14 @@ describe('task.merge', () => {
     const db = new Database(daemon.paths.database);
     db.exec("CREATE TRIGGER no_merge_record BEFORE INSERT ON events WHEN NEW.name = 'task.merged' BEGIN SELECT RAISE(ABORT, 'cannot record'); END");
     db.close();
-    const failure = await client.request('task.merge', { project: 'repo', number: 1 }).catch((error: unknown) => error as { code: string; message: string; data: { commit: string } });
+    const failure = await client.request('task.merge', { project: 'repo', number: 1 }).then(
+      () => undefined,
+      (error: unknown) => error as { code: string; message: string; data: { commit: string } },
+    );
     const landed = git(repo, 'rev-parse', 'main');
     expect(failure).toMatchObject({ code: 'internal', data: { commit: landed } });
-    expect(failure.message).toContain(`landed on main as ${landed.slice(0, 12)}`);
-    expect(failure.message).toContain('vibe task mv 1 done');
+    expect(failure?.message).toContain(`landed on main as ${landed.slice(0, 12)}`);
+    expect(failure?.message).toContain('vibe task mv 1 done');
     expect(readFileSync(join(repo, 'notes.txt'), 'utf8')).toBe('done\n');
     expect((await task()).status).toBe('in_review');
   });
