@@ -68,17 +68,24 @@ export interface StoredSession {
   hostName: string;
 }
 
-export interface NewSessionRow {
-  taskId: number;
-  attempt: number;
+/** What a caller gives to record a new session. */
+export interface CreateSessionInput {
   agent: string;
   host: SessionHostKind;
+  /** The host's name for the session (the tmux session name). */
   hostName: string;
   branch: string;
   worktree: string;
   cols: number;
   rows: number;
+  /** The secret the session's hooks send back; stored, never put on the wire. */
   hookToken: string;
+}
+
+/** A session row as inserted: the caller's input plus what the store decides. */
+export interface NewSessionRow extends CreateSessionInput {
+  taskId: number;
+  attempt: number;
   at: string;
 }
 

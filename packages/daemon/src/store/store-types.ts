@@ -1,6 +1,5 @@
 // The shapes callers hand the Store and get back: options, inputs, results and the events writes return.
 import type { EventName, Project, ProjectSettings, Task, VibeEvent } from '@vibe/protocol';
-import type { SessionHostKind } from './sessions.js';
 import type { StatusCounts } from './tasks.js';
 
 export interface StoreOptions {
@@ -41,18 +40,7 @@ export interface TaskCountsResult {
   byProject: Map<number, StatusCounts>;
 }
 
-export interface CreateSessionInput {
-  agent: string;
-  host: SessionHostKind;
-  /** The host's name for the session (the tmux session name). */
-  hostName: string;
-  branch: string;
-  worktree: string;
-  cols: number;
-  rows: number;
-  /** The secret the session's hooks send back; stored, never put on the wire. */
-  hookToken: string;
-}
+export type { CreateSessionInput } from './sessions.js';
 
 /** The events a session write can log, in the order they were appended. */
 export type SessionEvent = EventOf<'session.updated'> | EventOf<'task.moved'>;
