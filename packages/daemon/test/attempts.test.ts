@@ -10,6 +10,7 @@ import type { ControlClient} from '@vibe/protocol';
 import { FrameKind, type Frame, type Session } from '@vibe/protocol';
 import { connectToDaemon, resolvePaths } from '@vibe/protocol/node';
 import { Daemon } from '../src/daemon.js';
+import { stopDaemon, until } from './daemon-fixture.js';
 
 const fakeAgent = fileURLToPath(new URL('./fixtures/fake-agent.mjs', import.meta.url));
 const scriptsDir = fileURLToPath(new URL('../dist', import.meta.url));
@@ -36,16 +37,6 @@ function configure(agents: Record<string, string>): void {
   writeFileSync(join(dir, 'home', 'config', 'config.json'), JSON.stringify({ agents: entries }));
 }
 
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const task = async (number = 1) => (await client.request('task.get', { project: 'repo', number })).task;
 const add = async (title: string, agent?: string) => (await client.request('task.create', { project: 'repo', title, agent })).task;
 
@@ -62,13 +53,7 @@ beforeEach(() => {
 afterEach(async () => {
   client?.close();
   if (daemon) {
-    const tmuxSocket = join(daemon.paths.runtime, 'tmux.sock');
-    await daemon.stop('test over');
-    try {
-      execFileSync('tmux', ['-S', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
-    } catch {
-      // No server was started (pty host) or it already ended.
-    }
+    await stopDaemon(daemon);
   }
   rmSync(dir, { recursive: true, force: true });
 });

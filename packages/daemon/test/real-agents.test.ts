@@ -10,6 +10,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FrameKind, type ControlClient, type Frame } from '@vibe/protocol';
 import { connectToDaemon, resolvePaths } from '@vibe/protocol/node';
 import { Daemon } from '../src/daemon.js';
+import { stopDaemon, until } from './daemon-fixture.js';
 import { stripAnsi } from '../src/sessions/index.js';
 import { endProcessesUnder, installRealClis, type RealCli, type RealClis } from './real-clis.js';
 
@@ -62,16 +63,6 @@ function restoreEnv(): void {
   savedEnv.clear();
 }
 
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /**
  * The text a viewer's terminal would show, roughly: cursor moves become whitespace (TUIs skip over blank
  * cells rather than print them), other escapes go, and runs of whitespace collapse to one space.
@@ -112,14 +103,8 @@ afterEach(async () => {
   client?.close();
   client = undefined;
   if (daemon) {
-    const tmuxSocket = join(daemon.paths.runtime, 'tmux.sock');
-    await daemon.stop('test over');
+    await stopDaemon(daemon);
     daemon = undefined;
-    try {
-      execFileSync('tmux', ['-S', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
-    } catch {
-      // The daemon ended the server with its last session.
-    }
   }
   const strays = await endProcessesUnder(dir);
   if (strays.length > 0) process.stderr.write(`ended ${strays.length} process(es) left under ${dir}: ${strays.join(' ')}\n`);

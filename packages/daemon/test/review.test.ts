@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ControlClient, Frame } from '@vibe/protocol';
 import { connectToDaemon, resolvePaths } from '@vibe/protocol/node';
 import { Daemon } from '../src/daemon.js';
+import { stopDaemon, until } from './daemon-fixture.js';
 
 const fakeAgent = fileURLToPath(new URL('./fixtures/fake-agent.mjs', import.meta.url));
 const scriptsDir = fileURLToPath(new URL('../dist', import.meta.url));
@@ -33,16 +34,6 @@ async function boot(agents: Record<string, object>): Promise<void> {
 
 /** A custom agent running the fake agent with `script`. */
 const fake = (script: string, extra: object = {}) => ({ command: ['node', fakeAgent, '--script', script], prompt: 'none', hooks: 'env', ...extra });
-
-async function until<T>(read: () => Promise<T> | T, ok: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const task = async (number = 1) => (await client.request('task.get', { project: 'repo', number })).task;
 const add = async (title: string, agent: string, description?: string) => (await client.request('task.create', { project: 'repo', title, agent, description })).task;
@@ -88,13 +79,7 @@ beforeEach(() => {
 afterEach(async () => {
   client?.close();
   if (daemon) {
-    const tmuxSocket = join(daemon.paths.runtime, 'tmux.sock');
-    await daemon.stop('test over');
-    try {
-      execFileSync('tmux', ['-S', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
-    } catch {
-      // No server was started or it already ended.
-    }
+    await stopDaemon(daemon);
   }
   rmSync(dir, { recursive: true, force: true });
 });
