@@ -20,7 +20,8 @@ beforeAll(async () => {
   repo = sandbox.repo('app');
   const up = await sandbox.vibe(['up'], { cwd: repo });
   expect(up.code, up.stderr).toBe(0);
-  tmux = new TmuxServer(sandbox.dir, sandbox.env);
+  // CI set, as on a CI machine: ink would draw nothing until exit there, and the board must draw anyway.
+  tmux = new TmuxServer(sandbox.dir, { ...sandbox.env, CI: 'true' });
 });
 afterAll(async () => {
   tmux?.kill();

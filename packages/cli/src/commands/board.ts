@@ -13,10 +13,26 @@ export async function board(options: BoardOptions): Promise<void> {
   }
   const cwd = currentDirectory();
   // Connect while ink and React load.
-  const [{ runBoard }, { client }] = await Promise.all([import('../board/run-board.js'), connect()]);
+  const [{ runBoard }, { client }] = await Promise.all([loadBoardOutsideCi(), connect()]);
   try {
     await runBoard({ client, cwd, ...(options.project !== undefined && { project: options.project }) });
   } finally {
     client.close();
+  }
+}
+
+/**
+ * Ink decides once, when it loads, whether it runs in CI (`CI` or `CONTINUOUS_INTEGRATION` set), and there it
+ * draws nothing until the app ends. The board only runs on a terminal, so someone is looking: load ink with
+ * those variables hidden, then put them back for everything the board starts.
+ */
+async function loadBoardOutsideCi(): Promise<typeof import('../board/run-board.js')> {
+  const hidden = (['CI', 'CONTINUOUS_INTEGRATION'] as const).filter((name) => name in process.env);
+  const saved = hidden.map((name) => [name, process.env[name]] as const);
+  for (const name of hidden) delete process.env[name];
+  try {
+    return await import('../board/run-board.js');
+  } finally {
+    for (const [name, value] of saved) process.env[name] = value;
   }
 }
