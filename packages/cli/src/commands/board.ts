@@ -2,6 +2,7 @@
 import { currentDirectory } from '../cwd.js';
 import { connect } from '../daemon-connection.js';
 import { UsageError } from '../errors.js';
+import type * as RunBoardModule from '../board/run-board.js';
 
 export interface BoardOptions {
   project?: string;
@@ -26,7 +27,7 @@ export async function board(options: BoardOptions): Promise<void> {
  * draws nothing until the app ends. The board only runs on a terminal, so someone is looking: load ink with
  * those variables hidden, then put them back for everything the board starts.
  */
-async function loadBoardOutsideCi(): Promise<typeof import('../board/run-board.js')> {
+async function loadBoardOutsideCi(): Promise<typeof RunBoardModule> {
   const hidden = (['CI', 'CONTINUOUS_INTEGRATION'] as const).filter((name) => name in process.env);
   const saved = hidden.map((name) => [name, process.env[name]] as const);
   for (const name of hidden) delete process.env[name];
