@@ -14,7 +14,7 @@ const HOOK = ['/usr/bin/node', '/data/vibe/hook.js'];
 const HOOK_ENV = { VIBE_SESSION: '7', VIBE_HOOK_TOKEN: 't0k', VIBE_SOCKET: '/run/vibe.sock', VIBE_HOOK_NODE: HOOK[0]!, VIBE_HOOK_SCRIPT: HOOK[1]! };
 
 function ctx(over: Partial<AgentContext> = {}): AgentContext {
-  return { sessionId: 7, worktree: '/nonexistent/wt', prompt: 'Fix the login test', instructions: '', hook: { argv: HOOK, env: HOOK_ENV }, ...over };
+  return { sessionId: 7, worktree: '/nonexistent/wt', repository: '/nonexistent/repo', prompt: 'Fix the login test', instructions: '', hook: { argv: HOOK, env: HOOK_ENV }, ...over };
 }
 
 const untracked: LaunchOptions = { isTracked: () => Promise.resolve(false) };

@@ -14,6 +14,7 @@ const HOOK_ENV = {
 const ctx = (over: Partial<AgentContext> = {}): AgentContext => ({
   sessionId: 3,
   worktree: '/nonexistent',
+  repository: '/nonexistent-repo',
   prompt: '$(rm -rf ~) `id` "quoted"\n--flag',
   instructions: 'Be brief.',
   hook: { argv: ['/usr/bin/node', '/data/hook.js'], env: HOOK_ENV },

@@ -5,6 +5,8 @@ export interface AgentContext {
   sessionId: number;
   /** Absolute path of the attempt's worktree (the agent's cwd). */
   worktree: string;
+  /** Absolute path of the project's own checkout, which the worktree was made from. */
+  repository: string;
   /** The task title and description: the agent's first prompt. */
   prompt: string;
   /** Project instructions plus a short vibe note; may be empty. */

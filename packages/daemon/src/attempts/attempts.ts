@@ -162,6 +162,7 @@ export class Attempts {
         {
           sessionId: session.id,
           worktree,
+          repository: project.path,
           prompt,
           instructions: settings.instructions ?? '',
           hook: { argv: [this.options.node[0]!, this.options.hookScript], env: hookEnv },
