@@ -85,7 +85,7 @@ describe('claude files in a real attempt', () => {
     await createWorktree({ repo, baseBranch: 'main', path: wt, branch: 'vibe/1-fix' });
     const { script, log } = fakeHook();
     const hook = { argv: [process.execPath, script], env: hookEnv(script) };
-    const launch = await claude.launch({ sessionId: 1, worktree: wt, prompt: 'Fix it', instructions: 'Be careful.', hook }, { isTracked: (rel) => isTracked(wt, rel) });
+    const launch = await claude.launch({ sessionId: 1, worktree: wt, repository: repo, prompt: 'Fix it', instructions: 'Be careful.', hook }, { isTracked: (rel) => isTracked(wt, rel) });
     await writeAgentFiles(wt, launch.files);
     await excludeFromGit(wt, launch.excludes);
     expect(git(wt, 'status', '--porcelain')).toBe('');
