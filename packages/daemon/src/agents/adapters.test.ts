@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claude, claudePrompt, hookSettings } from './claude.js';
 import { codex } from './codex.js';
-import { gemini } from './gemini.js';
+import { geminiAgent } from './gemini.js';
 import { shellAgent } from './shell.js';
 import type { AgentContext, LaunchOptions } from './types.js';
 import { tempDir } from '../worktrees/temp-repo.js';
@@ -132,10 +132,13 @@ describe('codex', () => {
   });
 });
 
+/** Gemini reading no trust rules at all: it will ask the user. */
+const gemini = geminiAgent({ GEMINI_CLI_TRUSTED_FOLDERS_PATH: '/nonexistent/trustedFolders.json' });
+
 describe('gemini', () => {
   it('runs the prompt interactively, in the = form so no prompt reads as a flag', async () => {
     const launch = await gemini.launch(ctx(), untracked);
-    expect(launch).toEqual({ argv: ['gemini', '--prompt-interactive=Fix the login test'], env: {}, files: [], excludes: [], usesHooks: false });
+    expect(launch.argv).toEqual(['gemini', '--prompt-interactive=Fix the login test']);
   });
 
   it.each(HOSTILE)('keeps the prompt %j in one element', async (prompt) => {
@@ -146,6 +149,53 @@ describe('gemini', () => {
   it('carries the instructions ahead of the task in the prompt', async () => {
     const { argv } = await gemini.launch(ctx({ instructions: 'Use pnpm.' }), untracked);
     expect(argv).toEqual(['gemini', '--prompt-interactive=Use pnpm.\n\nFix the login test']);
+  });
+
+  it('writes its hooks as git-excluded project settings, which report only once Gemini trusts the folder', async () => {
+    const launch = await gemini.launch(ctx(), untracked);
+    expect(launch.excludes).toEqual(['/.gemini/settings.json']);
+    expect(launch.env).toEqual(HOOK_ENV);
+    expect(launch.usesHooks).toBe(false);
+    const settings = JSON.parse(launch.files[0]!.content) as { hooks: Record<string, Array<{ hooks: Array<{ command: string; name: string }> }>> };
+    expect(launch.files.map((file) => file.path)).toEqual(['.gemini/settings.json']);
+    const commands = Object.fromEntries(Object.entries(settings.hooks).map(([event, groups]) => [event, groups[0]!.hooks[0]!.command]));
+    expect(commands).toEqual({
+      BeforeAgent: "'/usr/bin/node' '/data/vibe/hook.js' 'working'",
+      BeforeTool: "'/usr/bin/node' '/data/vibe/hook.js' 'working'",
+      AfterTool: "'/usr/bin/node' '/data/vibe/hook.js' 'working'",
+      Notification: "'/usr/bin/node' '/data/vibe/hook.js' 'waiting'",
+      AfterAgent: "'/usr/bin/node' '/data/vibe/hook.js' 'idle'",
+    });
+    expect(settings.hooks.AfterAgent![0]!.hooks[0]!.name).toBe('vibe-idle');
+  });
+
+  it('never writes over a tracked .gemini/settings.json, and then relies on output alone', async () => {
+    const launch = await gemini.launch(ctx(), tracking('.gemini/settings.json'));
+    expect(launch).toEqual({ argv: ['gemini', '--prompt-interactive=Fix the login test'], env: {}, files: [], excludes: [], usesHooks: false });
+  });
+
+  it("gives the worktree the trust the user gave the repository, and then counts on the hooks", async () => {
+    const dir = tempDir();
+    const rules = join(dir, 'trustedFolders.json');
+    writeFileSync(rules, JSON.stringify({ '/nonexistent/repo': 'TRUST_FOLDER' }));
+    const launch = await geminiAgent({ GEMINI_CLI_TRUSTED_FOLDERS_PATH: rules }).launch(ctx(), untracked);
+    expect(launch.env).toEqual({ ...HOOK_ENV, GEMINI_CLI_TRUST_WORKSPACE: 'true' });
+    expect(launch.usesHooks).toBe(true);
+  });
+
+  it("keeps Gemini's own ruling on the worktree: trusted already, or refused", async () => {
+    const dir = tempDir();
+    const rules = join(dir, 'trustedFolders.json');
+    // "Trust parent folder" chosen in an earlier attempt covers every worktree beside it.
+    writeFileSync(rules, JSON.stringify({ '/nonexistent/repo': 'TRUST_FOLDER', '/nonexistent/earlier': 'TRUST_PARENT' }));
+    const trusted = await geminiAgent({ GEMINI_CLI_TRUSTED_FOLDERS_PATH: rules }).launch(ctx(), untracked);
+    expect(trusted.env).toEqual(HOOK_ENV);
+    expect(trusted.usesHooks).toBe(true);
+
+    writeFileSync(rules, JSON.stringify({ '/nonexistent/repo': 'TRUST_FOLDER', '/nonexistent/wt': 'DO_NOT_TRUST' }));
+    const refused = await geminiAgent({ GEMINI_CLI_TRUSTED_FOLDERS_PATH: rules }).launch(ctx(), untracked);
+    expect(refused.env).toEqual(HOOK_ENV);
+    expect(refused.usesHooks).toBe(false);
   });
 });
 

@@ -1,23 +1,70 @@
-// Gemini CLI: interactive after running the task as its first prompt; instructions travel in that prompt,
-// and state comes from output heuristics (its hooks need a trusted folder and project settings files).
+// Gemini CLI: interactive after running the task as its first prompt; instructions travel in that prompt.
+// State comes through hooks in .gemini/settings.json (git-excluded, never over a tracked file), which
+// Gemini loads only in a trusted folder; output heuristics cover the rest.
+import { geminiTrust } from './gemini-trust.js';
 import { joinText } from './files.js';
-import type { AgentAdapter, AgentContext, AgentLaunch } from './types.js';
+import { shCommand } from './quoting.js';
+import type { AgentAdapter, AgentContext, AgentLaunch, LaunchOptions } from './types.js';
 import { GEMINI_WAITING, GENERIC_WAITING } from './waiting-patterns.js';
 
-export const gemini: AgentAdapter = {
-  name: 'gemini',
-  command: 'gemini',
-  usesHooks: false,
-  waitingPatterns: [...GEMINI_WAITING, ...GENERIC_WAITING],
-  launch: launchGemini,
-};
+const SETTINGS_FILE = '.gemini/settings.json';
+const HOOK_TIMEOUT_MS = 10_000;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The adapter, reading Gemini's trust rules with `env` (HOME, GEMINI_CLI_* variables). */
+export function geminiAgent(env: Env): AgentAdapter {
+  return {
+    name: 'gemini',
+    command: 'gemini',
+    // Per launch: hooks report only once Gemini trusts the worktree, so a re-adopted session keeps heuristics.
+    usesHooks: false,
+    waitingPatterns: [...GEMINI_WAITING, ...GENERIC_WAITING],
+    launch: (ctx, options) => launchGemini(ctx, options, env),
+  };
+}
 
 /**
- * The `=` form matters: `gemini -i --version` prints the version (yargs reads the value as a flag), while
- * `--prompt-interactive=--version` is a prompt. One argv element either way.
+ * The worktree is a checkout of the user's repository, so it gets the trust the user gave that repository:
+ * when Gemini trusts the checkout (and has no rule of its own for the worktree), the session runs with
+ * GEMINI_CLI_TRUST_WORKSPACE=true and the hooks load. Otherwise Gemini asks, as it would anywhere.
+ *
+ * The `=` form of the prompt matters: `gemini -i --version` prints the version (yargs reads the value as a
+ * flag), while `--prompt-interactive=--version` is a prompt. One argv element either way.
  */
-function launchGemini(ctx: AgentContext): Promise<AgentLaunch> {
+async function launchGemini(ctx: AgentContext, { isTracked }: LaunchOptions, env: Env): Promise<AgentLaunch> {
+  const launch: AgentLaunch = { argv: ['gemini'], env: {}, files: [], excludes: [], usesHooks: false };
+  if (!(await isTracked(SETTINGS_FILE))) {
+    launch.files.push({ path: SETTINGS_FILE, content: `${JSON.stringify(geminiHookSettings(ctx.hook.argv), null, 2)}\n` });
+    launch.excludes.push(`/${SETTINGS_FILE}`);
+    Object.assign(launch.env, ctx.hook.env);
+    const own = geminiTrust(ctx.worktree, env);
+    const inherited = own === undefined && geminiTrust(ctx.repository, env) === true;
+    if (inherited) launch.env.GEMINI_CLI_TRUST_WORKSPACE = 'true';
+    launch.usesHooks = own === true || inherited;
+  }
   const prompt = joinText(ctx.instructions, ctx.prompt);
-  const argv = prompt === '' ? ['gemini'] : ['gemini', `--prompt-interactive=${prompt}`];
-  return Promise.resolve({ argv, env: {}, files: [], excludes: [], usesHooks: false });
+  if (prompt !== '') launch.argv.push(`--prompt-interactive=${prompt}`);
+  return launch;
+}
+
+/**
+ * Gemini CLI's hooks: each event holds groups of `{ type: "command", command }`, the command one sh string,
+ * its stdout read as JSON (the hook prints nothing). A tool running means the agent is working again after
+ * an approval; Notification fires only for tool permission prompts. Names keep Gemini's "project hooks"
+ * notice short.
+ */
+export function geminiHookSettings(hookArgv: readonly string[]): { hooks: Record<string, unknown[]> } {
+  const group = (state: string) => ({
+    hooks: [{ type: 'command', name: `vibe-${state}`, command: shCommand([...hookArgv, state]), timeout: HOOK_TIMEOUT_MS }],
+  });
+  return {
+    hooks: {
+      BeforeAgent: [group('working')],
+      BeforeTool: [group('working')],
+      AfterTool: [group('working')],
+      Notification: [group('waiting')],
+      AfterAgent: [group('idle')],
+    },
+  };
 }

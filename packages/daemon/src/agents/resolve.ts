@@ -5,7 +5,7 @@ import { ProtocolError } from '@vibe/protocol';
 import { claude } from './claude.js';
 import { codex } from './codex.js';
 import { customAgent } from './custom.js';
-import { gemini } from './gemini.js';
+import { geminiAgent } from './gemini.js';
 import { shellAgent } from './shell.js';
 import type { AgentAdapter } from './types.js';
 
@@ -49,7 +49,7 @@ function builtin(name: string, env: { SHELL?: string }): AgentAdapter | undefine
     case 'codex':
       return codex;
     case 'gemini':
-      return gemini;
+      return geminiAgent(env);
     case 'shell':
       return shellAgent(env);
     default:
