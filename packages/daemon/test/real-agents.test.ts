@@ -2,7 +2,7 @@
 // reaches an attached client. Nothing here can sign in (no network), so a first screen is a trust dialog,
 // a sign-in menu, or the like; each CLI that cannot be installed is skipped with its reason.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { connectToDaemon, resolvePaths } from '@vibe/protocol/node';
 import { Daemon } from '../src/daemon.js';
 import { stopDaemon, until } from './daemon-fixture.js';
 import { stripAnsi } from '../src/sessions/index.js';
+import { startFakeGeminiApi, type FakeGeminiApi } from './fake-gemini-api.js';
 import { endProcessesUnder, installRealClis, type RealCli, type RealClis } from './real-clis.js';
 
 const scriptsDir = fileURLToPath(new URL('../dist', import.meta.url));
@@ -39,11 +40,12 @@ const FIRST_SCREENS: Record<RealCli, RegExp> = {
 const HIDDEN_VARIABLES = [
   'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'GEMINI_CLI_HOME',
   'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN', 'OPENAI_API_KEY', 'CODEX_API_KEY', 'GEMINI_API_KEY',
-  'GOOGLE_API_KEY', 'GOOGLE_APPLICATION_CREDENTIALS', 'GOOGLE_GENAI_USE_VERTEXAI', 'GOOGLE_GENAI_USE_GCA', 'CI', 'GITHUB_ACTIONS',
+  'GOOGLE_API_KEY', 'GOOGLE_GEMINI_BASE_URL', 'GOOGLE_APPLICATION_CREDENTIALS', 'GOOGLE_GENAI_USE_VERTEXAI', 'GOOGLE_GENAI_USE_GCA', 'CI', 'GITHUB_ACTIONS',
 ];
 
 let clis: RealClis;
 let dir: string;
+let home: string;
 let repo: string;
 let daemon: Daemon | undefined;
 let client: ControlClient | undefined;
@@ -82,7 +84,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'vibe-real-'));
-  const home = join(dir, 'user');
+  home = join(dir, 'user');
   mkdirSync(home);
   // A fresh Claude Code runs onboarding, whose connectivity check fails here and exits the CLI. A user who
   // has run it once has this flag; the first screen is then the workspace trust dialog, which waits.
@@ -98,6 +100,15 @@ beforeEach(() => {
   execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@e', 'add', '.']);
   execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-qm', 'init']);
 });
+
+async function startDaemon(): Promise<ControlClient> {
+  const outcome = await Daemon.start({ paths: resolvePaths({ VIBE_HOME: join(dir, 'home') }), version: 't', validateResults: true, scriptsDir });
+  if (outcome.status !== 'ready') throw new Error('daemon did not start');
+  daemon = outcome.daemon;
+  client = (await connectToDaemon(daemon.paths.socket, { client: { name: 'test', version: '0' } })).client;
+  await client.request('project.register', { path: repo, baseBranch: 'main' });
+  return client;
+}
 
 afterEach(async () => {
   client?.close();
@@ -120,12 +131,7 @@ describe('the real agent CLIs in sessions', () => {
         process.stderr.write(`skipped: ${reason}\n`);
         ctx.skip(reason);
       }
-      const outcome = await Daemon.start({ paths: resolvePaths({ VIBE_HOME: join(dir, 'home') }), version: 't', validateResults: true, scriptsDir });
-      if (outcome.status !== 'ready') throw new Error('daemon did not start');
-      daemon = outcome.daemon;
-      const control = (await connectToDaemon(daemon.paths.socket, { client: { name: 'test', version: '0' } })).client;
-      client = control;
-      await control.request('project.register', { path: repo, baseBranch: 'main' });
+      const control = await startDaemon();
       await control.request('task.create', { project: 'repo', title: 'Say hello in the README', agent });
       const { session } = await control.request('task.start', { project: 'repo', number: 1 });
       expect(session).toMatchObject({ agent, host: 'tmux' });
@@ -158,4 +164,62 @@ describe('the real agent CLIs in sessions', () => {
       expect(stopped.sessions[0]?.state).toBe('exited');
     }, 120_000);
   }
+});
+
+describe('the real Gemini CLI through a whole turn, against a stand-in model on 127.0.0.1', () => {
+  let api: FakeGeminiApi | undefined;
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+  });
+
+  it('reports working, waiting for the approval, then idle through its hooks, and the file lands in the worktree', async (ctx) => {
+    const reason = clis.missing.gemini;
+    if (reason !== undefined) ctx.skip(reason);
+    api = await startFakeGeminiApi({ path: 'hello.txt', content: 'hello from gemini\n' }, 'Wrote hello.txt.');
+    // A user signed in with an API key, who trusts the repository in Gemini: its worktrees inherit that trust.
+    mkdirSync(join(home, '.gemini'));
+    writeFileSync(join(home, '.gemini', 'settings.json'), JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }));
+    writeFileSync(join(home, '.gemini', 'trustedFolders.json'), JSON.stringify({ [repo]: 'TRUST_FOLDER' }));
+    setEnv('GEMINI_API_KEY', 'not-a-real-key');
+    setEnv('GOOGLE_GEMINI_BASE_URL', api.url);
+
+    const control = await startDaemon();
+    const states: string[] = [];
+    control.onEvent((event) => {
+      if (event.name === 'session.updated') states.push(event.data.session.state);
+    });
+    await control.request('events.subscribe', { names: ['session.updated'] });
+    await control.request('task.create', { project: 'repo', title: 'Write hello.txt', agent: 'gemini' });
+    const { session } = await control.request('task.start', { project: 'repo', number: 1 });
+    const task = async () => (await control.request('task.get', { project: 'repo', number: 1 })).task;
+
+    // The model asks to write the file: Gemini shows "Apply this change?" and its Notification hook fires.
+    await until(task, (t) => t.session?.state === 'waiting' || t.session?.state === 'exited', 'the approval prompt', FIRST_SCREEN_TIMEOUT_MS);
+    expect((await task()).session?.state).toBe('waiting');
+    expect(states).toContain('working');
+    expect(existsSync(join(session.worktree, 'hello.txt'))).toBe(false);
+
+    // "Allow once" is selected: Enter approves; the tool runs and the turn ends. With hooks in use, output
+    // heuristics never say idle, so `idle` here is Gemini's AfterAgent hook.
+    await control.request('session.send', { session: session.id, text: '', enter: true });
+    const done = await until(task, (t) => t.status === 'in_review' || t.session?.state === 'exited', 'the turn to end', FIRST_SCREEN_TIMEOUT_MS);
+    expect(done.status).toBe('in_review');
+    expect(done.session?.state).toBe('idle');
+    expect(states.slice(states.indexOf('waiting'))).toEqual(expect.arrayContaining(['waiting', 'working', 'idle']));
+    expect(readFileSync(join(session.worktree, 'hello.txt'), 'utf8')).toBe('hello from gemini\n');
+    expect(api.requests.some((request) => request.includes(':streamGenerateContent'))).toBe(true);
+
+    // Each of those states came from Gemini's own hooks, as the daemon's log records.
+    const fromHooks = readFileSync(daemon!.paths.logFile, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('agent state from its hook'))
+      .map((line) => (JSON.parse(line) as { state: string }).state);
+    expect(fromHooks).toEqual(expect.arrayContaining(['working', 'waiting', 'idle']));
+
+    // vibe's hook settings stay out of the attempt: git sees only the agent's file.
+    const status = execFileSync('git', ['-C', session.worktree, 'status', '--porcelain', '--untracked-files=all'], { encoding: 'utf8' });
+    expect(status).toBe('?? hello.txt\n');
+    await control.request('task.stop', { project: 'repo', number: 1 });
+  }, 120_000);
 });
