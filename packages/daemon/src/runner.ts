@@ -2,13 +2,14 @@
 // Running both in the session makes setup output visible to anyone attached, like the agent's own.
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { sessionEnv } from './session-env.js';
 
 export interface RunnerSpec {
   /** Shell command from `vibe project set --setup`, run with sh -c in the worktree; null for none. */
   setup: string | null;
   /** The agent's argv, run directly. */
   argv: string[];
-  /** Extra environment for the agent (hook token and socket among them). */
+  /** Extra environment for the agent (hook token and socket among them), over the daemon's minus CI markers. */
   env: Record<string, string>;
 }
 
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   const spec = JSON.parse(readFileSync(specPath, 'utf8')) as RunnerSpec;
   // The spec holds the hook token: it has been read, so it need not stay on disk.
   rmSync(specPath, { force: true });
-  const env = { ...process.env, ...spec.env };
+  const env = sessionEnv(process.env, spec.env);
   if (spec.setup) {
     process.stdout.write(`${bold('vibe: setup')} $ ${spec.setup}\r\n`);
     const code = await run(['/bin/sh', '-c', spec.setup], env);

@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { sessionEnv } from './session-env.js';
+
+describe('sessionEnv', () => {
+  it('drops CI and CONTINUOUS_INTEGRATION from the inherited environment, keeping CI_* and the rest', () => {
+    const env = sessionEnv({ CI: 'true', CONTINUOUS_INTEGRATION: '1', CI_JOB_ID: '7', PATH: '/bin' }, { VIBE_SESSION: '3' });
+    expect(env).toEqual({ CI_JOB_ID: '7', PATH: '/bin', VIBE_SESSION: '3' });
+  });
+
+  it("keeps a CI variable the session's own environment sets", () => {
+    expect(sessionEnv({ CI: 'true' }, { CI: '1' })).toEqual({ CI: '1' });
+  });
+});
