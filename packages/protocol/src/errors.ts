@@ -12,7 +12,7 @@ export const ERROR_CODES = {
   conflict: 'The request clashes with existing state (a duplicate name, an ambiguous reference).',
   illegal_transition: 'The task cannot move from its current status to the one asked for.',
   project_required: 'The request needs a project and none could be inferred; name one.',
-  busy: 'The database stayed locked by another process past the busy timeout; nothing was changed.',
+  busy: "A resource stayed busy (the database locked by another process past the busy timeout, a session's program leaving the input already typed unread); nothing was changed.",
   shutting_down: 'The daemon is stopping and accepts no new work.',
   internal: 'The peer failed unexpectedly; the details are in its log.',
 } as const;

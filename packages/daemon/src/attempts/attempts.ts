@@ -278,11 +278,15 @@ export class Attempts {
     if (session.state !== 'exited' && (session.cols !== cols || session.rows !== rows)) this.update(sessionId, { cols, rows });
   }
 
-  /** Types into a session. */
+  /** Types into a session, all or nothing: `busy` when its program has stopped reading input. */
   send(sessionId: number, text: string, enter: boolean): void {
     const terminal = this.terminal(sessionId);
-    terminal.write(text);
-    if (enter) terminal.write('\r');
+    try {
+      terminal.write(enter ? `${text}\r` : text);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      throw new ProtocolError(error.code, `session ${sessionId}: ${error.message}`, error.data, { cause: error });
+    }
   }
 
   hook(sessionId: number, token: string, event: AgentState): void {

@@ -6,7 +6,7 @@
 // that falls further behind than a window (a slow phone under a flood) is marked behind and skipped; once it
 // has drained, it gets a Snapshot and resumes at the present, so stale output never delays a Ctrl-C.
 import { randomBytes } from 'node:crypto';
-import { FrameKind, type AgentState, type Frame } from '@vibe/protocol';
+import { FrameKind, ProtocolError, type AgentState, type Frame } from '@vibe/protocol';
 import { nullLogger, type Logger } from '../logger.js';
 import { DEFAULT_SCROLLBACK_BYTES, Scrollback } from './scrollback.js';
 import { StateDetector, type StateDetectorOptions } from './state-detector.js';
@@ -93,6 +93,8 @@ export class LiveSession {
   private activityTimer: NodeJS.Timeout | undefined;
   private currentSize: { cols: number; rows: number } | undefined;
   private disposed = false;
+  /** Viewer input is being dropped (logged once per spell). */
+  private inputRefused = false;
 
   constructor(
     readonly id: number,
@@ -157,11 +159,22 @@ export class LiveSession {
     return had;
   }
 
-  /** Keystrokes from a viewer; false when it is not attached or is read-only. */
+  /**
+   * Keystrokes from a viewer; false when it is not attached or is read-only. Keys the terminal refuses
+   * (its program has stopped reading and the input limit is reached) are dropped: a terminal frame has no
+   * answer but a connection-ending error, and the viewer sees the program not responding either way.
+   */
   input(sink: TerminalSink, bytes: Uint8Array | string): boolean {
     const viewer = this.viewers.get(sink);
     if (!viewer || viewer.readOnly) return false;
-    this.write(bytes);
+    try {
+      this.write(bytes);
+      this.inputRefused = false;
+    } catch (error) {
+      if (!(error instanceof ProtocolError && error.code === 'busy')) throw error;
+      if (!this.inputRefused) this.logger.warn('input dropped', { session: this.id, reason: error.message });
+      this.inputRefused = true;
+    }
     return true;
   }
 

@@ -44,6 +44,8 @@ export interface PtyProcess {
   onData(listener: (data: Uint8Array) => void): { dispose(): void };
   onExit(listener: (event: { exitCode: number; signal?: number }) => void): { dispose(): void };
   write(data: Uint8Array | string): void;
+  /** Bytes given to `write` that the pty has not taken yet: the program is not reading its input. */
+  pendingWrite(): number;
   resize(cols: number, rows: number): void;
   kill(signal?: string): void;
 }
@@ -81,15 +83,28 @@ export const nodePtySpawner: PtySpawner = (file, args, options) => {
     onData: (listener) => pty.onData(listener as unknown as (data: string) => void),
     onExit: (listener) => pty.onExit(listener),
     write: (data) => writeNow(pty, typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength)),
+    pendingWrite: () => queuedBytes(pty),
     resize: (cols, rows) => pty.resize(cols, rows),
     kill: (signal) => pty.kill(signal),
   };
 };
 
-/** node-pty internals read by `writeNow`; absent in another version, which then gets plain `write`. */
+/**
+ * node-pty internals read by `writeNow` and `queuedBytes`; absent in another version, which then gets plain
+ * `write` and no count (the sessions tests would fail on that upgrade).
+ */
 interface PtyInternals {
   fd?: number;
-  _writeStream?: { _writeQueue?: unknown[] };
+  _writeStream?: { _writeQueue?: { buffer: Uint8Array; offset: number }[] };
+}
+
+/** What node-pty's write queue holds: what the kernel refused (the pty's buffer is full) and has not taken since. */
+function queuedBytes(pty: NodePtyModule.IPty): number {
+  const queue = (pty as unknown as PtyInternals)._writeStream?._writeQueue;
+  if (!Array.isArray(queue)) return 0;
+  let bytes = 0;
+  for (const task of queue) bytes += task.buffer.byteLength - task.offset;
+  return bytes;
 }
 
 /**

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LiveSession } from './live-session.js';
 import { PtyHost } from './pty-host.js';
 import { LaunchSpecError } from './tmux-commands.js';
-import { RecordingSink, text, waitFor } from './test-support.js';
+import { MAX_PENDING_INPUT } from './terminal-base.js';
+import { NEVER_READS, RecordingSink, text, typeUntilRefused, waitFor } from './test-support.js';
 import type { HostedTerminal, LaunchSpec } from './types.js';
 
 let dir: string;
@@ -40,6 +41,21 @@ describe('PtyHost (real node-pty)', () => {
     expect(await exit).toBe(0);
     expect(output()).toContain('got:abc');
     expect(await host.list()).toEqual([]);
+  });
+
+  it('holds at most MAX_PENDING_INPUT for a program that never reads, refusing more input whole with busy', async () => {
+    const { terminal, output } = await start(NEVER_READS);
+    await waitFor(() => output().includes('ready'), 'ready');
+    const chunk = 'x'.repeat(64 * 1024);
+    const { accepted, refusal } = typeUntilRefused(terminal, chunk, 64);
+    expect(refusal).toMatchObject({ code: 'busy', message: expect.stringContaining('not reading input') });
+    expect(accepted).toBe(16);
+    const held = terminal.pendingInput();
+    expect(held).toBeGreaterThan(MAX_PENDING_INPUT - chunk.length);
+    expect(held).toBeLessThanOrEqual(MAX_PENDING_INPUT);
+    // Later input is refused too, and nothing of it is kept.
+    expect(() => terminal.write(chunk)).toThrow(/not reading input/);
+    expect(terminal.pendingInput()).toBe(held);
   });
 
   it('reports exit codes, and null for a death by signal', async () => {

@@ -79,7 +79,13 @@ export class PtyTerminal extends TerminalBase implements HostedTerminal {
   }
 
   write(bytes: Uint8Array | string): void {
-    if (!this.exitStatus()) this.pty.write(bytes);
+    if (this.exitStatus()) return;
+    this.admitInput(this.pty.pendingWrite(), bytes);
+    this.pty.write(bytes);
+  }
+
+  pendingInput(): number {
+    return this.pty.pendingWrite();
   }
 
   resize(cols: number, rows: number): void {

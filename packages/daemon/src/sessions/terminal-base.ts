@@ -1,7 +1,14 @@
-// What both hosts' terminals share: data and exit listeners, early output held for the first listener.
+// What both hosts' terminals share: data and exit listeners, early output held for the first listener, and
+// the bound on input a program has not read.
+import { ProtocolError } from '@vibe/protocol';
 
 /** Output held while nobody listens yet; past this the oldest is dropped (the scrollback would drop it too). */
 const EARLY_LIMIT = 1024 * 1024;
+/**
+ * Input held for a program that is not reading it (the pty's buffer is full); past this, input is refused
+ * rather than queued, so a stuck program cannot make the daemon hold without bound what clients type.
+ */
+export const MAX_PENDING_INPUT = 1024 * 1024;
 
 export abstract class TerminalBase {
   private readonly dataListeners = new Set<(bytes: Uint8Array) => void>();
@@ -34,6 +41,17 @@ export abstract class TerminalBase {
     return this.exitRecord;
   }
 
+  /** Refuses (`busy`, nothing written) input that would take what the program has not read past the limit. */
+  protected admitInput(pending: number, input: Uint8Array | string): void {
+    const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
+    if (pending + size <= MAX_PENDING_INPUT) return;
+    throw new ProtocolError(
+      'busy',
+      `its program is not reading input: ${kib(pending)} typed earlier is still unread and vibe holds at most ${kib(MAX_PENDING_INPUT)}, so nothing more was typed`,
+      { pendingBytes: pending, limitBytes: MAX_PENDING_INPUT },
+    );
+  }
+
   protected emitData(bytes: Uint8Array): void {
     if (this.early) {
       this.early.push(bytes);
@@ -52,6 +70,8 @@ export abstract class TerminalBase {
     this.exitListeners.clear();
   }
 }
+
+const kib = (bytes: number): string => `${Math.ceil(bytes / 1024)} KiB`;
 
 /** Full reset (RIS), so replayed bytes land on a terminal in its initial state. */
 const RESET = Uint8Array.of(0x1b, 0x63);

@@ -38,6 +38,9 @@ export class FakeTerminal extends TerminalBase implements HostedTerminal {
   write(data: Uint8Array | string): void {
     this.written.push(typeof data === 'string' ? data : text(data));
   }
+  pendingInput(): number {
+    return 0;
+  }
   resize(cols: number, rows: number): void {
     this.sizes.push([cols, rows]);
   }
@@ -96,6 +99,24 @@ export class RecordingSink implements TerminalSink {
     if (!last) return 0;
     return last.kind === FrameKind.Snapshot ? last.seq : last.seq + last.payload.length;
   }
+}
+
+/** A program that puts its terminal in raw mode and never reads: what it is typed piles up (the kernel takes a few KiB). */
+export const NEVER_READS = ['sh', '-c', 'stty raw -echo; echo ready; exec sleep 600'];
+
+/**
+ * Types `chunk` into the terminal again and again in one go (no turn of the event loop lets the pty drain),
+ * until the terminal refuses or `max` writes went in; returns the refusal and how many were taken.
+ */
+export function typeUntilRefused(terminal: HostedTerminal, chunk: string, max: number): { accepted: number; refusal: unknown } {
+  for (let accepted = 0; accepted < max; accepted++) {
+    try {
+      terminal.write(chunk);
+    } catch (refusal) {
+      return { accepted, refusal };
+    }
+  }
+  return { accepted: max, refusal: undefined };
 }
 
 export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 5000): Promise<NonNullable<T>> {

@@ -49,6 +49,9 @@ class FakePty implements PtyProcess {
   write(data: string | Uint8Array) {
     this.written.push(data);
   }
+  pendingWrite() {
+    return 0;
+  }
   resize(cols: number, rows: number) {
     this.sizes.push([cols, rows]);
   }

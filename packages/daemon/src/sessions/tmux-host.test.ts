@@ -3,7 +3,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LiveSession } from './live-session.js';
-import { hasTmux, RecordingSink, text, tmuxFixture, waitFor } from './test-support.js';
+import { MAX_PENDING_INPUT } from './terminal-base.js';
+import { hasTmux, NEVER_READS, RecordingSink, text, tmuxFixture, typeUntilRefused, waitFor } from './test-support.js';
 import type { HostedTerminal } from './types.js';
 
 const fixtures: ReturnType<typeof tmuxFixture>[] = [];
@@ -62,6 +63,26 @@ describe.skipIf(!hasTmux)('TmuxHost (real tmux)', () => {
         else process.env[key] = value;
       }
     }
+  });
+
+  it('holds at most MAX_PENDING_INPUT of typed input; a viewer\'s keys past it are dropped, `write` refuses with busy', async () => {
+    const f = fixture();
+    const terminal = await f.host.start({ name: 'vibe_12', cwd: f.dir, argv: NEVER_READS, env: {}, cols: 80, rows: 24 });
+    await screenHas(terminal, 'ready');
+    const session = new LiveSession(12, terminal);
+    const sink = new RecordingSink();
+    await session.attach(sink, { readOnly: false });
+    const chunk = 'x'.repeat(64 * 1024);
+    // 2 MiB of keys in one go: the attach client cannot take them as fast, so the daemon would hold them all.
+    for (let i = 0; i < 32; i++) expect(session.input(sink, chunk)).toBe(true);
+    const held = terminal.pendingInput();
+    expect(held).toBeGreaterThan(MAX_PENDING_INPUT - chunk.length);
+    expect(held).toBeLessThanOrEqual(MAX_PENDING_INPUT);
+    const { accepted, refusal } = typeUntilRefused(terminal, chunk, 1);
+    expect(accepted).toBe(0);
+    expect(refusal).toMatchObject({ code: 'busy', data: { pendingBytes: held, limitBytes: MAX_PENDING_INPUT } });
+    expect(terminal.pendingInput()).toBe(held);
+    session.dispose();
   });
 
   it('reports the exit code through remain-on-exit, then reaps the session', async () => {

@@ -45,8 +45,18 @@ export class TmuxTerminal extends TerminalBase implements HostedTerminal {
     };
   }
 
+  /**
+   * The attach client passes input on to the tmux server as fast as tmux parses it, so what is held here
+   * only grows while input arrives faster than that; tmux itself then holds what the pane does not read.
+   */
   write(bytes: Uint8Array | string): void {
-    if (!this.exitStatus()) this.pty?.write(bytes);
+    if (this.exitStatus() || !this.pty) return;
+    this.admitInput(this.pty.pendingWrite(), bytes);
+    this.pty.write(bytes);
+  }
+
+  pendingInput(): number {
+    return this.pty?.pendingWrite() ?? 0;
   }
 
   resize(cols: number, rows: number): void {

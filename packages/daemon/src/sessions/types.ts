@@ -29,7 +29,13 @@ export interface HostedTerminal {
   onExit(listener: (code: number | null) => void): () => void;
   /** The exit, once it has happened. */
   exitStatus(): { code: number | null } | undefined;
+  /**
+   * Types into the session. Throws `busy` and writes nothing when the input the program has not read
+   * would pass `MAX_PENDING_INPUT`; after an exit it does nothing.
+   */
   write(bytes: Uint8Array | string): void;
+  /** Bytes typed into the session that the daemon still holds because the program has not read them. */
+  pendingInput(): number;
   resize(cols: number, rows: number): void;
   /**
    * The current screen as bytes that repaint it on a blank terminal (cursor placed), for a new viewer.
