@@ -63,7 +63,8 @@ function json(res: ServerResponse, value: unknown): void {
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** A request body, refused past 8 MiB. */
+export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -12,6 +12,7 @@ import { connectToDaemon, resolvePaths } from '@vibe/protocol/node';
 import { Daemon } from '../src/daemon.js';
 import { stopDaemon, until } from './daemon-fixture.js';
 import { stripAnsi } from '../src/sessions/index.js';
+import { startFakeAnthropicApi, type FakeAnthropicApi } from './fake-anthropic-api.js';
 import { startFakeGeminiApi, type FakeGeminiApi } from './fake-gemini-api.js';
 import { endProcessesUnder, installRealClis, type RealCli, type RealClis } from './real-clis.js';
 
@@ -39,7 +40,7 @@ const FIRST_SCREENS: Record<RealCli, RegExp> = {
  */
 const HIDDEN_VARIABLES = [
   'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'GEMINI_CLI_HOME',
-  'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN', 'OPENAI_API_KEY', 'CODEX_API_KEY', 'GEMINI_API_KEY',
+  'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN', 'OPENAI_API_KEY', 'CODEX_API_KEY', 'GEMINI_API_KEY',
   'GOOGLE_API_KEY', 'GOOGLE_GEMINI_BASE_URL', 'GOOGLE_APPLICATION_CREDENTIALS', 'GOOGLE_GENAI_USE_VERTEXAI', 'GOOGLE_GENAI_USE_GCA', 'CI', 'GITHUB_ACTIONS',
 ];
 
@@ -108,6 +109,14 @@ async function startDaemon(): Promise<ControlClient> {
   client = (await connectToDaemon(daemon.paths.socket, { client: { name: 'test', version: '0' } })).client;
   await client.request('project.register', { path: repo, baseBranch: 'main' });
   return client;
+}
+
+/** The states hooks reported, in order (a report that changed nothing too), from the daemon's log. */
+function statesFromHooks(): string[] {
+  return readFileSync(daemon!.paths.logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('agent state from its hook'))
+    .map((line) => (JSON.parse(line) as { state: string }).state);
 }
 
 afterEach(async () => {
@@ -211,13 +220,59 @@ describe('the real Gemini CLI through a whole turn, against a stand-in model on 
     expect(api.requests.some((request) => request.includes(':streamGenerateContent'))).toBe(true);
 
     // Each of those states came from Gemini's own hooks, as the daemon's log records.
-    const fromHooks = readFileSync(daemon!.paths.logFile, 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('agent state from its hook'))
-      .map((line) => (JSON.parse(line) as { state: string }).state);
-    expect(fromHooks).toEqual(expect.arrayContaining(['working', 'waiting', 'idle']));
+    expect(statesFromHooks()).toEqual(expect.arrayContaining(['working', 'waiting', 'idle']));
 
     // vibe's hook settings stay out of the attempt: git sees only the agent's file.
+    const status = execFileSync('git', ['-C', session.worktree, 'status', '--porcelain', '--untracked-files=all'], { encoding: 'utf8' });
+    expect(status).toBe('?? hello.txt\n');
+    await control.request('task.stop', { project: 'repo', number: 1 });
+  }, 120_000);
+});
+
+describe('the real Claude Code through a whole turn, against a stand-in model on 127.0.0.1', () => {
+  let api: FakeAnthropicApi | undefined;
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+  });
+
+  it('waits on the trust dialog, then reports working, waiting for the approval and idle through its hooks', async (ctx) => {
+    const reason = clis.missing.claude;
+    if (reason !== undefined) ctx.skip(reason);
+    api = await startFakeAnthropicApi('Wrote hello.txt.');
+    // A user who has run Claude Code before, with an API key they approved.
+    const key = 'sk-ant-api03-not-a-real-key-0123456789abcdef';
+    writeFileSync(join(home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, customApiKeyResponses: { approved: [key.slice(-20)], rejected: [] } }));
+    setEnv('ANTHROPIC_API_KEY', key);
+    setEnv('ANTHROPIC_BASE_URL', api.url);
+
+    const control = await startDaemon();
+    await control.request('task.create', { project: 'repo', title: 'Write hello.txt', agent: 'claude' });
+    const { session } = await control.request('task.start', { project: 'repo', number: 1 });
+    api.file = { path: join(session.worktree, 'hello.txt'), content: 'hello from claude\n' };
+    const task = async () => (await control.request('task.get', { project: 'repo', number: 1 })).task;
+
+    // A new worktree is a folder Claude Code has not seen: its trust dialog waits for the user.
+    await until(task, (t) => t.session?.state === 'waiting' || t.session?.state === 'exited', 'the trust dialog', FIRST_SCREEN_TIMEOUT_MS);
+    expect((await task()).session?.state).toBe('waiting');
+    expect(statesFromHooks()).toEqual([]);
+    await control.request('session.send', { session: session.id, text: '', enter: true });
+
+    // Trusted, it sends the task to the model, which asks to write the file: the Notification hook says waiting.
+    await until(async () => statesFromHooks(), (states) => states.includes('waiting'), 'the approval prompt', FIRST_SCREEN_TIMEOUT_MS);
+    expect(statesFromHooks()[0]).toBe('working');
+    expect((await task()).session?.state).toBe('waiting');
+    expect(existsSync(api.file.path)).toBe(false);
+
+    // "Yes" is selected: Enter approves; the tool runs and the turn ends with the Stop hook.
+    await control.request('session.send', { session: session.id, text: '', enter: true });
+    const done = await until(task, (t) => t.status === 'in_review' || t.session?.state === 'exited', 'the turn to end', FIRST_SCREEN_TIMEOUT_MS);
+    expect(done.status).toBe('in_review');
+    expect(done.session?.state).toBe('idle');
+    expect(statesFromHooks().at(-1)).toBe('idle');
+    expect(readFileSync(api.file.path, 'utf8')).toBe('hello from claude\n');
+
+    // vibe's instructions and hook settings stay out of the attempt: git sees only the agent's file.
     const status = execFileSync('git', ['-C', session.worktree, 'status', '--porcelain', '--untracked-files=all'], { encoding: 'utf8' });
     expect(status).toBe('?? hello.txt\n');
     await control.request('task.stop', { project: 'repo', number: 1 });
