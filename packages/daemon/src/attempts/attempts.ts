@@ -295,9 +295,9 @@ export class Attempts {
     if (!secret || !sameSecret(secret.hookToken, token)) throw new ProtocolError('not_found', `no session ${sessionId} with that token`);
     this.options.terminals.hookReported(sessionId, event);
     const session = this.session(sessionId);
-    if (session.state === 'exited' || session.state === event) return;
-    this.options.logger.info('agent state from its hook', { session: sessionId, state: event });
-    this.update(sessionId, { state: event });
+    const changed = session.state !== 'exited' && session.state !== event;
+    this.options.logger.info('agent state from its hook', { session: sessionId, state: event, changed });
+    if (changed) this.update(sessionId, { state: event });
   }
 
   /** The session as clients should see it, with the in-memory last activity. */
