@@ -1,7 +1,7 @@
 // Sessions through the real bin/vibe, a real daemon, git and tmux, with the scripted fake agent: start,
 // agent states, send, ps, stop, remove, project settings and the session limit.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, fakeAgent, Sandbox } from './harness.js';
@@ -50,6 +50,10 @@ beforeAll(async () => {
       // Commits work on its branch, then exits with code 3.
       worker: fakeAgent('hook:working;edit:feature.txt=made by the agent;commit:add feature;print:committed;exit:3'),
       sleeper: fakeAgent('hook:working;sleep:600000'),
+      // Exits at once, leaving its worktree as it found it.
+      quitter: fakeAgent('exit:0'),
+      // Leaves an uncommitted file behind.
+      scribbler: fakeAgent('edit:draft.txt=half done;exit:0'),
     },
   });
   repo = sandbox.repo('app');
@@ -199,7 +203,7 @@ describe('vibe task stop and rm', () => {
     expect(refused.code).toBe(1);
     const lines = refused.stderr.trimEnd().split('\n');
     expect(lines[0]).toBe(`vibe: removing task ${created.number} would lose work:`);
-    expect(lines[1]).toMatch(new RegExp(`^  ${session.branch} \\(1 unmerged commit`));
+    expect(lines[1]).toMatch(new RegExp(`^  attempt 1: ${session.branch} \\(1 unmerged commit`));
     expect(lines[1]).toContain(session.worktree);
     expect(lines.at(-1)).toBe(`to remove it anyway: vibe task rm ${created.number} --force`);
     expect(branches()).toContain(session.branch);
@@ -207,12 +211,44 @@ describe('vibe task stop and rm', () => {
     const forced = await run(['task', 'rm', String(created.number), '--force']);
     expect(forced.code, forced.stderr).toBe(0);
     // What --force throws away is said before the removal is reported.
-    const said = forced.stderr.indexOf(`--force: losing ${session.branch} (1 unmerged commit`);
+    const said = forced.stderr.indexOf(`--force: losing attempt 1: ${session.branch} (1 unmerged commit`);
     expect(said).toBeGreaterThanOrEqual(0);
     expect(said).toBeLessThan(forced.stderr.indexOf(`removed app#${created.number}`));
     expect(forced.stderr).toContain(`attempt 1 (worker): branch ${session.branch}, worktree ${session.worktree}`);
     expect(branches()).not.toContain(session.branch);
     expect((await run(['task', 'show', String(created.number)])).code).toBe(1);
+  });
+
+  it('looks at every attempt before removing any, and names each that blocks: a clean first attempt stays too', async () => {
+    const { number } = await add('Three tries', ['--agent', 'quitter']);
+    const start = async (agent: string): Promise<Session> => (await json<{ session: Session }>(['task', 'start', String(number), '--agent', agent])).session;
+    const clean = await start('quitter');
+    await stateOf(number, 'exited');
+    const dirty = await start('scribbler');
+    await stateOf(number, 'exited');
+    const running = await start('sleeper');
+    await stateOf(number, 'working');
+
+    const refused = await run(['task', 'rm', String(number)]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trimEnd().split('\n')).toEqual([
+      `vibe: removing task ${number} would lose work:`,
+      `  attempt 2: ${dirty.branch} (uncommitted changes) at ${dirty.worktree}`,
+      `  attempt 3: ${running.branch} (agent running) at ${running.worktree}`,
+      `to stop its agent first: vibe task stop ${number}`,
+      `to remove it anyway: vibe task rm ${number} --force`,
+    ]);
+    for (const session of [clean, dirty, running]) expect(existsSync(session.worktree), session.worktree).toBe(true);
+    expect(branches()).toEqual(expect.arrayContaining([clean.branch, dirty.branch, running.branch]));
+    expect((await task(number)).attempts).toBe(3);
+    expect((await task(number)).session?.state).toBe('working');
+
+    // Stopped, the running attempt no longer blocks; the uncommitted file still does, alone.
+    expect((await run(['task', 'stop', String(number)])).code).toBe(0);
+    const still = await run(['task', 'rm', String(number)]);
+    expect(still.code).toBe(1);
+    expect(still.stderr).toContain(`  attempt 2: ${dirty.branch} (uncommitted changes) at ${dirty.worktree}\nto remove it anyway`);
+    expect(existsSync(clean.worktree)).toBe(true);
   });
 
   it('removes a task that was never started as before, without --force', async () => {

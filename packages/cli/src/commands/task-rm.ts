@@ -60,15 +60,16 @@ async function attemptsOf(client: Client, ref: ReturnType<typeof taskRef>): Prom
 }
 
 /**
- * The daemon's refusal, with what would be lost one per line (from its `losses` data when it sends them)
- * and the command that removes the task anyway.
+ * The daemon's refusal, with what would be lost one per line, attempt by attempt (from its `losses` data
+ * when it sends them), then how to stop a running agent and the command that removes the task anyway.
  */
 function withForceHint(error: unknown, id: string): unknown {
   if (!(error instanceof ProtocolError) || error.code !== 'conflict') return error;
-  const losses = (error.data as { losses?: unknown } | undefined)?.losses;
+  const { losses, running } = (error.data ?? {}) as { losses?: unknown; running?: unknown };
   const hint = `to remove it anyway: vibe task rm ${shellWord(id)} --force`;
   if (Array.isArray(losses) && losses.length > 0 && losses.every((loss) => typeof loss === 'string')) {
-    const lines = [`removing task ${id} would lose work:`, ...losses.map((loss: string) => `  ${loss}`), hint];
+    const stop = Array.isArray(running) && running.length > 0 ? [`to stop its agent first: vibe task stop ${shellWord(id)}`] : [];
+    const lines = [`removing task ${id} would lose work:`, ...losses.map((loss: string) => `  ${loss}`), ...stop, hint];
     return new ProtocolError(error.code, lines.join('\n'), error.data, { cause: error });
   }
   if (error.message.includes('--force')) return error;

@@ -9,6 +9,7 @@ import type { HostedTerminal } from '../sessions/index.js';
 import type { Store } from '../store/index.js';
 import type { RunnerSpec } from '../runner.js';
 import { KeyedLock } from './keyed-lock.js';
+import { checkRemoval } from './removal.js';
 import { sameSecret } from './secrets.js';
 import type { AttemptsOptions, Detection } from './types.js';
 
@@ -244,20 +245,11 @@ export class Attempts {
     // A resumed run shares its worktree and branch with the attempt it continues: look at each worktree once.
     const worktreesOf = [...new Map(sessions.map((session) => [session.worktree, session])).values()];
     if (!selector.force) {
-      const running = sessions.filter((session) => session.state !== 'exited');
-      if (running.length > 0) {
-        throw new ProtocolError('conflict', `task ${selector.number} has ${running.length} running session(s); stop it first or pass --force`);
-      }
-      const losses: string[] = [];
-      // Looked at first, removed after: a refusal must leave every attempt as it was.
-      for (const session of worktreesOf) {
-        const at = await worktrees.removeWorktree({ repo: project.path, path: session.worktree, branch: session.branch, force: false, dryRun: true });
-        if (at.unmergedCommits > 0 || at.dirty) {
-          losses.push(`${session.branch} (${[at.unmergedCommits > 0 ? `${at.unmergedCommits} unmerged commit(s)` : '', at.dirty ? 'uncommitted changes' : ''].filter(Boolean).join(', ')}) at ${session.worktree}`);
-        }
-      }
+      // Every attempt is looked at first, and only then is anything removed.
+      const { losses, running } = await checkRemoval(project.path, sessions, worktrees);
       if (losses.length > 0) {
-        throw new ProtocolError('conflict', `removing task ${selector.number} would lose work: ${losses.join('; ')} — pass --force to remove it anyway`, { losses });
+        const stop = running.length > 0 ? `stop its agent (\`vibe task stop ${selector.number}\`) or ` : '';
+        throw new ProtocolError('conflict', `removing task ${selector.number} would lose work: ${losses.join('; ')} — ${stop}pass --force to remove it anyway`, { losses, running });
       }
       for (const session of worktreesOf) {
         await worktrees.removeWorktree({ repo: project.path, path: session.worktree, branch: session.branch, force: false });
