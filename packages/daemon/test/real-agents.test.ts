@@ -14,6 +14,7 @@ import { stopDaemon, until } from './daemon-fixture.js';
 import { stripAnsi } from '../src/sessions/index.js';
 import { startFakeAnthropicApi, type FakeAnthropicApi } from './fake-anthropic-api.js';
 import { startFakeGeminiApi, type FakeGeminiApi } from './fake-gemini-api.js';
+import { startFakeOpenAiApi, type FakeOpenAiApi } from './fake-openai-api.js';
 import { endProcessesUnder, installRealClis, type RealCli, type RealClis } from './real-clis.js';
 
 const scriptsDir = fileURLToPath(new URL('../dist', import.meta.url));
@@ -40,7 +41,7 @@ const FIRST_SCREENS: Record<RealCli, RegExp> = {
  */
 const HIDDEN_VARIABLES = [
   'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'GEMINI_CLI_HOME',
-  'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN', 'OPENAI_API_KEY', 'CODEX_API_KEY', 'GEMINI_API_KEY',
+  'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN', 'OPENAI_API_KEY', 'CODEX_API_KEY', 'VIBE_TEST_MODEL_KEY', 'GEMINI_API_KEY',
   'GOOGLE_API_KEY', 'GOOGLE_GEMINI_BASE_URL', 'GOOGLE_APPLICATION_CREDENTIALS', 'GOOGLE_GENAI_USE_VERTEXAI', 'GOOGLE_GENAI_USE_GCA', 'CI', 'GITHUB_ACTIONS',
 ];
 
@@ -275,6 +276,46 @@ describe('the real Claude Code through a whole turn, against a stand-in model on
     // vibe's instructions and hook settings stay out of the attempt: git sees only the agent's file.
     const status = execFileSync('git', ['-C', session.worktree, 'status', '--porcelain', '--untracked-files=all'], { encoding: 'utf8' });
     expect(status).toBe('?? hello.txt\n');
+    await control.request('task.stop', { project: 'repo', number: 1 });
+  }, 120_000);
+});
+
+describe('the real Codex CLI through a turn, against a stand-in model on 127.0.0.1', () => {
+  let api: FakeOpenAiApi | undefined;
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+  });
+
+  it('waits on the trust prompt, then answers, and its notify program says the turn is over', async (ctx) => {
+    const reason = clis.missing.codex;
+    if (reason !== undefined) ctx.skip(reason);
+    api = await startFakeOpenAiApi('Hello from the stand-in model.');
+    // A user signed in with an API key, using a model provider of their own.
+    mkdirSync(join(home, '.codex'));
+    writeFileSync(join(home, '.codex', 'auth.json'), JSON.stringify({ OPENAI_API_KEY: 'sk-not-a-real-key' }));
+    writeFileSync(
+      join(home, '.codex', 'config.toml'),
+      `model_provider = "stand-in"\nmodel = "stand-in-model"\n\n[model_providers.stand-in]\nname = "stand-in"\nbase_url = "${api.url}"\nenv_key = "VIBE_TEST_MODEL_KEY"\nwire_api = "responses"\n`,
+    );
+    setEnv('VIBE_TEST_MODEL_KEY', 'sk-not-a-real-key');
+
+    const control = await startDaemon();
+    await control.request('task.create', { project: 'repo', title: 'Say hello', agent: 'codex' });
+    const { session } = await control.request('task.start', { project: 'repo', number: 1 });
+    const task = async () => (await control.request('task.get', { project: 'repo', number: 1 })).task;
+
+    // A folder Codex has not seen: it asks whether to trust it, and the session waits.
+    await until(task, (t) => t.session?.state === 'waiting' || t.session?.state === 'exited', 'the trust prompt', FIRST_SCREEN_TIMEOUT_MS);
+    expect((await task()).session?.state).toBe('waiting');
+    await control.request('session.send', { session: session.id, text: '', enter: true });
+
+    // The turn runs against the stand-in; Codex's notify program reports its end, and the task is in review.
+    const done = await until(task, (t) => t.status === 'in_review' || t.session?.state === 'exited', 'the turn to end', FIRST_SCREEN_TIMEOUT_MS);
+    expect(done.status).toBe('in_review');
+    expect(done.session?.state).toBe('idle');
+    expect(statesFromHooks()).toContain('idle');
+    expect(api.requests.some((request) => request.startsWith('POST /v1/responses'))).toBe(true);
     await control.request('task.stop', { project: 'repo', number: 1 });
   }, 120_000);
 });
