@@ -17,8 +17,15 @@ export async function taskPr(id: string, options: TaskPrOptions): Promise<void> 
     printJson(result);
     return;
   }
-  printLine(escapeText(result.url));
   const remote = escapeText(result.remote);
   const pushed = result.pushed ? `pushed to ${remote}; ` : '';
-  say(result.via === 'gh' ? `${pushed}opened a ${options.draft ? 'draft ' : ''}pull request with gh` : `${pushed}open the pull request at the URL above`);
+  // No address (a remote that is a local path, an unknown host): nothing on stdout for `open $(…)` to open.
+  if (result.url === '') {
+    say(`${pushed}vibe knows no web page for that remote: open the pull request where it is hosted`);
+    return;
+  }
+  printLine(escapeText(result.url));
+  if (result.via === 'compare') say(`${pushed}open the pull request at the URL above`);
+  else if (result.existing) say(`${pushed}its pull request was open already (gh)`);
+  else say(`${pushed}opened a ${options.draft ? 'draft ' : ''}pull request with gh`);
 }

@@ -17,10 +17,19 @@ export async function pullRequest(options: ReviewOptions, params: MethodParams<'
     const args = ['pr', 'create', '--head', session.branch, '--base', project.baseBranch, '--title', task.title, '--body', task.description];
     if (params.draft) args.push('--draft');
     const created = await run('gh', args, project.path, GH_TIMEOUT_MS);
-    const url = created.stdout.split('\n').reverse().find((line) => /^https?:\/\//.test(line.trim()))?.trim();
+    const url = lastUrl(created.stdout);
     if (created.code === 0 && url) return { remote: remote.name, pushed: true, via: 'gh', url };
+    // Run again (after more commits, say), gh refuses a second pull request and names the open one: the push
+    // has updated it, so that is the answer.
+    const open = /already exists/.test(created.stderr) ? lastUrl(created.stderr) : undefined;
+    if (open) return { remote: remote.name, pushed: true, via: 'gh', url: open, existing: true };
     options.logger.warn('gh pr create failed; giving the compare URL instead', { code: created.code, stderr: created.stderr.slice(0, 2000) });
   }
   // No web page is known for a remote that is a local path or an unusual URL: an empty url says so.
   return { remote: remote.name, pushed: true, via: 'compare', url: compareUrl(remote.url, project.baseBranch, session.branch) ?? '' };
+}
+
+/** The last line of gh's output that is a web address. */
+function lastUrl(output: string): string | undefined {
+  return output.split('\n').reverse().find((line) => /^https?:\/\/\S+$/.test(line.trim()))?.trim();
 }

@@ -53,7 +53,8 @@ export const TaskPrResult = z.object({
   remote: z.string(),
   pushed: z.boolean(),
   via: z.enum(['gh', 'compare']),
-  url: z.string(),
+  url: z.string().describe('The pull request (via gh) or the page to open one; empty when no web page is known for the remote'),
+  existing: z.boolean().optional().describe('@since 1.2: gh found a pull request for the branch open already; url is that one'),
 });
 
 export const TaskLogParams = TaskRef;
