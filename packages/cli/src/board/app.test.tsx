@@ -48,7 +48,7 @@ function fakeActions(overrides: Partial<BoardActions> = {}): BoardActions {
     create: vi.fn(async (input) => task(9, { title: input.title })),
     start: vi.fn(async () => 'started'),
     stop: vi.fn(async () => 'stopped'),
-    rename: vi.fn(async () => 'renamed'),
+    edit: vi.fn(async () => 'saved'),
     diff: vi.fn(async () => diff),
     merge: vi.fn(async () => 'merged #1 (squash) as abc'),
     attach: vi.fn(),
@@ -199,7 +199,7 @@ describe('BoardApp keys', () => {
     expect(app.lastFrame()).toContain('TODO 1');
   });
 
-  it('/ filters as you type and Esc clears it; r retries with the agent typed; e renames', async () => {
+  it('/ filters as you type and Esc clears it; r retries with the agent typed; e edits', async () => {
     const actions = fakeActions();
     const app = mount(boardWith(task(1, { title: 'alpha' }), task(2, { title: 'beta' })), actions);
     app.stdin.write('/');
@@ -221,9 +221,35 @@ describe('BoardApp keys', () => {
     expect(app.state().filter).toBe('');
     app.stdin.write('e');
     await tick();
+    expect(app.lastFrame()).toContain('Edit #1');
     app.stdin.write('\x7f\x7f\x7f\x7f\x7fAlpha!\r');
     await tick();
-    expect(actions.rename).toHaveBeenCalledWith(expect.objectContaining({ number: 1 }), 'Alpha!');
+    app.stdin.write('\r');
+    await tick();
+    app.stdin.write('\r');
+    await tick();
+    // Only what changed is sent: the description and agent were left as they were.
+    expect(actions.edit).toHaveBeenCalledWith(expect.objectContaining({ number: 1 }), { title: 'Alpha!' });
+  });
+
+  it('e edits the description and the agent, and an emptied agent goes back to the default', async () => {
+    const actions = fakeActions();
+    const app = mount(boardWith(task(1, { title: 'alpha', description: 'old words', agent: 'codex' })), actions);
+    app.stdin.write('e');
+    await tick();
+    expect(app.lastFrame()).toContain('old words');
+    for (const keys of ['\t', '\x15', 'new words', '\t', '\x15', '\r']) {
+      app.stdin.write(keys);
+      await tick();
+    }
+    expect(actions.edit).toHaveBeenCalledWith(expect.objectContaining({ number: 1 }), { description: 'new words', agent: null });
+
+    app.stdin.write('e');
+    await tick();
+    app.stdin.write('\r\r\r');
+    await tick();
+    expect(actions.edit).toHaveBeenCalledTimes(1);
+    expect(app.lastFrame()).toContain('#1 unchanged');
   });
 
   it('? shows help, c shows cancelled tasks, q quits', async () => {

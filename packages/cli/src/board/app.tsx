@@ -16,12 +16,19 @@ export interface NewTask {
   agent?: string;
 }
 
+export interface TaskEdits {
+  title?: string;
+  description?: string;
+  agent?: string | null;
+}
+
 /** What the board asks of the daemon (and of the terminal, for attach and quit). Resolves with a line to show. */
 export interface BoardActions {
   create(task: NewTask): Promise<Task>;
   start(task: Task, agent?: string): Promise<string>;
   stop(task: Task): Promise<string>;
-  rename(task: Task, title: string): Promise<string>;
+  /** Saves what the edit form changed; a null agent goes back to the default. */
+  edit(task: Task, changes: TaskEdits): Promise<string>;
   diff(task: Task): Promise<Diff>;
   merge(task: Task, mode: MergeMode): Promise<string>;
   /** Hands the terminal to the task's session; the board comes back on detach. */
@@ -32,8 +39,9 @@ export interface BoardActions {
 type Mode =
   | { kind: 'board' }
   | { kind: 'help' }
-  | { kind: 'new'; field: number; values: string[] }
-  | { kind: 'prompt'; purpose: 'edit' | 'retry' | 'filter'; task?: Task; text: string }
+  /** The task form: a new task, or, with `task`, that task's title, description and agent to edit. */
+  | { kind: 'new'; field: number; values: string[]; task?: Task }
+  | { kind: 'prompt'; purpose: 'retry' | 'filter'; task?: Task; text: string }
   | { kind: 'merge'; task: Task; mode: number }
   | { kind: 'diff'; task: Task; diff?: Diff; error?: string; file: number; scroll: number };
 
@@ -88,7 +96,7 @@ export function BoardApp({ state, dispatch, actions, width, height, now, paint, 
     else if (key.escape && state.filter !== '') dispatch({ type: 'filter', text: '' });
     else if (input === 's') needTask((task) => run(`starting #${task.number}`, actions.start(task)));
     else if (input === 'x') needTask((task) => run(`stopping #${task.number}`, actions.stop(task)));
-    else if (input === 'e') needTask((task) => setMode({ kind: 'prompt', purpose: 'edit', task, text: task.title }));
+    else if (input === 'e') needTask((task) => setMode({ kind: 'new', task, field: 0, values: [task.title, task.description, task.agent ?? ''] }));
     else if (input === 'r') needTask((task) => setMode({ kind: 'prompt', purpose: 'retry', task, text: task.session?.agent ?? task.agent ?? '' }));
     else if (input === 'm') needTask((task) => setMode({ kind: 'merge', task, mode: 0 }));
     else if (key.return || input === 'a') {
@@ -114,6 +122,7 @@ export function BoardApp({ state, dispatch, actions, width, height, now, paint, 
       const [title = '', description = '', agent = ''] = current.values.map((value) => value.trim());
       if (title === '') return setMode({ ...current, field: 0 });
       setMode({ kind: 'board' });
+      if (current.task) return saveEdits(current.task, { title, description, agent });
       const created = actions.create({ title, ...(description && { description }), ...(agent && { agent }) });
       run(
         'creating the task',
@@ -130,6 +139,16 @@ export function BoardApp({ state, dispatch, actions, width, height, now, paint, 
     setMode({ ...current, values });
   };
 
+  const saveEdits = (task: Task, { title, description, agent }: { title: string; description: string; agent: string }): void => {
+    const changes: TaskEdits = {
+      ...(title !== task.title && { title }),
+      ...(description !== task.description.trim() && { description }),
+      ...(agent !== (task.agent ?? '') && { agent: agent === '' ? null : agent }),
+    };
+    if (Object.keys(changes).length === 0) setMessage({ text: `#${task.number} unchanged`, error: false });
+    else run(`saving #${task.number}`, actions.edit(task, changes));
+  };
+
   const onPromptKey = (current: Extract<Mode, { kind: 'prompt' }>, input: string, key: Key): void => {
     if (key.escape) {
       if (current.purpose === 'filter') dispatch({ type: 'filter', text: '' });
@@ -139,7 +158,6 @@ export function BoardApp({ state, dispatch, actions, width, height, now, paint, 
       setMode({ kind: 'board' });
       const text = current.text.trim();
       const task = current.task;
-      if (current.purpose === 'edit' && task && text !== '' && text !== task.title) run(`renaming #${task.number}`, actions.rename(task, text));
       if (current.purpose === 'retry' && task) run(`starting #${task.number}${text ? ` with ${text}` : ''}`, actions.start(task, text || undefined));
       return;
     }
@@ -209,7 +227,7 @@ export function BoardApp({ state, dispatch, actions, width, height, now, paint, 
     case 'help':
       return <HelpView width={width} height={height} />;
     case 'new':
-      return <NewTaskForm values={mode.values} field={mode.field} width={width} height={height} />;
+      return <NewTaskForm values={mode.values} field={mode.field} width={width} height={height} {...(mode.task && { editing: mode.task.number })} />;
     case 'merge':
       return <MergeConfirm task={mode.task} mode={mode.mode} width={width} height={height} paint={paint} />;
     case 'diff':
@@ -217,7 +235,7 @@ export function BoardApp({ state, dispatch, actions, width, height, now, paint, 
         <DiffView title={`#${mode.task.number} ${escapeText(mode.task.title)}`} diff={mode.diff} error={mode.error} file={mode.file} scroll={mode.scroll} width={width} height={height} paint={paint} />
       );
     case 'prompt': {
-      const label = mode.purpose === 'filter' ? 'Filter:' : mode.purpose === 'edit' ? `Title of #${mode.task?.number}:` : `Retry #${mode.task?.number} with agent:`;
+      const label = mode.purpose === 'filter' ? 'Filter:' : `Retry #${mode.task?.number} with agent:`;
       return (
         <Box>
           <BoardView state={state} width={width} height={height} now={now} paint={paint} message={message} footer={<PromptLine label={label} value={mode.text} width={width} />} />

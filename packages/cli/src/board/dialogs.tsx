@@ -46,18 +46,20 @@ function Field({ label, value, active, width }: { label: string; value: string; 
 
 export const NEW_TASK_FIELDS = ['title', 'description', 'agent'] as const;
 
-export function NewTaskForm({ values, field, width, height }: { values: readonly string[]; field: number; width: number; height: number }) {
+/** The new-task form, or with `editing` the same fields of task #editing. */
+export function NewTaskForm({ values, field, width, height, editing }: { values: readonly string[]; field: number; width: number; height: number; editing?: number }) {
   const labels = ['Title:      ', 'Description:', 'Agent:      '];
+  const last = editing === undefined ? 'creates the task' : 'saves';
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text bold>New task</Text>
+      <Text bold>{editing === undefined ? 'New task' : `Edit #${editing}`}</Text>
       <Text> </Text>
       {labels.map((label, index) => (
         <Field key={label} label={label} value={values[index] ?? ''} active={index === field} width={width} />
       ))}
       <Text> </Text>
       <Text dimColor wrap="truncate">
-        {truncateToWidth('Enter next field (creates the task on the last)  Tab/↑↓ move  Esc cancel  — an empty agent uses the default', width)}
+        {truncateToWidth(`Enter next field (${last} on the last)  Tab/↑↓ move  Esc cancel  — an empty agent uses the default`, width)}
       </Text>
     </Box>
   );
@@ -100,7 +102,7 @@ export const HELP_LINES: ReadonlyArray<readonly [string, string]> = [
   ['m', 'merge the attempt (squash, rebase or merge)'],
   ['r', 'retry with another agent'],
   ['x', 'stop the running session'],
-  ['e', 'edit the title'],
+  ['e', 'edit the title, description and agent'],
   ['/', 'filter by title (Esc clears)'],
   ['c', 'show or hide cancelled tasks'],
   ['?', 'this help'],

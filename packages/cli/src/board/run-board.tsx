@@ -99,9 +99,9 @@ function boardActions(link: BoardLink, project: string, finish: (exit: Exit) => 
       const { sessions } = await link.client.request('task.stop', ref(task));
       return sessions.length === 0 ? `#${task.number} had no running session` : `stopped #${task.number}`;
     },
-    rename: async (task, title) => {
-      await link.client.request('task.update', { ...ref(task), title });
-      return `renamed #${task.number}`;
+    edit: async (task, changes) => {
+      await link.client.request('task.update', { ...ref(task), ...changes });
+      return `saved #${task.number}`;
     },
     diff: (task) => link.client.request('task.diff', ref(task)),
     merge: async (task, mode) => {
