@@ -11,6 +11,7 @@ import { nullLogger, type Logger } from '../logger.js';
 import { DEFAULT_SCROLLBACK_BYTES, Scrollback } from './scrollback.js';
 import { StateDetector, type StateDetectorOptions } from './state-detector.js';
 import { replaySnapshot } from './terminal-base.js';
+import { TerminalModes } from './terminal-modes.js';
 import type { HostedTerminal, StateSignal } from './types.js';
 
 /** A viewer's connection as the streams see it. The control connection implements it. */
@@ -84,6 +85,7 @@ export class LiveSession {
   private readonly window: number;
   private readonly maxFrame: number;
   private readonly detector: StateDetector | undefined;
+  private readonly modes = new TerminalModes();
   private readonly logger: Logger;
   private readonly unsubscribe: () => void;
   private pendingSnapshot: Promise<Uint8Array> | undefined;
@@ -225,6 +227,7 @@ export class LiveSession {
   private onOutput(chunk: Uint8Array): void {
     const offset = this.scrollback.end;
     this.scrollback.append(chunk);
+    this.modes.feed(chunk);
     if (chunk.length >= ACTIVITY_MIN_BYTES) this.touch();
     this.detector?.feed(chunk);
     for (const viewer of this.viewers.values()) this.pump(viewer, chunk, offset);
@@ -294,13 +297,17 @@ export class LiveSession {
     return seq;
   }
 
-  /** One snapshot serves every viewer that asks while it is being taken. */
+  /** One snapshot serves every viewer that asks while it is being taken; it ends with the program's terminal modes. */
   private takeSnapshot(): Promise<Uint8Array> {
     this.pendingSnapshot ??= this.terminal
       .snapshot(() => this.history())
       .catch((error: unknown) => {
         this.logger.warn('snapshot failed; replaying the scrollback instead', { session: this.id, error });
         return replaySnapshot(this.history());
+      })
+      .then((screen) => {
+        const modes = Buffer.from(this.modes.restore(), 'latin1');
+        return modes.length === 0 ? screen : Buffer.concat([screen, modes]);
       })
       .finally(() => {
         this.pendingSnapshot = undefined;

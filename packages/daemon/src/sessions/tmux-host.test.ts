@@ -126,6 +126,20 @@ describe.skipIf(!hasTmux)('TmuxHost (real tmux)', () => {
     session.dispose();
   });
 
+  it("gives a viewer who attaches late the program's terminal modes after the screen", async () => {
+    const f = fixture();
+    const script = "printf '\\033[?2004h\\033[?1000h\\033[?1006h'; echo ready; sleep 60";
+    const terminal = await f.host.start({ name: 'vibe_8', cwd: f.dir, argv: ['sh', '-c', script], env: {}, cols: 80, rows: 24 });
+    const session = new LiveSession(8, terminal);
+    await screenHas(terminal, 'ready');
+    const late = new RecordingSink();
+    await session.attach(late, { readOnly: false });
+    const snapshot = text(late.snapshots()[0]!.payload);
+    const tail = snapshot.slice(snapshot.lastIndexOf('ready'));
+    for (const mode of ['\x1b[?2004h', '\x1b[?1000h', '\x1b[?1006h']) expect(tail).toContain(mode);
+    session.dispose();
+  });
+
   it('stops gracefully with SIGTERM, and forcibly when it is ignored', async () => {
     const f = fixture();
     const polite = await f.host.start({ name: 'vibe_5', cwd: f.dir, argv: ['sh', '-c', 'trap "exit 5" TERM; echo up; while :; do sleep 0.05; done'], env: {}, cols: 80, rows: 24 });
