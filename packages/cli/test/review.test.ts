@@ -154,6 +154,27 @@ describe('vibe task merge', () => {
     expect(log.stdout).toContain('review: "please keep the old title"');
   });
 
+  it('refuses while a rebase handed to the agent is unfinished, naming it and the way out, and touches nothing', async () => {
+    const { number, session } = await workedTask('Retitle the readme', 'readme');
+    writeFileSync(join(repo, 'README.md'), '# changed on main once more\n');
+    git('commit', '-qam', 'readme on main again');
+    const rebase = await run(['task', 'rebase', String(number), '--ask-agent']);
+    expect(rebase.code, rebase.stderr).toBe(0);
+    const wt = (...args: string[]): string => execFileSync('git', ['-C', session.worktree, ...args], { encoding: 'utf8' });
+    expect(wt('status')).toContain('rebase in progress');
+    const before = { main: git('rev-parse', 'main'), head: wt('rev-parse', 'HEAD'), status: wt('status', '--porcelain') };
+
+    const merged = await run(['task', 'merge', String(number)]);
+    expect(merged.code).toBe(1);
+    expect(merged.stderr).toBe(
+      "vibe: the attempt's worktree is in the middle of a rebase (`vibe task rebase --ask-agent` leaves it so for the agent): " +
+        `let the agent finish it, or undo it with \`git rebase --abort\` in ${session.worktree} — nothing was changed\n`,
+    );
+    expect({ main: git('rev-parse', 'main'), head: wt('rev-parse', 'HEAD'), status: wt('status', '--porcelain') }).toEqual(before);
+    expect(wt('status')).toContain('rebase in progress');
+    expect((await json<Task>(['task', 'show', String(number)])).status).not.toBe('done');
+  });
+
   it('refuses while the base checkout has uncommitted changes, and touches nothing', async () => {
     const { number } = await workedTask('Another file', 'other');
     writeFileSync(join(repo, 'README.md'), '# uncommitted edit\n');

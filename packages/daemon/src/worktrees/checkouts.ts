@@ -1,6 +1,7 @@
 // Which checkout (the user's or a linked worktree) has a branch checked out, and whether a tree is clean:
 // what landing and rebasing ask before they touch anything.
 import { execGit, gitOrThrow, type GitRunner } from './git-runner.js';
+import { pathExists } from './repo.js';
 
 /** The worktree (main checkout included) that has `refs/heads/<branch>` checked out, if any. */
 export async function checkoutOf(repo: string, branch: string, git: GitRunner = execGit): Promise<string | undefined> {
@@ -33,6 +34,15 @@ export async function changedFiles(worktree: string, untracked: boolean, git: Gi
 export async function unmergedFiles(worktree: string, git: GitRunner = execGit): Promise<string[]> {
   const out = await gitOrThrow(git, ['diff', '--name-only', '-z', '--diff-filter=U'], worktree);
   return [...new Set(out.split('\0').filter((f) => f !== ''))];
+}
+
+/** Whether a rebase stopped part-way in this worktree (a conflict left for the agent, or for the user). */
+export async function rebaseInProgress(worktree: string, git: GitRunner = execGit): Promise<boolean> {
+  for (const name of ['rebase-merge', 'rebase-apply']) {
+    const path = (await gitOrThrow(git, ['rev-parse', '--path-format=absolute', '--git-path', name], worktree)).trim();
+    if (await pathExists(path)) return true;
+  }
+  return false;
 }
 
 export const UNCOMMITTED = "the attempt has uncommitted changes; ask the agent to commit them or use `vibe task review`";

@@ -2,7 +2,7 @@
 // first, and the one step that changes the base either completes or is undone to the exact previous state.
 import { ProtocolError } from '@vibe/protocol';
 import { validateBranchName } from './branch-name.js';
-import { changedFiles, checkoutOf, UNCOMMITTED, unmergedFiles } from './checkouts.js';
+import { changedFiles, checkoutOf, rebaseInProgress, UNCOMMITTED, unmergedFiles } from './checkouts.js';
 import { execGit, firstLine, gitOrThrow, type GitRunner } from './git-runner.js';
 import { pathExists, requireBaseBranch } from './repo.js';
 
@@ -30,9 +30,9 @@ export interface MergePlan {
 }
 
 /**
- * Refuses (`conflict`, nothing touched) when the attempt has uncommitted changes, the base branch is checked
- * out somewhere with uncommitted changes, the branch has nothing to land, or the base moved since the
- * attempt forked — naming the conflicting files when a merge would conflict.
+ * Refuses (`conflict`, nothing touched) when the attempt is mid-rebase or has uncommitted changes, the base
+ * branch is checked out somewhere with uncommitted changes, the branch has nothing to land, or the base moved
+ * since the attempt forked — naming the conflicting files when a merge would conflict.
  */
 export async function planMerge(options: MergeOptions, git: GitRunner = execGit): Promise<MergePlan> {
   const { repo, baseBranch, branch, worktree, taskNumber } = options;
@@ -41,7 +41,18 @@ export async function planMerge(options: MergeOptions, git: GitRunner = execGit)
   await requireBaseBranch(git, repo, baseBranch);
   const branchTip = await tip(git, repo, branch);
   if (!branchTip) throw new ProtocolError('not_found', `the attempt's branch "${branch}" no longer exists`);
-  if ((await pathExists(worktree)) && (await changedFiles(worktree, true, git)).length > 0) throw new ProtocolError('conflict', UNCOMMITTED);
+  if (await pathExists(worktree)) {
+    // Mid-rebase the branch still points at its old commits and the worktree at half-rebased ones: neither
+    // is what should land, and the unmerged files would otherwise read as mere uncommitted changes.
+    if (await rebaseInProgress(worktree, git)) {
+      throw new ProtocolError(
+        'conflict',
+        `the attempt's worktree is in the middle of a rebase (\`vibe task rebase --ask-agent\` leaves it so for the agent): let the agent finish it, or undo it with \`git rebase --abort\` in ${worktree} — nothing was changed`,
+        { worktree },
+      );
+    }
+    if ((await changedFiles(worktree, true, git)).length > 0) throw new ProtocolError('conflict', UNCOMMITTED);
+  }
   const checkout = await checkoutOf(repo, baseBranch, git);
   if (checkout !== undefined) {
     const dirty = await changedFiles(checkout, false, git);

@@ -2,7 +2,7 @@
 // undone (the worktree exactly as before) or left in progress for the agent to resolve.
 import { ProtocolError } from '@vibe/protocol';
 import { validateBranchName } from './branch-name.js';
-import { changedFiles, UNCOMMITTED, unmergedFiles } from './checkouts.js';
+import { changedFiles, rebaseInProgress, UNCOMMITTED, unmergedFiles } from './checkouts.js';
 import { execGit, firstLine, gitOrThrow, type GitRunner } from './git-runner.js';
 import { pathExists, requireBaseBranch } from './repo.js';
 
@@ -25,7 +25,7 @@ export async function rebaseAttempt({ repo, worktree, baseBranch, keepConflict =
   await validateBranchName(git, baseBranch, repo, 'base branch');
   await requireBaseBranch(git, repo, baseBranch);
   if (!(await pathExists(worktree))) throw new ProtocolError('not_found', `the attempt's worktree ${worktree} is gone; there is nothing to rebase`);
-  if (await rebaseInProgress(git, worktree)) {
+  if (await rebaseInProgress(worktree, git)) {
     throw new ProtocolError('conflict', `a rebase is already in progress in ${worktree}; finish it (\`git rebase --continue\`) or undo it (\`git rebase --abort\`) there`);
   }
   if ((await changedFiles(worktree, true, git)).length > 0) throw new ProtocolError('conflict', UNCOMMITTED);
@@ -40,14 +40,6 @@ export async function rebaseAttempt({ repo, worktree, baseBranch, keepConflict =
   if (aborted.code !== 0) throw new ProtocolError('internal', `git rebase failed in ${worktree} and --abort failed too: ${firstLine(aborted.stderr)}`);
   if (files.length > 0) return { outcome: 'conflict', files };
   throw new ProtocolError('conflict', `git rebase failed in ${worktree}: ${firstLine(rebased.stderr) || firstLine(rebased.stdout)} — it was undone`);
-}
-
-async function rebaseInProgress(git: GitRunner, worktree: string): Promise<boolean> {
-  for (const name of ['rebase-merge', 'rebase-apply']) {
-    const path = (await gitOrThrow(git, ['rev-parse', '--path-format=absolute', '--git-path', name], worktree)).trim();
-    if (await pathExists(path)) return true;
-  }
-  return false;
 }
 
 /** Undoes a rebase left in progress (when handing it to an agent failed). */
