@@ -12,6 +12,7 @@ const TRACKED = new Set([
 ]);
 
 const ESC = 0x1b;
+const EMPTY = Buffer.alloc(0);
 /** The longest escape sequence kept across chunks; anything longer is not one of ours. */
 const MAX_PENDING = 64;
 
@@ -19,21 +20,23 @@ export class TerminalModes {
   private readonly modes = new Map<number, boolean>();
   private keypad: boolean | undefined;
   /** The start of an escape sequence cut off at the end of the last chunk. */
-  private pending = '';
+  private pending: Buffer = EMPTY;
 
+  /**
+   * On the output path, so it only hops from ESC to ESC with the native search and reads the parameters of
+   * `ESC [ ?` sequences alone; everything else (most of what tmux draws) costs a byte comparison or two.
+   */
   feed(bytes: Uint8Array): void {
-    if (this.pending === '' && bytes.indexOf(ESC) < 0) return;
-    // Latin-1 keeps one character per byte: the sequences are ASCII, whatever the text around them is.
-    const text = this.pending + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-    this.pending = '';
-    let at = text.indexOf('\x1b');
-    while (at >= 0) {
-      const end = this.consume(text, at);
-      if (end === undefined) {
-        if (text.length - at <= MAX_PENDING) this.pending = text.slice(at);
+    let buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (this.pending.length > 0) {
+      buf = Buffer.concat([this.pending, buf]);
+      this.pending = EMPTY;
+    }
+    for (let at = buf.indexOf(ESC); at >= 0; at = buf.indexOf(ESC, at + 1)) {
+      if (!this.consume(buf, at)) {
+        if (buf.length - at <= MAX_PENDING) this.pending = Buffer.from(buf.subarray(at));
         return;
       }
-      at = text.indexOf('\x1b', end);
     }
   }
 
@@ -45,32 +48,31 @@ export class TerminalModes {
     return out;
   }
 
-  /** Reads the sequence at `at`; returns where it ends, or undefined when the text stops inside it. */
-  private consume(text: string, at: number): number | undefined {
-    const next = text[at + 1];
-    if (next === undefined) return undefined;
-    if (next === 'c') {
-      // A full reset (RIS) clears every mode.
+  /** Reads the sequence at `at`; false when the chunk ends inside one that may matter. */
+  private consume(buf: Buffer, at: number): boolean {
+    const next = buf[at + 1];
+    if (next === undefined) return false;
+    if (next === 0x63) {
+      // `ESC c`, a full reset (RIS), clears every mode.
       this.modes.clear();
       this.keypad = undefined;
-      return at + 2;
+    } else if (next === 0x3d || next === 0x3e) {
+      this.keypad = next === 0x3d; // `ESC =` application keypad, `ESC >` normal
+    } else if (next === 0x5b) {
+      if (buf[at + 2] === undefined) return false;
+      if (buf[at + 2] !== 0x3f) return true; // a CSI other than DEC private modes
+      let end = at + 3;
+      while (end < buf.length && buf[end]! >= 0x30 && buf[end]! <= 0x3b) end++; // digits and `;`
+      if (end >= buf.length) return false;
+      if (buf[end] === 0x68 || buf[end] === 0x6c) this.apply(buf.toString('latin1', at + 3, end), buf[end] === 0x68);
     }
-    if (next === '=' || next === '>') {
-      this.keypad = next === '=';
-      return at + 2;
+    return true;
+  }
+
+  private apply(params: string, on: boolean): void {
+    for (const param of params.split(';')) {
+      const mode = Number(param);
+      if (TRACKED.has(mode)) this.modes.set(mode, on);
     }
-    if (next !== '[') return at + 1;
-    // CSI: parameters and intermediates, then a final byte in @..~.
-    let end = at + 2;
-    while (end < text.length && text.charCodeAt(end) >= 0x20 && text.charCodeAt(end) <= 0x3f) end++;
-    if (end >= text.length) return undefined;
-    const final = text[end]!;
-    if (text[at + 2] === '?' && (final === 'h' || final === 'l')) {
-      for (const param of text.slice(at + 3, end).split(';')) {
-        const mode = Number(param);
-        if (TRACKED.has(mode)) this.modes.set(mode, final === 'h');
-      }
-    }
-    return end + 1;
   }
 }
