@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkNode, runChecks, type CheckResult, type DoctorEnvironment } from './checks.js';
+import { checkNode, keychainFailure, runChecks, type CheckResult, type DoctorEnvironment } from './checks.js';
 import { findExecutable } from './find-executable.js';
 import type { ProbeRunner } from './run-probe.js';
 
@@ -111,6 +111,14 @@ describe('runChecks', () => {
     const results = await runChecks(environment({ probeKeychain: async () => Promise.reject(new Error('AccessDenied')) }));
     expect(byName(results, 'keychain').status).toBe('warn');
     expect(byName(results, 'keychain').detail).toContain('credentials will be stored in a 0600 file under the config dir');
+  });
+
+  it('says why the keychain is unreachable in a few words, not the D-Bus paragraph', async () => {
+    const dbus = 'Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS instead';
+    const results = await runChecks(environment({ probeKeychain: async () => Promise.reject(new Error(dbus)) }));
+    expect(byName(results, 'keychain').detail).toBe('OS keychain unreachable (no D-Bus session bus) — credentials will be stored in a 0600 file under the config dir');
+    expect(keychainFailure('Platform failure: DBus error: The name org.freedesktop.secrets was not provided by any .service files')).toBe('no Secret Service provider on the D-Bus session');
+    expect(keychainFailure(`first line ${'x'.repeat(200)}\nsecond`)).toHaveLength(80);
   });
 
   it('passes a missing config file as defaults', async () => {

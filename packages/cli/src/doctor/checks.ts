@@ -92,7 +92,7 @@ async function checkKeychain(env: DoctorEnvironment): Promise<CheckResult> {
     await env.probeKeychain();
     return { name: 'keychain', status: 'pass', detail: 'OS keychain reachable; credentials are stored there' };
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = keychainFailure(error instanceof Error ? error.message : String(error));
     return {
       name: 'keychain',
       status: 'warn',
@@ -100,6 +100,14 @@ async function checkKeychain(env: DoctorEnvironment): Promise<CheckResult> {
       hint: 'on Linux, run a Secret Service provider (gnome-keyring, KeePassXC) in a D-Bus session to use the keychain',
     };
   }
+}
+
+/** The keychain library's error in a few words: its D-Bus messages run to a paragraph. */
+export function keychainFailure(message: string): string {
+  if (/DBUS_SESSION_BUS_ADDRESS|dbus-daemon autolaunch|org\.freedesktop\.DBus/i.test(message)) return 'no D-Bus session bus';
+  if (/org\.freedesktop\.secrets|ServiceUnknown|secret service/i.test(message)) return 'no Secret Service provider on the D-Bus session';
+  const first = message.split('\n')[0]!.trim();
+  return first.length > 80 ? `${first.slice(0, 79)}…` : first;
 }
 
 async function checkConfig(env: DoctorEnvironment): Promise<CheckResult> {
