@@ -1,8 +1,8 @@
 // The external programs and ptys the hosts use, behind injectable seams so unit tests can assert argv.
 import { execFile } from 'node:child_process';
-import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as NodePtyModule from 'node-pty';
+import { PtyWriter } from './pty-writer.js';
 
 export interface RunResult {
   code: number;
@@ -77,59 +77,26 @@ export const nodePtySpawner: PtySpawner = (file, args, options) => {
     // Raw bytes in and out: a UTF-8 decoder would mangle sequences split across reads.
     encoding: null,
   });
+  // The master's descriptor is node-pty's (not in its typings); another version without it gets node-pty's
+  // own queued write and no count, which the sessions tests would catch on that upgrade.
+  const fd = (pty as unknown as { fd?: unknown }).fd;
+  const writer = typeof fd === 'number' ? new PtyWriter(fd) : undefined;
+  pty.onExit(() => writer?.close());
   return {
     pid: pty.pid,
     ptsName: (pty as unknown as { ptsName?: string }).ptsName,
     onData: (listener) => pty.onData(listener as unknown as (data: string) => void),
     onExit: (listener) => pty.onExit(listener),
-    write: (data) => writeNow(pty, typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength)),
-    pendingWrite: () => queuedBytes(pty),
+    write: (data) => {
+      const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      if (writer) writer.write(bytes);
+      else pty.write(bytes);
+    },
+    pendingWrite: () => writer?.pending ?? 0,
     resize: (cols, rows) => pty.resize(cols, rows),
     kill: (signal) => pty.kill(signal),
   };
 };
-
-/**
- * node-pty internals read by `writeNow` and `queuedBytes`; absent in another version, which then gets plain
- * `write` and no count (the sessions tests would fail on that upgrade).
- */
-interface PtyInternals {
-  fd?: number;
-  _writeStream?: { _writeQueue?: { buffer: Uint8Array; offset: number }[] };
-}
-
-/** What node-pty's write queue holds: what the kernel refused (the pty's buffer is full) and has not taken since. */
-function queuedBytes(pty: NodePtyModule.IPty): number {
-  const queue = (pty as unknown as PtyInternals)._writeStream?._writeQueue;
-  if (!Array.isArray(queue)) return 0;
-  let bytes = 0;
-  for (const task of queue) bytes += task.buffer.byteLength - task.offset;
-  return bytes;
-}
-
-/**
- * Writes keystrokes with one direct write(2) on the pty master instead of node-pty's queued write, which
- * goes through the libuv thread pool and adds a thread hop to every key (measured: echo p50 0.13 → 0.06 ms).
- * Only when node-pty's own queue is empty, so order is kept; whatever the kernel does not take at once
- * (a full pty buffer: EAGAIN, or a short write) goes to node-pty's queue.
- */
-function writeNow(pty: NodePtyModule.IPty, data: Buffer): void {
-  const internals = pty as unknown as PtyInternals;
-  const queue = internals._writeStream?._writeQueue;
-  if (typeof internals.fd === 'number' && Array.isArray(queue) && queue.length === 0) {
-    let written = 0;
-    try {
-      written = writeSync(internals.fd, data);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // EIO/EBADF: the terminal is gone; its exit is reported separately.
-      if (code !== 'EAGAIN') return;
-    }
-    if (written === data.length) return;
-    data = data.subarray(written);
-  }
-  pty.write(data);
-}
 
 /** Sends a signal to a process or (negative pid) a process group; a process already gone is not an error. */
 export type Signaller = (pid: number, signal: NodeJS.Signals) => void;
