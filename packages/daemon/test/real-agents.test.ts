@@ -227,7 +227,7 @@ describe('the real Gemini CLI through a whole turn, against a stand-in model on 
     const status = execFileSync('git', ['-C', session.worktree, 'status', '--porcelain', '--untracked-files=all'], { encoding: 'utf8' });
     expect(status).toBe('?? hello.txt\n');
     await control.request('task.stop', { project: 'repo', number: 1 });
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('the real Claude Code through a whole turn, against a stand-in model on 127.0.0.1', () => {
@@ -277,7 +277,7 @@ describe('the real Claude Code through a whole turn, against a stand-in model on
     const status = execFileSync('git', ['-C', session.worktree, 'status', '--porcelain', '--untracked-files=all'], { encoding: 'utf8' });
     expect(status).toBe('?? hello.txt\n');
     await control.request('task.stop', { project: 'repo', number: 1 });
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('the real Codex CLI through a turn, against a stand-in model on 127.0.0.1', () => {
@@ -317,5 +317,5 @@ describe('the real Codex CLI through a turn, against a stand-in model on 127.0.0
     expect(statesFromHooks()).toContain('idle');
     expect(api.requests.some((request) => request.startsWith('POST /v1/responses'))).toBe(true);
     await control.request('task.stop', { project: 'repo', number: 1 });
-  }, 120_000);
+  }, 180_000);
 });

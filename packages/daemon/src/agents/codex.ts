@@ -11,6 +11,7 @@ export const codex: AgentAdapter = {
   name: 'codex',
   command: 'codex',
   usesHooks: true,
+  hooksReportWorking: false,
   waitingPatterns: [...CODEX_WAITING, ...GENERIC_WAITING],
   launch: launchCodex,
 };

@@ -17,7 +17,8 @@ export function geminiAgent(env: Env): AgentAdapter {
   return {
     name: 'gemini',
     command: 'gemini',
-    // Per launch: hooks report only once Gemini trusts the worktree, so a re-adopted session keeps heuristics.
+    // Its hooks run only where Gemini trusts the folder and has hooks enabled, which vibe cannot be sure of:
+    // output heuristics lead, and the first hook report hands working and idle over to the hooks.
     usesHooks: false,
     waitingPatterns: [...GEMINI_WAITING, ...GENERIC_WAITING],
     launch: (ctx, options) => launchGemini(ctx, options, env),
@@ -27,7 +28,8 @@ export function geminiAgent(env: Env): AgentAdapter {
 /**
  * The worktree is a checkout of the user's repository, so it gets the trust the user gave that repository:
  * when Gemini trusts the checkout (and has no rule of its own for the worktree), the session runs with
- * GEMINI_CLI_TRUST_WORKSPACE=true and the hooks load. Otherwise Gemini asks, as it would anywhere.
+ * GEMINI_CLI_TRUST_WORKSPACE=true and the hooks load. Otherwise Gemini asks, as it would anywhere, and
+ * loads them once the user trusts the folder.
  *
  * The `=` form of the prompt matters: `gemini -i --version` prints the version (yargs reads the value as a
  * flag), while `--prompt-interactive=--version` is a prompt. One argv element either way.
@@ -38,10 +40,7 @@ async function launchGemini(ctx: AgentContext, { isTracked }: LaunchOptions, env
     launch.files.push({ path: SETTINGS_FILE, content: `${JSON.stringify(geminiHookSettings(ctx.hook.argv), null, 2)}\n` });
     launch.excludes.push(`/${SETTINGS_FILE}`);
     Object.assign(launch.env, ctx.hook.env);
-    const own = geminiTrust(ctx.worktree, env);
-    const inherited = own === undefined && geminiTrust(ctx.repository, env) === true;
-    if (inherited) launch.env.GEMINI_CLI_TRUST_WORKSPACE = 'true';
-    launch.usesHooks = own === true || inherited;
+    if (geminiTrust(ctx.worktree, env) === undefined && geminiTrust(ctx.repository, env) === true) launch.env.GEMINI_CLI_TRUST_WORKSPACE = 'true';
   }
   const prompt = joinText(ctx.instructions, ctx.prompt);
   if (prompt !== '') launch.argv.push(`--prompt-interactive=${prompt}`);

@@ -45,6 +45,8 @@ export interface AgentAdapter {
   command: string;
   /** Whether the adapter can wire the CLI's own hook/notify mechanism (a launch may still fall back). */
   usesHooks: boolean;
+  /** False when the hooks only report a turn's end, so output must say when the agent works again. */
+  hooksReportWorking?: boolean;
   launch(ctx: AgentContext, opts: LaunchOptions): Promise<AgentLaunch>;
   /** Screen text meaning the agent needs the user (a permission prompt, a question, a trust dialog). */
   waitingPatterns: RegExp[];

@@ -184,7 +184,7 @@ export class Attempts {
         cols: size.cols,
         rows: size.rows,
       });
-      this.follow(session.id, terminal, { usesHooks: launch.usesHooks, waitingPatterns: adapter.waitingPatterns });
+      this.follow(session.id, terminal, { usesHooks: launch.usesHooks, hooksReportWorking: adapter.hooksReportWorking, waitingPatterns: adapter.waitingPatterns });
       // An agent that takes its prompt on stdin gets it typed, as a user would.
       if (launch.stdin) terminal.write(launch.stdin);
       return this.update(session.id, { hostName, pid: terminal.pid() ?? null });
@@ -342,7 +342,7 @@ export class Attempts {
     });
   }
 
-  private adapterFor(agent: string): Pick<AgentAdapter, 'usesHooks' | 'waitingPatterns'> {
+  private adapterFor(agent: string): Pick<AgentAdapter, 'usesHooks' | 'hooksReportWorking' | 'waitingPatterns'> {
     try {
       return this.options.resolveAgent(agent);
     } catch {

@@ -17,7 +17,7 @@ export interface WorktreeOps {
 }
 
 /** How a session's state is told from its output, and the state it is known to be in already. */
-export type Detection = Pick<AgentAdapter, 'usesHooks' | 'waitingPatterns'> & { initialState?: AgentState };
+export type Detection = Pick<AgentAdapter, 'usesHooks' | 'hooksReportWorking' | 'waitingPatterns'> & { initialState?: AgentState };
 
 /** What the attempts need from the sessions room's streams: who watches, and what the agent seems to do. */
 export interface TerminalRegistry {

@@ -102,16 +102,42 @@ describe('StateDetector', () => {
     expect(states()).toEqual(['waiting', 'working']);
   });
 
-  it('defers to a hook report for a while', async () => {
+  it('hands working and idle over to hooks once the first hook report arrives', async () => {
     const { d, states } = detector({ hookHoldMs: 5000 });
+    d.feed(out(500));
+    await vi.advanceTimersByTimeAsync(3100);
+    expect(states()).toEqual(['working', 'idle']);
+    // The CLI's hooks turn out to work (Gemini in a folder it trusts): output no longer decides.
+    d.hookReported('working');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(d.state).toBe('working');
+    d.hookReported('idle');
+    await vi.advanceTimersByTimeAsync(6000);
+    d.feed(out(500));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(d.state).toBe('idle');
+    expect(states()).toEqual(['working', 'idle']);
+  });
+
+  it('reads an undefined hooksReportWorking as true', async () => {
+    const { d, states } = detector({ usesHooks: true, hooksReportWorking: undefined });
+    d.feed(out(500));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(states()).toEqual([]);
+  });
+
+  it("with hooks that only end turns (Codex's notify), takes working from output but never idle", async () => {
+    const { d, states } = detector({ usesHooks: true, hooksReportWorking: false, hookHoldMs: 5000 });
+    d.feed(out(500));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(states()).toEqual(['working']);
     d.hookReported('idle');
     d.feed(out(500));
-    await vi.advanceTimersByTimeAsync(4000);
-    expect(states()).toEqual([]);
-    expect(d.state).toBe('idle');
-    await vi.advanceTimersByTimeAsync(1100);
+    expect(d.state).toBe('idle'); // held: the output right after a turn ends is the turn's last words
+    await vi.advanceTimersByTimeAsync(5100);
     d.feed(out(500));
-    expect(states()).toEqual(['working']);
+    expect(states()).toEqual(['working', 'working']);
+    expect(d.state).toBe('working');
   });
 
   it('keeps a waiting that a hook reported while the agent prints its question', async () => {

@@ -6,8 +6,13 @@ import type { StateSignal } from './types.js';
 export interface StateDetectorOptions {
   /** Prompts that mean the agent needs the user, matched against the screen's plain text. */
   waitingPatterns: readonly RegExp[];
-  /** The agent reports working/idle through hooks: heuristics then only supply `waiting` (and leaving it). */
+  /**
+   * The agent reports working/idle through hooks: heuristics then only supply `waiting` (and leaving it).
+   * A session without it switches to the same once its first hook report arrives.
+   */
   usesHooks: boolean;
+  /** Whether those hooks also say when a turn starts (default true); Codex's notify only ends turns. */
+  hooksReportWorking?: boolean;
   /** Quiet this long after working means idle. */
   quietMs?: number;
   /** Chunks smaller than this (a cursor blink, a keystroke's echo) are not activity. */
@@ -36,6 +41,8 @@ export class StateDetector {
   private hookUntil = -Infinity;
   /** The current state came from a hook: only a hook (or the agent's exit) ends a hook's `waiting`. */
   private fromHook = false;
+  /** Hooks report working and idle: set from the start, or by the first report. */
+  private hooked: boolean;
   private quietTimer: NodeJS.Timeout | undefined;
   private settleTimer: NodeJS.Timeout | undefined;
   private tail = new Uint8Array(0);
@@ -56,8 +63,10 @@ export class StateDetector {
       maxCheckIntervalMs: 2000,
       hookHoldMs: 5000,
       ...options,
+      hooksReportWorking: options.hooksReportWorking ?? true, // an undefined in `options` must not clear it
     };
     this.current = options.initialState;
+    this.hooked = options.usesHooks;
   }
 
   /** The state this detector last reported or was told. */
@@ -78,6 +87,7 @@ export class StateDetector {
 
   /** A hook said so: adopt its state and keep heuristics out of the way for a while. */
   hookReported(state: AgentState): void {
+    this.hooked = true;
     this.current = state;
     this.fromHook = true;
     this.hookUntil = Date.now() + this.options.hookHoldMs;
@@ -91,10 +101,11 @@ export class StateDetector {
   }
 
   private onBurst(now: number): void {
-    const heuristic = !this.options.usesHooks && now >= this.hookUntil;
+    const held = now < this.hookUntil;
+    const working = !held && (!this.hooked || !this.options.hooksReportWorking);
     // Leaving `waiting` needs the prompt gone from the screen: a menu redrawing under arrow keys is still a prompt.
-    if (heuristic && this.current !== 'working' && this.current !== 'waiting') this.emit('working', 'output');
-    if (heuristic) {
+    if (working && this.current !== 'working' && this.current !== 'waiting') this.emit('working', 'output');
+    if (!held && !this.hooked) {
       clearTimeout(this.quietTimer);
       this.quietTimer = setTimeout(() => void this.onQuiet(), this.options.quietMs);
     }
@@ -105,7 +116,7 @@ export class StateDetector {
   }
 
   private async onQuiet(): Promise<void> {
-    if (this.current !== 'working' || Date.now() < this.hookUntil || this.options.usesHooks) return;
+    if (this.current !== 'working' || Date.now() < this.hookUntil || this.hooked) return;
     if (await this.promptVisible()) this.emit('waiting', 'prompt');
     else if (this.current === 'working') this.emit('idle', 'quiet');
   }
@@ -120,7 +131,7 @@ export class StateDetector {
       else if (!visible && this.current === 'waiting' && !this.fromHook) {
         // Checks follow output: the prompt was answered and the agent carries on.
         this.emit('working', 'output');
-        if (!this.options.usesHooks) {
+        if (!this.hooked) {
           clearTimeout(this.quietTimer);
           this.quietTimer = setTimeout(() => void this.onQuiet(), this.options.quietMs);
         }
