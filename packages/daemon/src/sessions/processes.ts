@@ -77,10 +77,10 @@ export const nodePtySpawner: PtySpawner = (file, args, options) => {
     // Raw bytes in and out: a UTF-8 decoder would mangle sequences split across reads.
     encoding: null,
   });
-  // The master's descriptor is node-pty's (not in its typings); another version without it gets node-pty's
-  // own queued write and no count, which the sessions tests would catch on that upgrade.
-  const fd = (pty as unknown as { fd?: unknown }).fd;
-  const writer = typeof fd === 'number' ? new PtyWriter(fd) : undefined;
+  // The master's descriptor and the stream that closes it are node-pty's (not in its typings); another
+  // version without them gets node-pty's own queued write and no count, which the sessions tests would catch.
+  const { fd, _socket: socket } = pty as unknown as { fd?: unknown; _socket?: { destroyed?: boolean } };
+  const writer = typeof fd === 'number' && socket !== undefined ? new PtyWriter(fd, () => socket.destroyed !== true) : undefined;
   pty.onExit(() => writer?.close());
   return {
     pid: pty.pid,

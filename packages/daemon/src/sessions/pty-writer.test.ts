@@ -31,7 +31,7 @@ const settle = (ms = 60): Promise<void> => new Promise((resolve) => setTimeout(r
 describe('PtyWriter', () => {
   it('writes straight through while the pty has room', () => {
     const pty = fakePty(100);
-    const writer = new PtyWriter(3, pty.write2);
+    const writer = new PtyWriter(3, () => true, pty.write2);
     writer.write(Buffer.from('hello '));
     writer.write(Buffer.from('world'));
     expect(pty.text()).toBe('hello world');
@@ -40,7 +40,7 @@ describe('PtyWriter', () => {
 
   it('queues what a full pty refuses, counts it, and delivers it in order once the program reads', async () => {
     const pty = fakePty(4);
-    const writer = new PtyWriter(3, pty.write2);
+    const writer = new PtyWriter(3, () => true, pty.write2);
     writer.write(Buffer.from('abcdef'));
     writer.write(Buffer.from('ghi'));
     expect(pty.text()).toBe('abcd');
@@ -57,17 +57,17 @@ describe('PtyWriter', () => {
 
   it('backs off while nothing is read, instead of spinning', async () => {
     const pty = fakePty(0);
-    const writer = new PtyWriter(3, pty.write2);
+    const writer = new PtyWriter(3, () => true, pty.write2);
     writer.write(Buffer.from('x'));
     await settle(300);
-    // Delays of 0, 1, 2, 4, 8 then 16 ms: about 20 tries in 300 ms, where a setImmediate loop makes thousands.
-    expect(pty.calls()).toBeLessThan(40);
+    // Delays of 0, 1, 2, 4 … doubling to a second: about ten tries in 300 ms, where a setImmediate loop makes thousands.
+    expect(pty.calls()).toBeLessThan(15);
     writer.close();
   });
 
   it('drops what is queued and never writes again once closed, or once the terminal is gone', async () => {
     const pty = fakePty(0);
-    const writer = new PtyWriter(3, pty.write2);
+    const writer = new PtyWriter(3, () => true, pty.write2);
     writer.write(Buffer.from('queued'));
     writer.close();
     const calls = pty.calls();
@@ -77,7 +77,7 @@ describe('PtyWriter', () => {
     expect(writer.pending).toBe(0);
 
     const gone = fakePty(0);
-    const lost = new PtyWriter(3, gone.write2);
+    const lost = new PtyWriter(3, () => true, gone.write2);
     lost.write(Buffer.from('queued'));
     gone.fail('EBADF');
     await settle();
@@ -88,9 +88,22 @@ describe('PtyWriter', () => {
     expect(lost.pending).toBe(0);
   });
 
+  it('never writes once the terminal has let go of its descriptor, even before the exit is reported', async () => {
+    const pty = fakePty(2);
+    let open = true;
+    const writer = new PtyWriter(3, () => open, pty.write2);
+    writer.write(Buffer.from('abcd'));
+    open = false;
+    pty.read(10);
+    await settle();
+    writer.write(Buffer.from('more'));
+    expect(pty.text()).toBe('ab');
+    expect(writer.pending).toBe(0);
+  });
+
   it('keeps its own copy of what it queues', async () => {
     const pty = fakePty(0);
-    const writer = new PtyWriter(3, pty.write2);
+    const writer = new PtyWriter(3, () => true, pty.write2);
     const buffer = Buffer.from('abc');
     writer.write(buffer);
     buffer.write('xyz');

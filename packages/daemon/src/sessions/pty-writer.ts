@@ -3,8 +3,8 @@
 // vibe can count, retried with a backoff instead of node-pty's setImmediate spin, and dropped on exit.
 import { writeSync } from 'node:fs';
 
-/** Retry delays while the pty is full: quick at first (a paste being read), then a gentle poll. */
-const RETRY_DELAYS_MS = [0, 1, 2, 4, 8, 16];
+/** Retry delays while the pty is full: quick at first (a paste being read), then a poll once a second. */
+const RETRY_DELAYS_MS = [0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000];
 
 export class PtyWriter {
   private readonly queue: Buffer[] = [];
@@ -13,8 +13,13 @@ export class PtyWriter {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
+  /**
+   * `open` says whether the descriptor is still the terminal's: the master is closed when the program's end
+   * reaches it, before the exit is reported, and its number may then name another file.
+   */
   constructor(
     private readonly fd: number,
+    private readonly open: () => boolean,
     private readonly write2: (fd: number, data: Buffer) => number = writeSync,
   ) {}
 
@@ -46,6 +51,10 @@ export class PtyWriter {
 
   /** Writes what the kernel takes now; a full pty (EAGAIN) takes nothing, any other error ends the writer. */
   private attempt(data: Buffer): number {
+    if (!this.open()) {
+      this.close();
+      return 0;
+    }
     try {
       return this.write2(this.fd, data);
     } catch (error) {
@@ -70,6 +79,7 @@ export class PtyWriter {
     while (this.queue.length > 0 && !this.closed) {
       const head = this.queue[0]!;
       const written = this.attempt(head);
+      if (this.closed) return;
       if (written > 0) progressed = true;
       this.queued -= written;
       if (written === head.length) {
