@@ -3,10 +3,11 @@
 
 /**
  * Inherited from wherever `vibe up` ran (a CI machine, a shell that exported them), these make agents
- * headless: with CI=true Gemini CLI runs non-interactively and ink-based CLIs draw nothing until they exit.
- * `CI_*` variables stay: they can be the user's own data, and they are not what agents test for.
+ * headless: with CI=true (or GITHUB_ACTIONS=true) Gemini CLI runs non-interactively and ink-based CLIs
+ * draw nothing until they exit. `CI_*` variables stay: they can be the user's own data, and they are not
+ * what agents test for.
  */
-export const CI_MARKERS = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+export const CI_MARKERS = ['CI', 'CONTINUOUS_INTEGRATION', 'GITHUB_ACTIONS'] as const;
 
 /** `inherited` without the CI markers, then `added` (which may set them again: an adapter's choice wins). */
 export function sessionEnv(inherited: NodeJS.ProcessEnv, added: Record<string, string>): NodeJS.ProcessEnv {

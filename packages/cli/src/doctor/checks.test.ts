@@ -118,6 +118,7 @@ describe('runChecks', () => {
     const results = await runChecks(environment({ probeKeychain: async () => Promise.reject(new Error(dbus)) }));
     expect(byName(results, 'keychain').detail).toBe('OS keychain unreachable (no D-Bus session bus) — credentials will be stored in a 0600 file under the config dir');
     expect(keychainFailure('Platform failure: DBus error: The name org.freedesktop.secrets was not provided by any .service files')).toBe('no Secret Service provider on the D-Bus session');
+    expect(keychainFailure('org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided')).toBe('no Secret Service provider on the D-Bus session');
     expect(keychainFailure(`first line ${'x'.repeat(200)}\nsecond`)).toHaveLength(80);
   });
 

@@ -104,8 +104,9 @@ async function checkKeychain(env: DoctorEnvironment): Promise<CheckResult> {
 
 /** The keychain library's error in a few words: its D-Bus messages run to a paragraph. */
 export function keychainFailure(message: string): string {
-  if (/DBUS_SESSION_BUS_ADDRESS|dbus-daemon autolaunch|org\.freedesktop\.DBus/i.test(message)) return 'no D-Bus session bus';
+  // The Secret Service test first: its errors also name org.freedesktop.DBus.
   if (/org\.freedesktop\.secrets|ServiceUnknown|secret service/i.test(message)) return 'no Secret Service provider on the D-Bus session';
+  if (/DBUS_SESSION_BUS_ADDRESS|dbus-daemon autolaunch|org\.freedesktop\.DBus/i.test(message)) return 'no D-Bus session bus';
   const first = message.split('\n')[0]!.trim();
   return first.length > 80 ? `${first.slice(0, 79)}…` : first;
 }

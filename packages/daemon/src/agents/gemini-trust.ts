@@ -35,12 +35,17 @@ export function geminiTrust(folder: string, env: Env = process.env): Trust {
   return ruling;
 }
 
+/**
+ * Fails safe: a file vibe cannot parse (Gemini also allows comments in it) yields no rules, so nothing is
+ * inherited and Gemini asks. A relative rule is resolved against the daemon's directory, not Gemini's, so
+ * it matches nothing vibe makes.
+ */
 function readRules(path: string): Array<[string, unknown]> {
   try {
     const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? Object.entries(parsed) : [];
   } catch {
-    return []; // missing, unreadable, or with comments we do not parse: Gemini will decide for itself
+    return [];
   }
 }
 
