@@ -14,6 +14,8 @@ export async function run() {
   try {
     await addTasks(daemon, TASKS);
     const header = `vibe board · benchrepo · ${TASKS} tasks`;
+    // A session that outlives the others: a tmux server whose last session ends exits, racing the next new-session.
+    tmux('new-session', '-d', '-s', 'keep', 'sleep', '3600');
     const firstFrames = [];
     for (let i = 0; i < RUNS; i++) {
       const name = `b${i}`;
