@@ -14,7 +14,7 @@ export async function board(options: BoardOptions): Promise<void> {
   }
   const cwd = currentDirectory();
   // Connect while ink and React load.
-  const [{ runBoard }, { client }] = await Promise.all([loadBoardOutsideCi(), connect()]);
+  const [{ runBoard }, { client }] = await Promise.all([loadBoard(), connect()]);
   try {
     await runBoard({ client, cwd, ...(options.project !== undefined && { project: options.project }) });
   } finally {
@@ -23,17 +23,23 @@ export async function board(options: BoardOptions): Promise<void> {
 }
 
 /**
- * Ink decides once, when it loads, whether it runs in CI (`CI` or `CONTINUOUS_INTEGRATION` set), and there it
- * draws nothing until the app ends. The board only runs on a terminal, so someone is looking: load ink with
- * those variables hidden, then put them back for everything the board starts.
+ * Loads ink and the board with two things out of its way, put back once it has loaded:
+ * - `CI` and `CONTINUOUS_INTEGRATION`: ink decides once, when it loads, whether it runs in CI, and there it
+ *   draws nothing until the app ends. The board only runs on a terminal, so someone is looking.
+ * - `fetch`: yoga's loader fetches its own inlined wasm with `fetch()` when there is one, and in Node the
+ *   first use of `fetch` loads undici (~25 ms of a ~300 ms start); without it, it decodes the bytes itself.
+ *   The descriptor is moved aside unread, since reading `fetch` is what loads undici.
  */
-async function loadBoardOutsideCi(): Promise<typeof RunBoardModule> {
+async function loadBoard(): Promise<typeof RunBoardModule> {
   const hidden = (['CI', 'CONTINUOUS_INTEGRATION'] as const).filter((name) => name in process.env);
   const saved = hidden.map((name) => [name, process.env[name]] as const);
   for (const name of hidden) delete process.env[name];
+  const fetchDescriptor = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  if (fetchDescriptor?.configurable) delete (globalThis as { fetch?: unknown }).fetch;
   try {
     return await import('../board/run-board.js');
   } finally {
     for (const [name, value] of saved) process.env[name] = value;
+    if (fetchDescriptor?.configurable) Object.defineProperty(globalThis, 'fetch', fetchDescriptor);
   }
 }
