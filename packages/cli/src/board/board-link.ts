@@ -3,7 +3,8 @@
 import type { ControlClient, Project } from '@vibe/protocol';
 import { connect } from '../daemon-connection.js';
 import { CliError, EXIT } from '../errors.js';
-import type { BoardStore } from './store.js';
+import { initialState } from './model.js';
+import { BoardStore } from './store.js';
 
 const RECONNECT_MS = 1000;
 
@@ -23,6 +24,26 @@ export function pickProject(projects: readonly Project[], cwd: string, name?: st
     projects.length === 0 ? 'no projects yet — run `vibe up` in a git repository' : 'not inside a project — cd into one or pass --project NAME',
     EXIT.usage,
   );
+}
+
+/** The board's project, its store and the live link to the daemon: all the board needs before it draws. */
+export interface OpenBoard {
+  project: Project;
+  store: BoardStore;
+  link: BoardLink;
+}
+
+/** Picks the project and loads its tasks on `client`; meant to run while ink loads. Closes `client` on failure. */
+export async function openBoard(client: ControlClient, cwd: string, name?: string): Promise<OpenBoard> {
+  try {
+    const { projects } = await client.request('project.list', {});
+    const project = pickProject(projects, cwd, name);
+    const store = new BoardStore(initialState(project.name));
+    return { project, store, link: await BoardLink.open(store, client) };
+  } catch (error) {
+    client.close();
+    throw error;
+  }
 }
 
 export class BoardLink {

@@ -9,30 +9,21 @@ import { connect, onDisconnect } from '../daemon-connection.js';
 import { colorEnabled } from '../terminal.js';
 import { BoardApp, type BoardActions } from './app.js';
 import type { Message } from './board-view.js';
-import { BoardLink, pickProject } from './board-link.js';
-import { initialState } from './model.js';
-import { BoardStore } from './store.js';
+import type { BoardLink, OpenBoard } from './board-link.js';
+import type { BoardStore } from './store.js';
 import { paint, type Paint } from './theme.js';
 
 const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H\x1b[2J';
 const ALT_SCREEN_OFF = '\x1b[?1049l\x1b[?25h';
 const CLOCK_MS = 1000;
 
-export interface RunBoardOptions {
-  project?: string;
+export interface RunBoardOptions extends OpenBoard {
   cwd: string;
-  /** Already connecting while ink loads. */
-  client: ControlClient;
 }
 
 type Exit = { how: 'quit' } | { how: 'attach'; task: Task };
 
-export async function runBoard(options: RunBoardOptions): Promise<void> {
-  const { client, cwd } = options;
-  const { projects } = await client.request('project.list', {});
-  const project = pickProject(projects, cwd, options.project);
-  const store = new BoardStore(initialState(project.name));
-  const link = await BoardLink.open(store, client);
+export async function runBoard({ project, store, link, cwd }: RunBoardOptions): Promise<void> {
   const stdout = process.stdout;
   let bells = 0;
   const offBell = store.subscribe(() => {

@@ -1,5 +1,6 @@
 // `vibe board`: the full-screen TUI. Refuses without a terminal before ink is loaded (ink would crash on raw mode).
 import { currentDirectory } from '../cwd.js';
+import { openBoard } from '../board/board-link.js';
 import { connect } from '../daemon-connection.js';
 import { UsageError } from '../errors.js';
 import type * as RunBoardModule from '../board/run-board.js';
@@ -13,12 +14,13 @@ export async function board(options: BoardOptions): Promise<void> {
     throw new UsageError('vibe board needs a terminal on stdin and stdout; from a script, `vibe task ls` lists the tasks');
   }
   const cwd = currentDirectory();
-  // Connect while ink and React load.
-  const [{ runBoard }, { client }] = await Promise.all([loadBoard(), connect()]);
+  // Connect, pick the project and load its tasks while ink and React load.
+  const opening = connect().then(({ client }) => openBoard(client, cwd, options.project));
+  const [{ runBoard }, board] = await Promise.all([loadBoard(), opening]);
   try {
-    await runBoard({ client, cwd, ...(options.project !== undefined && { project: options.project }) });
+    await runBoard({ ...board, cwd });
   } finally {
-    client.close();
+    board.link.dispose();
   }
 }
 
