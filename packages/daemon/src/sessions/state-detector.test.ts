@@ -119,6 +119,28 @@ describe('StateDetector', () => {
     expect(states()).toEqual(['working', 'idle']);
   });
 
+  it('once hooks that report whole turns have spoken, leaves waiting to them: old prompt text on screen is not a prompt', async () => {
+    // A resize left the answered "Apply this change?" on screen above the finished turn.
+    const screen = 'Apply this change? [y/N]\n✦ Wrote hello.txt.\n> Type your message';
+    const { d, states } = detector({ usesHooks: true, waitingPatterns: [/\[y\/N\]/], readScreen: async () => screen });
+    d.hookReported('working');
+    d.hookReported('idle');
+    d.feed(out(500));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(states()).toEqual([]);
+    expect(d.state).toBe('idle');
+  });
+
+  it("still reads prompts from the screen for hooks that only end turns (Codex's approvals)", async () => {
+    const screen = 'Allow command? [y/N]';
+    const { d, states } = detector({ usesHooks: true, hooksReportWorking: false, waitingPatterns: [/\[y\/N\]/], readScreen: async () => screen });
+    d.hookReported('idle');
+    await vi.advanceTimersByTimeAsync(6000);
+    d.feed(out(500));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(states()).toEqual(['working', 'waiting']);
+  });
+
   it('reads an undefined hooksReportWorking as true', async () => {
     const { d, states } = detector({ usesHooks: true, hooksReportWorking: undefined });
     d.feed(out(500));

@@ -43,6 +43,8 @@ export class StateDetector {
   private fromHook = false;
   /** Hooks report working and idle: set from the start, or by the first report. */
   private hooked: boolean;
+  /** A hook has reported. From then on, hooks that also report working say when the agent waits, too. */
+  private heard = false;
   private quietTimer: NodeJS.Timeout | undefined;
   private settleTimer: NodeJS.Timeout | undefined;
   private tail = new Uint8Array(0);
@@ -88,6 +90,7 @@ export class StateDetector {
   /** A hook said so: adopt its state and keep heuristics out of the way for a while. */
   hookReported(state: AgentState): void {
     this.hooked = true;
+    this.heard = true;
     this.current = state;
     this.fromHook = true;
     this.hookUntil = Date.now() + this.options.hookHoldMs;
@@ -109,10 +112,19 @@ export class StateDetector {
       clearTimeout(this.quietTimer);
       this.quietTimer = setTimeout(() => void this.onQuiet(), this.options.quietMs);
     }
-    if (this.options.waitingPatterns.length === 0) return;
+    if (this.options.waitingPatterns.length === 0 || !this.promptsFromScreen) return;
     clearTimeout(this.settleTimer);
     const overdue = now - this.lastCheckAt >= this.options.maxCheckIntervalMs;
     this.settleTimer = setTimeout(() => void this.check(), overdue ? 0 : this.options.settleMs);
+  }
+
+  /**
+   * Screen text decides `waiting` until hooks that report whole turns have spoken (a trust dialog comes
+   * before any hook); after that their own reports do, since a prompt's text can outlive the prompt on screen
+   * (lines a resize left behind), which would call a finished agent waiting.
+   */
+  private get promptsFromScreen(): boolean {
+    return !(this.heard && this.options.hooksReportWorking);
   }
 
   private async onQuiet(): Promise<void> {
@@ -122,7 +134,7 @@ export class StateDetector {
   }
 
   private async check(): Promise<void> {
-    if (this.checking || this.disposed) return;
+    if (this.checking || this.disposed || !this.promptsFromScreen) return;
     this.checking = true;
     this.lastCheckAt = Date.now();
     try {
