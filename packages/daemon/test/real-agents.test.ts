@@ -120,6 +120,23 @@ function statesFromHooks(): string[] {
     .map((line) => (JSON.parse(line) as { state: string }).state);
 }
 
+/**
+ * Presses Enter on a dialog until `moved` says it took. A CLI can draw a dialog a moment before it listens
+ * for keys, and on a loaded machine a key sent in that moment is lost; a spare Enter in an empty prompt
+ * afterwards does nothing. At most four presses.
+ */
+async function pressEnterUntil<T>(control: ControlClient, session: number, read: () => Promise<T>, moved: (value: T) => boolean, what: string): Promise<T> {
+  const tries = 4;
+  for (let attempt = 1; ; attempt++) {
+    await control.request('session.send', { session, text: '', enter: true });
+    try {
+      return await until(read, moved, what, attempt === tries ? FIRST_SCREEN_TIMEOUT_MS : 8_000);
+    } catch (error) {
+      if (attempt === tries) throw error;
+    }
+  }
+}
+
 afterEach(async () => {
   client?.close();
   client = undefined;
@@ -207,12 +224,13 @@ describe('the real Gemini CLI through a whole turn, against a stand-in model on 
     // The model asks to write the file: Gemini shows "Apply this change?" and its Notification hook fires.
     await until(task, (t) => t.session?.state === 'waiting' || t.session?.state === 'exited', 'the approval prompt', FIRST_SCREEN_TIMEOUT_MS);
     expect((await task()).session?.state).toBe('waiting');
+    await until(async () => statesFromHooks(), (reported) => reported.includes('waiting'), "Gemini's Notification hook", FIRST_SCREEN_TIMEOUT_MS);
     expect(states).toContain('working');
     expect(existsSync(join(session.worktree, 'hello.txt'))).toBe(false);
 
     // "Allow once" is selected: Enter approves; the tool runs and the turn ends. With hooks in use, output
     // heuristics never say idle, so `idle` here is Gemini's AfterAgent hook.
-    await control.request('session.send', { session: session.id, text: '', enter: true });
+    await pressEnterUntil(control, session.id, task, (t) => t.session?.state !== 'waiting', 'the approval to take');
     const done = await until(task, (t) => t.status === 'in_review' || t.session?.state === 'exited', 'the turn to end', FIRST_SCREEN_TIMEOUT_MS);
     expect(done.status).toBe('in_review');
     expect(done.session?.state).toBe('idle');
@@ -257,7 +275,7 @@ describe('the real Claude Code through a whole turn, against a stand-in model on
     await until(task, (t) => t.session?.state === 'waiting' || t.session?.state === 'exited', 'the trust dialog', FIRST_SCREEN_TIMEOUT_MS);
     expect((await task()).session?.state).toBe('waiting');
     expect(statesFromHooks()).toEqual([]);
-    await control.request('session.send', { session: session.id, text: '', enter: true });
+    await pressEnterUntil(control, session.id, async () => statesFromHooks(), (reported) => reported.length > 0, 'the trust dialog to take');
 
     // Trusted, it sends the task to the model, which asks to write the file: the Notification hook says waiting.
     await until(async () => statesFromHooks(), (states) => states.includes('waiting'), 'the approval prompt', FIRST_SCREEN_TIMEOUT_MS);
@@ -266,7 +284,7 @@ describe('the real Claude Code through a whole turn, against a stand-in model on
     expect(existsSync(api.file.path)).toBe(false);
 
     // "Yes" is selected: Enter approves; the tool runs and the turn ends with the Stop hook.
-    await control.request('session.send', { session: session.id, text: '', enter: true });
+    await pressEnterUntil(control, session.id, task, (t) => t.session?.state !== 'waiting', 'the approval to take');
     const done = await until(task, (t) => t.status === 'in_review' || t.session?.state === 'exited', 'the turn to end', FIRST_SCREEN_TIMEOUT_MS);
     expect(done.status).toBe('in_review');
     expect(done.session?.state).toBe('idle');
@@ -308,7 +326,7 @@ describe('the real Codex CLI through a turn, against a stand-in model on 127.0.0
     // A folder Codex has not seen: it asks whether to trust it, and the session waits.
     await until(task, (t) => t.session?.state === 'waiting' || t.session?.state === 'exited', 'the trust prompt', FIRST_SCREEN_TIMEOUT_MS);
     expect((await task()).session?.state).toBe('waiting');
-    await control.request('session.send', { session: session.id, text: '', enter: true });
+    await pressEnterUntil(control, session.id, task, (t) => t.session?.state !== 'waiting', 'the trust prompt to take');
 
     // The turn runs against the stand-in; Codex's notify program reports its end, and the task is in review.
     const done = await until(task, (t) => t.status === 'in_review' || t.session?.state === 'exited', 'the turn to end', FIRST_SCREEN_TIMEOUT_MS);
