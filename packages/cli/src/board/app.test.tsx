@@ -232,6 +232,16 @@ describe('BoardApp keys', () => {
     expect(actions.edit).toHaveBeenCalledWith(expect.objectContaining({ number: 1 }), { title: 'Alpha!' });
   });
 
+  it('takes a description of several lines: Alt-Enter starts a new line, Enter moves on', async () => {
+    const actions = fakeActions();
+    const app = mount(boardWith(), actions);
+    for (const keys of ['n', 'Title', '\r', 'line one', '\x1b\r', 'line two', '\r', '\r']) {
+      app.stdin.write(keys);
+      await tick();
+    }
+    expect(actions.create).toHaveBeenCalledWith({ title: 'Title', description: 'line one\nline two' });
+  });
+
   it('e edits the description and the agent, and an emptied agent goes back to the default', async () => {
     const actions = fakeActions();
     const app = mount(boardWith(task(1, { title: 'alpha', description: 'old words', agent: 'codex' })), actions);

@@ -117,6 +117,12 @@ export function BoardApp({ state, dispatch, actions, width, height, now, paint, 
     const last = NEW_TASK_FIELDS.length - 1;
     if (key.tab || key.downArrow) return setMode({ ...current, field: key.shift ? (current.field + last) % (last + 1) : (current.field + 1) % (last + 1) });
     if (key.upArrow) return setMode({ ...current, field: (current.field + last) % (last + 1) });
+    if (key.return && key.meta && NEW_TASK_FIELDS[current.field] === 'description') {
+      // Alt-Enter (ESC CR) starts a new line of the description; Enter alone moves on.
+      const values = [...current.values];
+      values[current.field] = `${values[current.field] ?? ''}\n`;
+      return setMode({ ...current, values });
+    }
     if (key.return && current.field < last) return setMode({ ...current, field: current.field + 1 });
     if (key.return) {
       const [title = '', description = '', agent = ''] = current.values.map((value) => value.trim());

@@ -59,7 +59,7 @@ export function NewTaskForm({ values, field, width, height, editing }: { values:
       ))}
       <Text> </Text>
       <Text dimColor wrap="truncate">
-        {truncateToWidth(`Enter next field (${last} on the last)  Tab/↑↓ move  Esc cancel  — an empty agent uses the default`, width)}
+        {truncateToWidth(`Enter next field (${last} on the last)  Alt-Enter new line  Tab/↑↓ move  Esc cancel  — an empty agent uses the default`, width)}
       </Text>
     </Box>
   );
