@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -46,5 +46,28 @@ describe('FileLogger', () => {
     expect(lines[0]).toMatchObject({ level: 'info', secret: REDACTED, count: 2 });
     expect(Date.parse(String(lines[0]!.time))).not.toBeNaN();
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it("rotates to <file>.1 in place, so the daemon's stderr (the same file) keeps writing into the live log", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vibe-log-'));
+    dirs.push(dir);
+    const file = join(dir, 'daemon.log');
+    const logger = new FileLogger(file, 'info', 1000);
+    const stderr = openSync(file, 'a'); // as `vibe up` hands the daemon its stderr
+    for (let i = 0; i < 12; i++) logger.info(`line ${i}`, { padding: 'x'.repeat(60) });
+    writeSync(stderr, 'a native crash message\n');
+    logger.info('after');
+    closeSync(stderr);
+    logger.close();
+    const live = readFileSync(file, 'utf8');
+    const old = readFileSync(`${file}.1`, 'utf8');
+    expect(live).toContain('a native crash message');
+    expect(live).toContain('"after"');
+    expect(old).toContain('line 0');
+    expect(old).not.toContain('a native crash message');
+    expect(statSync(file).size).toBeLessThan(1000);
+    // Every line is whole: nothing written at a stale offset into a hole of NUL bytes.
+    expect(live).not.toContain('\0');
+    expect(statSync(`${file}.1`).mode & 0o777).toBe(0o600);
   });
 });

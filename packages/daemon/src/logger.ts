@@ -1,5 +1,5 @@
 // The daemon's log: JSON lines appended to a file, with secrets redacted before they reach the disk.
-import { closeSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -39,14 +39,19 @@ export function redact(value: unknown, depth = 0): unknown {
 
 const ROTATE_BYTES = 10 * 1024 * 1024;
 
-/** Appends synchronously, so the last lines before a crash are on disk. Rotates once to `<file>.1` at 10 MiB. */
+/**
+ * Appends synchronously, so the last lines before a crash are on disk. Rotates once to `<file>.1` at 10 MiB,
+ * by copying and truncating in place: the daemon's stderr is the same file (opened for appending by
+ * `vibe up`), and a rename would leave it writing into `<file>.1` for the rest of the daemon's life.
+ */
 export class FileLogger implements Logger {
-  private fd: number;
+  private readonly fd: number;
   private written = 0;
 
   constructor(
     private readonly path: string,
     private readonly minLevel: LogLevel = 'info',
+    private readonly rotateBytes = ROTATE_BYTES,
   ) {
     this.fd = openSync(path, 'a', 0o600);
     this.written = statSync(path).size;
@@ -73,14 +78,14 @@ export class FileLogger implements Logger {
     if (LEVELS[level] < LEVELS[this.minLevel]) return;
     const entry = { time: new Date().toISOString(), level, msg: redact(msg), ...(fields && (redact(fields) as object)) };
     const line = `${JSON.stringify(entry)}\n`;
-    if (this.written + line.length > ROTATE_BYTES) this.rotate();
+    if (this.written + line.length > this.rotateBytes) this.rotate();
     this.written += writeSync(this.fd, line);
   }
 
   private rotate(): void {
-    closeSync(this.fd);
-    renameSync(this.path, `${this.path}.1`);
-    this.fd = openSync(this.path, 'a', 0o600);
+    copyFileSync(this.path, `${this.path}.1`);
+    // Every writer appends (O_APPEND), so after the truncation each writes at the new end: the start.
+    ftruncateSync(this.fd);
     this.written = 0;
   }
 }
