@@ -2,9 +2,8 @@
 // turn: given its tools, the model asks to Write one file (a tool call the user must approve), then, given
 // the tool's result, says it is done. Side requests (titles, quota checks) get a short text answer.
 // Claude Code reaches it through ANTHROPIC_BASE_URL with an ANTHROPIC_API_KEY the user has approved.
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readBody } from './fake-gemini-api.js';
+import type { ServerResponse } from 'node:http';
+import { json, startStandIn } from './stand-in-server.js';
 
 export interface FakeAnthropicApi {
   url: string;
@@ -24,14 +23,6 @@ interface MessagesRequest {
 
 export async function startFakeAnthropicApi(reply: string): Promise<FakeAnthropicApi> {
   const api: FakeAnthropicApi = { url: '', file: undefined, requests: [], close: () => Promise.resolve() };
-  const server = createServer((req, res) => {
-    api.requests.push(`${req.method} ${req.url}`);
-    readBody(req)
-      .then((body) => answer(req.url ?? '', body, res))
-      .catch(() => {
-        res.writeHead(400).end('{}');
-      });
-  });
 
   function answer(url: string, body: string, res: ServerResponse): void {
     if (!url.startsWith('/v1/messages')) {
@@ -66,16 +57,7 @@ export async function startFakeAnthropicApi(reply: string): Promise<FakeAnthropi
     res.end();
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  api.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  api.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  const server = await startStandIn(answer);
+  Object.assign(api, { url: server.origin, requests: server.requests, close: server.close });
   return api;
-}
-
-function json(res: ServerResponse, value: unknown): void {
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
 }

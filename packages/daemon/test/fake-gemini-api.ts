@@ -1,8 +1,7 @@
 // A stand-in for the Gemini API on 127.0.0.1, for driving the real Gemini CLI through a whole turn: the
 // model asks to write one file (a tool call the user must approve), then, given the tool's result, says
 // it is done. Gemini CLI reaches it through GOOGLE_GEMINI_BASE_URL with any GEMINI_API_KEY.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { json, startStandIn } from './stand-in-server.js';
 
 export interface FakeGeminiApi {
   url: string;
@@ -16,20 +15,8 @@ interface Content {
   parts?: Array<Record<string, unknown>>;
 }
 
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
-
 export async function startFakeGeminiApi(file: { path: string; content: string }, reply: string): Promise<FakeGeminiApi> {
-  const requests: string[] = [];
-  const server = createServer((req, res) => {
-    requests.push(`${req.method} ${req.url}`);
-    readBody(req)
-      .then((body) => answer(req.url ?? '', body, res))
-      .catch(() => {
-        res.writeHead(400).end('{}');
-      });
-  });
-
-  function answer(url: string, body: string, res: ServerResponse): void {
+  const server = await startStandIn((url, body, res) => {
     if (url.includes(':streamGenerateContent')) {
       const contents = (JSON.parse(body) as { contents?: Content[] }).contents ?? [];
       const answered = JSON.stringify(contents.at(-1) ?? {}).includes('functionResponse');
@@ -44,36 +31,6 @@ export async function startFakeGeminiApi(file: { path: string; content: string }
     } else {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":404,"message":"not here"}}');
     }
-  }
-
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-function json(res: ServerResponse, value: unknown): void {
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-}
-
-/** A request body, refused past 8 MiB. */
-export function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) req.destroy(new Error('request body too large'));
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
   });
+  return { url: server.origin, requests: server.requests, close: server.close };
 }
