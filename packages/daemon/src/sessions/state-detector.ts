@@ -41,9 +41,7 @@ export class StateDetector {
   private hookUntil = -Infinity;
   /** The current state came from a hook: only a hook (or the agent's exit) ends a hook's `waiting`. */
   private fromHook = false;
-  /** Hooks report working and idle: set from the start, or by the first report. */
-  private hooked: boolean;
-  /** A hook has reported. From then on, hooks that also report working say when the agent waits, too. */
+  /** A hook has reported. From then on hooks report working and idle, and, if they also report working, waiting too. */
   private heard = false;
   private quietTimer: NodeJS.Timeout | undefined;
   private settleTimer: NodeJS.Timeout | undefined;
@@ -68,7 +66,11 @@ export class StateDetector {
       hooksReportWorking: options.hooksReportWorking ?? true, // an undefined in `options` must not clear it
     };
     this.current = options.initialState;
-    this.hooked = options.usesHooks;
+  }
+
+  /** Hooks report working and idle: known from the start, or learnt from the first report. */
+  private get hooked(): boolean {
+    return this.options.usesHooks || this.heard;
   }
 
   /** The state this detector last reported or was told. */
@@ -89,7 +91,6 @@ export class StateDetector {
 
   /** A hook said so: adopt its state and keep heuristics out of the way for a while. */
   hookReported(state: AgentState): void {
-    this.hooked = true;
     this.heard = true;
     this.current = state;
     this.fromHook = true;
