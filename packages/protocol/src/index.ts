@@ -22,3 +22,4 @@ export * from './messages/events.js';
 // Both the plain state list and the schema module define AgentState; the schema's pairs value and type.
 export { AgentState } from './messages/session.js';
 export * from './messages/envelope.js';
+export * from './e2e/index.js';

@@ -9,7 +9,17 @@ async function browserBundle(): Promise<string> {
     stdin: {
       // The same checks a web view will make: a full control round trip through the codec and client.
       contents: `
-        import { ControlClient, encodeControl, FrameDecoder, METHODS, TaskCreateParams, PROTOCOL_VERSION } from './index.ts';
+        import { ControlClient, encodeControl, FrameDecoder, METHODS, TaskCreateParams, PROTOCOL_VERSION,
+          acceptClientHello, ClientHandshake, daemonIdFor, generateIdentity, randomBytes, RecordCipher, toBase64Url } from './index.ts';
+        // The E2E envelope as a page served over plain http would run it: getRandomValues, but no crypto.subtle.
+        const identity = generateIdentity();
+        const secret = randomBytes(32);
+        const linkId = toBase64Url(randomBytes(8));
+        const e2eClient = new ClientHandshake({ relayUrl: 'http://192.168.1.2:8080', daemonId: daemonIdFor(identity.publicKey), linkId, secret });
+        const accepted = acceptClientHello(e2eClient.hello, () => ({ secret }), identity);
+        const clientCipher = new RecordCipher(e2eClient.finish(accepted.reply));
+        const daemonCipher = new RecordCipher(accepted.keys);
+        const opened = new TextDecoder().decode(daemonCipher.open(clientCipher.seal(new TextEncoder().encode('ls -la'))[0]));
         const sent = [];
         const client = new ControlClient({ send: (bytes) => sent.push(bytes), close() {} });
         const welcome = client.start({ client: { name: 'browser', version: '0' } });
@@ -21,6 +31,7 @@ async function browserBundle(): Promise<string> {
           methods: Object.keys(METHODS).length,
           validTitle: TaskCreateParams.safeParse({ title: 'ok' }).success,
           emptyTitle: TaskCreateParams.safeParse({ title: ' ' }).success,
+          e2e: opened,
         }));
       `,
       resolveDir: fileURLToPath(new URL('.', import.meta.url)),
@@ -43,12 +54,14 @@ describe('the protocol package in a browser', () => {
 
   it('encodes, decodes and validates in a context with no Node globals', async () => {
     const code = await browserBundle();
-    const sandbox: Record<string, unknown> = { TextEncoder, TextDecoder, Promise, console };
+    // A plain-http LAN page: getRandomValues exists, WebCrypto's subtle does not.
+    const crypto = { getRandomValues: (array: Uint8Array<ArrayBuffer>) => globalThis.crypto.getRandomValues(array) };
+    const sandbox: Record<string, unknown> = { TextEncoder, TextDecoder, Promise, console, crypto };
     sandbox.globalThis = sandbox;
     runInNewContext(code, sandbox);
     expect(sandbox.process).toBeUndefined();
     const result = await (sandbox.result as Promise<Record<string, unknown>>);
-    expect(result).toEqual({ helloBytes: expect.any(Number), welcomeProtocol: '1.2', methods: 28, validTitle: true, emptyTitle: false });
+    expect(result).toEqual({ helloBytes: expect.any(Number), welcomeProtocol: '1.2', methods: 28, validTitle: true, emptyTitle: false, e2e: 'ls -la' });
     expect(result.helloBytes).toBeGreaterThan(20);
   });
 });

@@ -1,0 +1,31 @@
+// AES-256-GCM behind a small synchronous interface, so Node can plug in OpenSSL while browsers use @noble.
+import { gcm } from '@noble/ciphers/aes.js';
+
+/** One key's authenticated cipher. `open` returns undefined when the tag does not verify. */
+export interface Aead {
+  seal(nonce: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  open(nonce: Uint8Array, sealed: Uint8Array): Uint8Array | undefined;
+}
+
+/** Makes an Aead for a 32-byte key. */
+export type AeadFactory = (key: Uint8Array) => Aead;
+
+export const AEAD_KEY_BYTES = 32;
+export const AEAD_NONCE_BYTES = 12;
+export const AEAD_TAG_BYTES = 16;
+
+/**
+ * The runtime-neutral AES-256-GCM: audited pure JavaScript (@noble/ciphers), synchronous, and available where
+ * WebCrypto's `subtle` is not (a page served over plain http on a LAN address). Node uses `nodeAead` from
+ * `@vibe/protocol/node` instead, which is the same cipher through OpenSSL and some 50 times faster.
+ */
+export const nobleAead: AeadFactory = (key) => ({
+  seal: (nonce, plaintext) => gcm(key, nonce).encrypt(plaintext),
+  open: (nonce, sealed) => {
+    try {
+      return gcm(key, nonce).decrypt(sealed);
+    } catch {
+      return undefined;
+    }
+  },
+});

@@ -1,0 +1,172 @@
+// A ControlClient that reaches the daemon through a relay: one WebSocket, the E2E handshake, then the same
+// frames the unix socket carries, sealed in records. Runtime-neutral: Node passes the `ws` package's
+// WebSocket, a browser its own.
+import { ControlClient, type ClientOptions } from '../client.js';
+import { ProtocolError } from '../errors.js';
+import type { Welcome } from '../messages/envelope.js';
+import { nobleAead, type AeadFactory } from './aead.js';
+import { E2eError, ClientHandshake } from './handshake.js';
+import { parseLink, relaySocketUrl, type Link } from './link.js';
+import { RecordCipher } from './records.js';
+
+/** The part of the WebSocket API (browser and `ws` alike) this client uses. */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  send(data: Uint8Array): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+export interface RelayConnectOptions extends ClientOptions {
+  WebSocket: WebSocketConstructor;
+  /** AES-256-GCM implementation; Node passes `nodeAead` from `@vibe/protocol/node`. */
+  aead?: AeadFactory;
+  timeoutMs?: number;
+  /** `arraybuffer` (browsers) or `nodebuffer` (the ws package, which saves a copy per message). */
+  binaryType?: string;
+}
+
+export interface RelayConnection {
+  client: ControlClient;
+  welcome: Welcome;
+  link: Link;
+}
+
+/** Relay close codes a client can meet, in words a user can act on. */
+export const RELAY_CLOSE_REASONS: Record<number, string> = {
+  1009: 'a message was too large for the relay',
+  1012: 'the relay is restarting',
+  4400: 'the relay did not understand the request',
+  4401: 'the handshake failed: the link secret is wrong',
+  4403: 'this link was revoked (or never existed)',
+  4404: 'the relay does not know this daemon: it is not connected to this relay right now',
+  4408: 'the handshake timed out',
+  4409: 'the daemon connected again elsewhere',
+  4429: 'too many connections: try again shortly',
+  4503: 'the daemon went away',
+  4508: 'this client fell behind and was dropped to resume',
+};
+
+/** Why a relay connection failed or ended: the WebSocket close code, or `wrong-daemon` for a key mismatch. */
+export class RelayConnectError extends Error {
+  override readonly name = 'RelayConnectError';
+  constructor(
+    message: string,
+    readonly code: number,
+    readonly kind: 'closed' | 'unreachable' | 'timeout' | 'wrong-daemon' | 'malformed',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** True when trying again later may work (a relay restart, a daemon reconnecting), false for a bad link. */
+  get retryable(): boolean {
+    return this.kind === 'unreachable' || this.kind === 'timeout' || [1001, 1006, 1012, 4404, 4409, 4429, 4503, 4508].includes(this.code);
+  }
+}
+
+export function describeClose(code: number, reason: string): string {
+  return RELAY_CLOSE_REASONS[code] ?? (reason ? `the relay closed the connection (${code}: ${reason})` : `the relay closed the connection (${code})`);
+}
+
+/** Opens the relay socket, runs the E2E handshake and the protocol hello; resolves once welcomed. */
+export function connectOverRelay(linkOrUrl: Link | string, options: RelayConnectOptions): Promise<RelayConnection> {
+  const link = typeof linkOrUrl === 'string' ? parseLink(linkOrUrl) : linkOrUrl;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  return new Promise((resolve, reject) => {
+    const socket = new options.WebSocket(relaySocketUrl(link.relayUrl, { daemonId: link.daemonId }));
+    socket.binaryType = options.binaryType ?? 'arraybuffer';
+    const handshake = new ClientHandshake(link);
+    let cipher: RecordCipher | undefined;
+    let settled = false;
+    let closing = false;
+    const client = new ControlClient({
+      send: (bytes) => {
+        if (!cipher || closing) return;
+        for (const record of cipher.seal(bytes)) socket.send(record);
+      },
+      close: () => {
+        closing = true;
+        socket.close(1000, 'client closed');
+      },
+    });
+    const fail = (error: Error): void => {
+      clearTimeout(timer);
+      if (!settled) {
+        settled = true;
+        reject(error);
+      }
+      client.closed(error);
+    };
+    const timer = setTimeout(() => {
+      fail(new RelayConnectError(`no answer from the daemon through ${link.relayUrl} within ${timeoutMs} ms`, 0, 'timeout'));
+      closing = true;
+      socket.close(4408, 'timeout');
+    }, timeoutMs);
+
+    socket.onopen = () => socket.send(handshake.hello);
+    socket.onerror = () => {
+      // The close event that follows carries the code; an error before open means the relay is unreachable.
+    };
+    socket.onclose = (event) => {
+      if (closing && settled) return client.closed(new ProtocolError('internal', 'connection closed'));
+      const opened = cipher !== undefined;
+      const kind = event.code === 1006 && !opened ? 'unreachable' : 'closed';
+      const message = kind === 'unreachable' ? `cannot reach the relay at ${link.relayUrl}` : describeClose(event.code, event.reason);
+      fail(new RelayConnectError(message, event.code, kind));
+    };
+    socket.onmessage = (event) => {
+      const bytes = asBytes(event.data);
+      if (!bytes) return fail(new RelayConnectError('the relay sent a text message; this is not a vibe relay', 1003, 'malformed'));
+      try {
+        if (!cipher) {
+          cipher = new RecordCipher(handshake.finish(bytes), options.aead ?? nobleAead);
+          client.start(options).then(
+            (welcome) => {
+              clearTimeout(timer);
+              settled = true;
+              resolve({ client, welcome, link });
+            },
+            (error: Error) => {
+              fail(error);
+              closing = true;
+              socket.close(1000, 'handshake refused');
+            },
+          );
+          return;
+        }
+        client.receive(cipher.open(bytes));
+      } catch (error) {
+        const wrapped =
+          error instanceof E2eError
+            ? new RelayConnectError(error.message, 0, error.kind === 'wrong-daemon' ? 'wrong-daemon' : 'malformed', { cause: error })
+            : (error as Error);
+        fail(wrapped);
+        closing = true;
+        socket.close(4401, 'e2e failure');
+      }
+    };
+  });
+}
+
+function asBytes(data: unknown): Uint8Array | undefined {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (Array.isArray(data)) {
+    // ws with binaryType 'fragments'.
+    const parts = data as Uint8Array[];
+    const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+    let offset = 0;
+    for (const part of parts) {
+      out.set(part, offset);
+      offset += part.length;
+    }
+    return out;
+  }
+  return undefined;
+}
