@@ -4,13 +4,13 @@ import { nobleAead } from './aead.js';
 import { fromBase64Url, randomBytes, toBase64Url } from './bytes.js';
 import { acceptClientHello, ClientHandshake, E2eError, generateIdentity, type LinkLookup } from './handshake.js';
 import { daemonIdFor } from './identity.js';
-import { formatLink, parseLink, relaySocketUrl, type Link } from './link.js';
+import { formatLink, parseLink, relaySocketUrl, type ParsedLink } from './link.js';
 import { MAX_RECORD_PLAINTEXT, RecordCipher } from './records.js';
 
 const identity = generateIdentity();
 const secret = randomBytes(32);
 const linkId = toBase64Url(randomBytes(8));
-const link: Link = { relayUrl: 'http://127.0.0.1:7777', daemonId: daemonIdFor(identity.publicKey), linkId, secret };
+const link: ParsedLink = { relayUrl: 'http://127.0.0.1:7777', daemonId: daemonIdFor(identity.publicKey), linkId, secret };
 const lookup: LinkLookup = (id) => (id === linkId ? { secret } : undefined);
 
 function handshake(clientLink = link, daemonLookup = lookup, daemon = identity) {

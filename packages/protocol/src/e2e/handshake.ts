@@ -11,7 +11,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, equalBytes, fromBase64Url, randomBytes, toBase64Url, utf8Bytes } from './bytes.js';
 import { daemonIdFor } from './identity.js';
-import { LINK_ID_BYTES, type Link } from './link.js';
+import { LINK_ID_BYTES, type ParsedLink } from './link.js';
 
 export const E2E_VERSION = 0x01;
 export const E2eMessage = { ClientHello: 0x01, ServerHello: 0x02, Record: 0x03 } as const;
@@ -72,7 +72,7 @@ export class ClientHandshake {
   private readonly eC = x25519.getPublicKey(this.ephemeral);
   private readonly linkIdBytes: Uint8Array;
 
-  constructor(private readonly link: Link) {
+  constructor(private readonly link: ParsedLink) {
     this.linkIdBytes = fromBase64Url(link.linkId)!;
     const mac = hmac(sha256, authKey(link.secret), concatBytes(HELLO_LABEL, this.linkIdBytes, this.eC));
     this.hello = concatBytes(Uint8Array.of(E2eMessage.ClientHello, E2E_VERSION), this.linkIdBytes, this.eC, mac);

@@ -3,7 +3,7 @@
 import { ProtocolError } from '../errors.js';
 import { fromBase64Url, toBase64Url } from './bytes.js';
 
-export interface Link {
+export interface ParsedLink {
   /** The relay's base URL, http(s), without fragment, query or trailing slash. */
   relayUrl: string;
   /** base64url of the first 16 bytes of SHA-256 of the daemon's Ed25519 public key: the link pins the key. */
@@ -36,12 +36,12 @@ export function normalizeRelayUrl(input: string): string {
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-export function formatLink(link: Link): string {
+export function formatLink(link: ParsedLink): string {
   return `${normalizeRelayUrl(link.relayUrl)}/#${LINK_VERSION}.${link.daemonId}.${link.linkId}.${toBase64Url(link.secret)}`;
 }
 
 /** Reads a link; anything else is `invalid_params` with a sentence a user can act on. */
-export function parseLink(input: string): Link {
+export function parseLink(input: string): ParsedLink {
   const hash = input.indexOf('#');
   const bad = (why: string): never => {
     throw new ProtocolError('invalid_params', `not a vibe link: ${why}; copy the whole link \`vibe connect\` printed`);

@@ -6,7 +6,7 @@ import { ProtocolError } from '../errors.js';
 import type { Welcome } from '../messages/envelope.js';
 import { nobleAead, type AeadFactory } from './aead.js';
 import { E2eError, ClientHandshake } from './handshake.js';
-import { parseLink, relaySocketUrl, type Link } from './link.js';
+import { parseLink, relaySocketUrl, type ParsedLink } from './link.js';
 import { RecordCipher } from './records.js';
 
 /** The part of the WebSocket API (browser and `ws` alike) this client uses. */
@@ -34,7 +34,7 @@ export interface RelayConnectOptions extends ClientOptions {
 export interface RelayConnection {
   client: ControlClient;
   welcome: Welcome;
-  link: Link;
+  link: ParsedLink;
 }
 
 /** Relay close codes a client can meet, in words a user can act on. */
@@ -75,7 +75,7 @@ export function describeClose(code: number, reason: string): string {
 }
 
 /** Opens the relay socket, runs the E2E handshake and the protocol hello; resolves once welcomed. */
-export function connectOverRelay(linkOrUrl: Link | string, options: RelayConnectOptions): Promise<RelayConnection> {
+export function connectOverRelay(linkOrUrl: ParsedLink | string, options: RelayConnectOptions): Promise<RelayConnection> {
   const link = typeof linkOrUrl === 'string' ? parseLink(linkOrUrl) : linkOrUrl;
   const timeoutMs = options.timeoutMs ?? 10_000;
   return new Promise((resolve, reject) => {
