@@ -1,0 +1,130 @@
+// One client reached through the relay: its E2E handshake, then a control connection over sealed records.
+import { acceptClientHello, E2E_CLOSE, E2eError, RecordCipher, type AeadFactory, type Identity, type LinkLookup } from '@vibe/protocol';
+import type { Logger } from '../logger.js';
+
+/** Where a remote client's plaintext goes: a control connection the control room opened for it. */
+export interface ControlPort {
+  receive(chunk: Uint8Array): void;
+  drained(): void;
+  closed(): void;
+}
+
+/** The byte pipe the control room writes a connection's output to. */
+export interface ConnectionTransport {
+  write(bytes: Uint8Array): void;
+  bufferedBytes(): number;
+  end(): void;
+  destroy(): void;
+}
+
+export interface LinkAccess {
+  kind: 'link';
+  linkId: string;
+  label: string;
+  readOnly: boolean;
+}
+
+export interface RemoteClientOptions {
+  conn: number;
+  identity: Identity;
+  lookup: LinkLookup;
+  /** The access a connection opened through this link gets. */
+  access(linkId: string): LinkAccess | undefined;
+  openControl(transport: ConnectionTransport, access: LinkAccess): ControlPort;
+  /** Sends one message to this client through the relay. */
+  send(message: Uint8Array): void;
+  /** Has the relay close this client's socket. */
+  close(code: number, reason: string): void;
+  bufferedBytes(): number;
+  onEstablished(client: RemoteClient): void;
+  onEnded(client: RemoteClient): void;
+  aead: AeadFactory;
+  logger: Logger;
+  handshakeTimeoutMs?: number;
+}
+
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+export class RemoteClient {
+  private cipher: RecordCipher | undefined;
+  private port: ControlPort | undefined;
+  private ended = false;
+  private readonly timer: ReturnType<typeof setTimeout>;
+  linkId: string | undefined;
+
+  constructor(private readonly options: RemoteClientOptions) {
+    this.timer = setTimeout(() => this.fail(E2E_CLOSE.timeout, 'handshake timed out'), options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS);
+    this.timer.unref?.();
+  }
+
+  get conn(): number {
+    return this.options.conn;
+  }
+
+  /** A message from the client: the hello first, then records. */
+  receive(message: Uint8Array): void {
+    if (this.ended) return;
+    try {
+      if (!this.cipher) return this.handshake(message);
+      this.port!.receive(this.cipher.open(message));
+    } catch (error) {
+      if (!(error instanceof E2eError)) throw error;
+      this.options.logger.warn('remote client refused', { conn: this.conn, link: this.linkId, reason: error.message });
+      this.fail(error.closeCode, error.kind === 'revoked' ? 'link revoked or unknown' : 'authentication failed');
+    }
+  }
+
+  /** The relay's socket to the daemon drained: viewers held back can go on. */
+  drained(): void {
+    this.port?.drained();
+  }
+
+  /** The client went away (the relay said so, or the relay link dropped). */
+  gone(): void {
+    this.end();
+  }
+
+  /** Closes the client's connection with a close code the relay passes on (revocation: 4403). */
+  close(code: number, reason: string): void {
+    this.fail(code, reason);
+  }
+
+  private handshake(message: Uint8Array): void {
+    const accepted = acceptClientHello(message, this.options.lookup, this.options.identity);
+    const access = this.options.access(accepted.linkId);
+    if (!access) throw new E2eError('revoked', `link ${accepted.linkId} was revoked`);
+    this.linkId = accepted.linkId;
+    clearTimeout(this.timer);
+    this.options.send(accepted.reply);
+    this.cipher = new RecordCipher(accepted.keys, this.options.aead);
+    const cipher = this.cipher;
+    this.port = this.options.openControl(
+      {
+        write: (bytes) => {
+          if (this.ended) return;
+          for (const record of cipher.seal(bytes)) this.options.send(record);
+        },
+        bufferedBytes: () => this.options.bufferedBytes(),
+        end: () => this.fail(1000, 'closed by the daemon'),
+        destroy: () => this.fail(1000, 'closed by the daemon'),
+      },
+      access,
+    );
+    this.options.logger.info('remote client connected', { conn: this.conn, link: accepted.linkId, readOnly: access.readOnly });
+    this.options.onEstablished(this);
+  }
+
+  private fail(code: number, reason: string): void {
+    if (this.ended) return;
+    this.options.close(code, reason);
+    this.end();
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.timer);
+    this.port?.closed();
+    this.options.onEnded(this);
+  }
+}

@@ -1,0 +1,117 @@
+// A test double of the relay only: speaks the relay's wire (challenge, register, OPEN/DATA/CLOSE) on
+// 127.0.0.1 and lets a test flip, replay, reorder or drop what it forwards — what a compromised relay could do.
+import { createServer, type Server } from 'node:http';
+import { createHash, randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export type Direction = 'to_daemon' | 'to_client';
+/** Decides what happens to one forwarded message: pass it, replace it with other messages, or drop it ([]). */
+export type Tamper = (message: Buffer, info: { direction: Direction; conn: number; index: number }) => Buffer[] | undefined;
+
+export class TamperingRelay {
+  private readonly server: Server;
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+  private daemon: WebSocket | undefined;
+  private readonly clients = new Map<number, WebSocket>();
+  private readonly counts = new Map<string, number>();
+  private nextConn = 1;
+  tamper: Tamper | undefined;
+  /** Every close code the daemon asked for, by conn. */
+  readonly closeRequests: Array<{ conn: number; code: number; reason: string }> = [];
+  registered = false;
+
+  private constructor() {
+    this.server = createServer((_request, response) => response.writeHead(404).end());
+    this.server.on('upgrade', (request, socket, head) => {
+      this.wss.handleUpgrade(request, socket, head, (ws) => {
+        const url = new URL(request.url ?? '/', 'http://relay');
+        if (url.pathname === '/v1/daemon') this.acceptDaemon(ws);
+        else if (url.pathname === '/v1/client') this.acceptClient(ws);
+        else ws.close(4400, 'bad path');
+      });
+    });
+  }
+
+  static async start(): Promise<TamperingRelay> {
+    const relay = new TamperingRelay();
+    await new Promise<void>((resolve) => relay.server.listen(0, '127.0.0.1', resolve));
+    return relay;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Drops the daemon's socket as a relay crash would. */
+  dropDaemon(): void {
+    this.daemon?.terminate();
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private acceptDaemon(ws: WebSocket): void {
+    ws.send(JSON.stringify({ type: 'challenge', protocol: 1, relay: 'tampering', nonce: randomBytes(32).toString('base64url') }));
+    ws.on('message', (data: Buffer, isBinary) => {
+      if (!isBinary) {
+        const message = JSON.parse(data.toString()) as { type: string; publicKey: string };
+        if (message.type !== 'register') return;
+        // The double does not check the signature: the tests here are about what the daemon and clients check.
+        const daemonId = createHash('sha256').update(Buffer.from(message.publicKey, 'base64url')).digest().subarray(0, 16).toString('base64url');
+        this.daemon = ws;
+        this.registered = true;
+        ws.send(JSON.stringify({ type: 'registered', daemonId }));
+        return;
+      }
+      const op = data[0];
+      const conn = data.readUInt32BE(1);
+      const client = this.clients.get(conn);
+      if (op === 0x02) this.forward(client, data.subarray(5), 'to_client', conn);
+      else if (op === 0x03) {
+        const code = data.length >= 7 ? data.readUInt16BE(5) : 1000;
+        const reason = data.subarray(7).toString();
+        this.closeRequests.push({ conn, code, reason });
+        client?.close(code, reason);
+      }
+    });
+    ws.on('close', () => {
+      if (this.daemon !== ws) return;
+      this.registered = false;
+      for (const client of this.clients.values()) client.close(4503, 'daemon went away');
+    });
+  }
+
+  private acceptClient(ws: WebSocket): void {
+    if (!this.daemon) return ws.close(4404, 'unknown daemon');
+    const conn = this.nextConn++;
+    this.clients.set(conn, ws);
+    this.daemon.send(header(0x01, conn, Buffer.alloc(0)));
+    ws.on('message', (data: Buffer) => this.forward(this.daemon, data, 'to_daemon', conn));
+    ws.on('close', () => {
+      this.clients.delete(conn);
+      this.daemon?.send(header(0x03, conn, Buffer.alloc(0)));
+    });
+  }
+
+  private forward(target: WebSocket | undefined, message: Buffer, direction: Direction, conn: number): void {
+    const key = `${direction}:${conn}`;
+    const index = this.counts.get(key) ?? 0;
+    this.counts.set(key, index + 1);
+    const out = this.tamper?.(message, { direction, conn, index }) ?? [message];
+    for (const item of out) {
+      if (direction === 'to_daemon') target?.send(header(0x02, conn, item));
+      else target?.send(item);
+    }
+  }
+}
+
+function header(op: number, conn: number, payload: Buffer): Buffer {
+  const out = Buffer.alloc(5 + payload.length);
+  out[0] = op;
+  out.writeUInt32BE(conn, 1);
+  payload.copy(out, 5);
+  return out;
+}
