@@ -23,3 +23,4 @@ export * from './messages/events.js';
 export { AgentState } from './messages/session.js';
 export * from './messages/envelope.js';
 export * from './e2e/index.js';
+export * from './relay/index.js';
