@@ -43,6 +43,11 @@ export class TamperingRelay {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** Sends the daemon raw bytes (or text) as if the relay wrote them: fuzzing the daemon's side. */
+  inject(message: Buffer | string): void {
+    this.daemon?.send(message, { binary: typeof message !== 'string' });
+  }
+
   /** Drops the daemon's socket as a relay crash would. */
   dropDaemon(): void {
     this.daemon?.terminate();

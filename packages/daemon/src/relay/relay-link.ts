@@ -15,7 +15,6 @@ export interface RelayLinkEvents {
   close(conn: number): void;
   /** The relay socket dropped: every client it carried is gone. */
   lost(): void;
-  drained(): void;
 }
 
 export interface RelayLinkOptions {
@@ -41,7 +40,6 @@ export class RelayLink {
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private alive = false;
   private registered = false;
-  private drainTimer: ReturnType<typeof setTimeout> | undefined;
   readonly daemonId: string;
   state: RelayLinkState = { connected: false, connectedAt: null, lastError: null };
   private readonly waiters = new Set<() => void>();
@@ -65,10 +63,10 @@ export class RelayLink {
     });
   }
 
-  send(conn: number, payload: Uint8Array): void {
+  /** Sends one message to client `conn`; `written` runs once ws has handed it to the kernel. */
+  send(conn: number, payload: Uint8Array, written?: () => void): void {
     if (!this.registered) return;
-    this.socket!.send(frame(RelayOp.Data, conn, payload), { binary: true });
-    this.watchDrain();
+    this.socket!.send(frame(RelayOp.Data, conn, payload), { binary: true }, written);
   }
 
   closeClient(conn: number, code: number, reason: string): void {
@@ -88,7 +86,6 @@ export class RelayLink {
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.retryTimer);
-    clearTimeout(this.drainTimer);
     this.stopHeartbeat();
     this.socket?.close(1001, 'daemon stopping');
     this.socket?.terminate();
@@ -128,6 +125,8 @@ export class RelayLink {
   }
 
   private control(text: string): void {
+    // Once registered, the relay has nothing more to say in text; a compromised one saying more is ignored.
+    if (this.registered) return;
     let message: { type?: unknown; nonce?: unknown; relay?: unknown; daemonId?: unknown };
     try {
       message = JSON.parse(text) as typeof message;
@@ -191,20 +190,6 @@ export class RelayLink {
   private stopHeartbeat(): void {
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
-  }
-
-  /** ws has no drain event: poll while output is queued so held-back viewers resume once it empties. */
-  private watchDrain(): void {
-    if (this.drainTimer || this.bufferedBytes() === 0) return;
-    const check = (): void => {
-      this.drainTimer = undefined;
-      if (this.bufferedBytes() > 0 && this.registered) {
-        this.drainTimer = setTimeout(check, 5);
-        return;
-      }
-      this.options.events.drained();
-    };
-    this.drainTimer = setTimeout(check, 5);
   }
 }
 

@@ -247,9 +247,6 @@ export class RelayRoom {
         lost: () => {
           for (const client of [...this.clients.values()]) client.gone();
         },
-        drained: () => {
-          for (const client of this.clients.values()) client.drained();
-        },
       },
     });
   }
@@ -282,9 +279,8 @@ export class RelayRoom {
         return { kind: 'link', linkId, label: record.label, readOnly: record.kind === 'view' };
       },
       openControl: this.options.openControl,
-      send: (message) => link.send(conn, message),
+      send: (message, written) => link.send(conn, message, written),
       close: (code, reason) => link.closeClient(conn, code, reason),
-      bufferedBytes: () => link.bufferedBytes(),
       onEstablished: (established) => this.options.store.touchLink(established.linkId!, new Date().toISOString()),
       onEnded: (ended) => {
         if (this.clients.get(conn) === ended) this.clients.delete(conn);

@@ -31,11 +31,10 @@ export interface RemoteClientOptions {
   /** The access a connection opened through this link gets. */
   access(linkId: string): LinkAccess | undefined;
   openControl(transport: ConnectionTransport, access: LinkAccess): ControlPort;
-  /** Sends one message to this client through the relay. */
-  send(message: Uint8Array): void;
+  /** Sends one message to this client through the relay; `written` runs once it left the daemon. */
+  send(message: Uint8Array, written?: () => void): void;
   /** Has the relay close this client's socket. */
   close(code: number, reason: string): void;
-  bufferedBytes(): number;
   onEstablished(client: RemoteClient): void;
   onEnded(client: RemoteClient): void;
   aead: AeadFactory;
@@ -49,6 +48,13 @@ export class RemoteClient {
   private cipher: RecordCipher | undefined;
   private port: ControlPort | undefined;
   private ended = false;
+  /** Bytes of this client's records handed to the relay socket and not yet written out. */
+  private unsent = 0;
+  private readonly written = (bytes: number) => (): void => {
+    this.unsent -= bytes;
+    // The control room holds a viewer back while its connection is full; this is that connection's drain.
+    if (this.unsent === 0 && !this.ended) this.port?.drained();
+  };
   private readonly timer: ReturnType<typeof setTimeout>;
   linkId: string | undefined;
 
@@ -74,11 +80,6 @@ export class RemoteClient {
     }
   }
 
-  /** The relay's socket to the daemon drained: viewers held back can go on. */
-  drained(): void {
-    this.port?.drained();
-  }
-
   /** The client went away (the relay said so, or the relay link dropped). */
   gone(): void {
     this.end();
@@ -102,9 +103,12 @@ export class RemoteClient {
       {
         write: (bytes) => {
           if (this.ended) return;
-          for (const record of cipher.seal(bytes)) this.options.send(record);
+          for (const record of cipher.seal(bytes)) {
+            this.unsent += record.length;
+            this.options.send(record, this.written(record.length));
+          }
         },
-        bufferedBytes: () => this.options.bufferedBytes(),
+        bufferedBytes: () => this.unsent,
         end: () => this.fail(1000, 'closed by the daemon'),
         destroy: () => this.fail(1000, 'closed by the daemon'),
       },
