@@ -1,12 +1,21 @@
 // The daemon's one outbound WebSocket to its relay: registers by signing the relay's challenge, then carries
 // every remote client's bytes, multiplexed by connection id. Reconnects with jittered backoff; heartbeats.
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { concatBytes, daemonIdFor, fromBase64Url, relaySocketUrl, toBase64Url, utf8Bytes, type Identity } from '@vibe/protocol';
+import {
+  daemonIdFor,
+  decodeRelayMessage,
+  encodeClosePayload,
+  encodeRelayMessage,
+  fromBase64Url,
+  parseRelayTextMessage,
+  registerTranscript,
+  RelayOp,
+  relaySocketUrl,
+  toBase64Url,
+  type Identity,
+} from '@vibe/protocol';
 import WebSocket from 'ws';
 import type { Logger } from '../logger.js';
-
-/** Binary messages between relay and daemon: `[op u8][conn u32][payload]` (docs/protocol.md §11). */
-export const RelayOp = { Open: 0x01, Data: 0x02, Close: 0x03 } as const;
 
 export interface RelayLinkEvents {
   open(conn: number): void;
@@ -29,8 +38,6 @@ export interface RelayLinkOptions {
 }
 
 export type RelayLinkState = { connected: boolean; connectedAt: string | null; lastError: string | null };
-
-const REGISTER_LABEL = utf8Bytes('vibe-relay-register-v1\n');
 
 export class RelayLink {
   private socket: WebSocket | undefined;
@@ -66,16 +73,12 @@ export class RelayLink {
   /** Sends one message to client `conn`; `written` runs once ws has handed it to the kernel. */
   send(conn: number, payload: Uint8Array, written?: () => void): void {
     if (!this.registered) return;
-    this.socket!.send(frame(RelayOp.Data, conn, payload), { binary: true }, written);
+    this.socket!.send(encodeRelayMessage({ op: RelayOp.Data, conn, payload }), { binary: true }, written);
   }
 
   closeClient(conn: number, code: number, reason: string): void {
     if (!this.registered) return;
-    const text = utf8Bytes(reason).subarray(0, 120);
-    const payload = new Uint8Array(2 + text.length);
-    new DataView(payload.buffer).setUint16(0, code);
-    payload.set(text, 2);
-    this.socket!.send(frame(RelayOp.Close, conn, payload), { binary: true });
+    this.socket!.send(encodeRelayMessage({ op: RelayOp.Close, conn, payload: encodeClosePayload(code, reason) }), { binary: true });
   }
 
   /** Bytes queued on the relay socket, shared by every remote client. */
@@ -117,30 +120,27 @@ export class RelayLink {
   private message(data: Buffer, isBinary: boolean): void {
     if (!isBinary) return this.control(data.toString('utf8'));
     if (!this.registered || data.length < 5) return;
-    const conn = data.readUInt32BE(1);
-    const op = data[0];
+    const { op, conn, payload } = decodeRelayMessage(data);
     if (op === RelayOp.Open) this.options.events.open(conn);
-    else if (op === RelayOp.Data) this.options.events.data(conn, data.subarray(5));
+    else if (op === RelayOp.Data) this.options.events.data(conn, payload);
     else if (op === RelayOp.Close) this.options.events.close(conn);
   }
 
   private control(text: string): void {
     // Once registered, the relay has nothing more to say in text; a compromised one saying more is ignored.
     if (this.registered) return;
-    let message: { type?: unknown; nonce?: unknown; relay?: unknown; daemonId?: unknown };
+    let message;
     try {
-      message = JSON.parse(text) as typeof message;
+      message = parseRelayTextMessage(text);
     } catch {
       return;
     }
-    if (message.type === 'challenge' && typeof message.nonce === 'string' && typeof message.relay === 'string') {
-      const nonce = fromBase64Url(message.nonce);
-      if (nonce?.length !== 32) return;
-      const signature = ed25519.sign(concatBytes(REGISTER_LABEL, nonce, utf8Bytes(message.relay)), this.options.identity.secretKey);
+    if (message.type === 'challenge') {
+      const signature = ed25519.sign(registerTranscript(fromBase64Url(message.nonce)!, message.relay), this.options.identity.secretKey);
       this.socket!.send(JSON.stringify({ type: 'register', publicKey: toBase64Url(this.options.identity.publicKey), signature: toBase64Url(signature) }));
     } else if (message.type === 'registered') {
       if (message.daemonId !== this.daemonId) {
-        this.state.lastError = `relay registered us as ${String(message.daemonId)}, not ${this.daemonId}`;
+        this.state.lastError = `relay registered us as ${message.daemonId}, not ${this.daemonId}`;
         this.socket!.close(1002, 'wrong daemon id');
         return;
       }
@@ -191,12 +191,4 @@ export class RelayLink {
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
   }
-}
-
-function frame(op: number, conn: number, payload: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(5 + payload.length);
-  out[0] = op;
-  out.writeUInt32BE(conn, 1);
-  out.set(payload, 5);
-  return out;
 }
