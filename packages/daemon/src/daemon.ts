@@ -2,12 +2,12 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROTOCOL_VERSION, type DaemonStatus } from '@vibe/protocol';
+import { PROTOCOL_VERSION, ProtocolError, type DaemonStatus } from '@vibe/protocol';
 import type { VibePaths } from '@vibe/protocol/node';
 import { knownAgents, resolveAgent } from './agents/index.js';
 import { Attempts } from './attempts/index.js';
 import { loadConfig, type VibeConfig } from './config.js';
-import { ControlServer } from './control/index.js';
+import { ControlServer, type RelayControl } from './control/index.js';
 import { StartupError } from './errors.js';
 import { DaemonLock } from './lock.js';
 import { FileLogger, type Logger } from './logger.js';
@@ -37,7 +37,8 @@ export class Daemon {
   private readonly startedAt = new Date();
   private stopping: Promise<void> | undefined;
   private readonly onStopped: Array<() => void> = [];
-  private readonly control: ControlServer;
+  /** The control API; the relay room opens its remote clients' connections here. */
+  readonly control: ControlServer;
   private readonly streams: SessionStreams;
   readonly attempts: Attempts;
 
@@ -84,6 +85,7 @@ export class Daemon {
         streams: this.streams,
         review: { logger, worktreesDir: paths.worktrees },
         pid: process.pid,
+        relay: relayUnavailable,
         agents: () => knownAgents(config.agents),
         status: () => this.status(),
         requestStop: () => setImmediate(() => void this.stop('requested by a client')),
@@ -197,6 +199,32 @@ export class Daemon {
     })();
     return this.stopping;
   }
+}
+
+/**
+ * Stands in for the relay room until daemon.ts wires it (packages/daemon/src/relay/, the lead's part, which
+ * replaces this): the relay is off, and everything that would use it is refused.
+ */
+const relayUnavailable: RelayControl = {
+  status: () => ({
+    enabled: false,
+    url: null,
+    daemonId: '',
+    connected: false,
+    connectedAt: null,
+    lastError: null,
+    embedded: null,
+    secretStore: 'file',
+  }),
+  connect: () => notAvailable(),
+  disconnect: () => notAvailable(),
+  createLink: () => notAvailable(),
+  listLinks: () => notAvailable(),
+  revokeLink: () => notAvailable(),
+};
+
+function notAvailable(): never {
+  throw new ProtocolError('conflict', 'the relay is not available in this build');
 }
 
 function openStore(path: string, busyTimeoutMs: number): Store {

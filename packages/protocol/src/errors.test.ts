@@ -17,6 +17,7 @@ describe('ERROR_CODES', () => {
         "illegal_transition",
         "project_required",
         "busy",
+        "forbidden",
         "shutting_down",
         "internal",
       ]

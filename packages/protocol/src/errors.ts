@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   illegal_transition: 'The task cannot move from its current status to the one asked for.',
   project_required: 'The request needs a project and none could be inferred; name one.',
   busy: "A resource stayed busy (the database locked by another process past the busy timeout, a session's program leaving the input already typed unread); nothing was changed.",
+  forbidden: "The connection may not make this request: a view-only link asked for a change, or a link asked for what only the daemon's own machine may do.",
   shutting_down: 'The daemon is stopping and accepts no new work.',
   internal: 'The peer failed unexpectedly; the details are in its log.',
 } as const;

@@ -7,6 +7,7 @@ import { ClientMessage, DaemonMessage, Event, Hello, Request, Response, Welcome 
 import { EVENT_NAMES, EventsSubscribeParams } from './messages/events.js';
 import { ProjectRegisterParams } from './messages/project.js';
 import { Task, TaskCreateParams, TaskListParams, TaskMoveParams, TaskStatus, TaskUpdateParams } from './messages/task.js';
+import { LinkCreateParams, RelayConnectParams, RelayStatus } from './messages/relay.js';
 import { isMethodName, METHODS } from './methods.js';
 import { canTransition, isTaskStatus, TASK_STATUSES, TASK_TRANSITIONS, type TaskStatus as TaskStatusName } from './task-status.js';
 import { parseOrThrow } from './validate.js';
@@ -66,6 +67,12 @@ describe('METHODS', () => {
       'worktree.gc',
       'events.subscribe',
       'events.unsubscribe',
+      'relay.connect',
+      'relay.disconnect',
+      'relay.status',
+      'link.create',
+      'link.list',
+      'link.revoke',
     ]);
   });
 
@@ -98,10 +105,73 @@ describe('METHODS', () => {
       'task.pr',
       'task.log',
       'events.unsubscribe',
+      'link.create',
+      'link.revoke',
     ];
     for (const [method, spec] of Object.entries(METHODS)) {
       expect(spec.params.safeParse({}).success, method).toBe(!needsParams.includes(method));
     }
+  });
+});
+
+describe('METHODS access (@since 1.3)', () => {
+  const byAccess = (access: string): string[] => Object.entries(METHODS).filter(([, spec]) => spec.access === access).map(([name]) => name).sort();
+
+  it('lets view-only links call exactly the read methods of the relay contract', () => {
+    expect(byAccess('read')).toEqual(
+      ['daemon.status', 'project.list', 'task.list', 'task.get', 'session.list', 'session.attach', 'session.detach', 'task.diff', 'task.log', 'events.subscribe', 'events.unsubscribe', 'relay.status'].sort(),
+    );
+  });
+
+  it('keeps the daemon, its relay, its links and agent hooks to the local socket', () => {
+    expect(byAccess('local')).toEqual(['daemon.stop', 'session.hook', 'relay.connect', 'relay.disconnect', 'link.create', 'link.list', 'link.revoke'].sort());
+  });
+
+  it('marks everything else, and everything that types into a terminal, write', () => {
+    expect(byAccess('write')).toEqual(expect.arrayContaining(['session.send', 'session.resize', 'task.start', 'task.merge', 'project.register']));
+    expect(byAccess('read').length + byAccess('write').length + byAccess('local').length).toBe(Object.keys(METHODS).length);
+  });
+});
+
+describe('the relay and link schemas (@since 1.3)', () => {
+  it('takes an http(s) relay address, or none for the embedded relay', () => {
+    expect(RelayConnectParams.safeParse({}).success).toBe(true);
+    expect(RelayConnectParams.safeParse({ relay: 'https://relay.example/vibe' }).success).toBe(true);
+    expect(RelayConnectParams.safeParse({ relay: 'http://192.168.1.2:8080' }).success).toBe(true);
+    expect(RelayConnectParams.safeParse({ relay: 'ftp://relay.example' }).success).toBe(false);
+    expect(RelayConnectParams.safeParse({ relay: 'relay.example' }).success).toBe(false);
+  });
+
+  it('bounds the embedded relay port and host', () => {
+    expect(RelayConnectParams.safeParse({ host: '0.0.0.0', port: 0 }).success).toBe(true);
+    expect(RelayConnectParams.safeParse({ host: '::1', port: 65535 }).success).toBe(true);
+    expect(RelayConnectParams.safeParse({ port: 65536 }).success).toBe(false);
+    expect(RelayConnectParams.safeParse({ port: -1 }).success).toBe(false);
+    expect(RelayConnectParams.safeParse({ port: 80.5 }).success).toBe(false);
+    expect(RelayConnectParams.safeParse({ host: '' }).success).toBe(false);
+    expect(RelayConnectParams.safeParse({ host: '127.0.0.1; rm -rf /' }).success).toBe(false);
+  });
+
+  it('takes a link label of 1 to 100 characters without control characters', () => {
+    expect(LinkCreateParams.parse({ kind: 'view', label: 'phone 📱' })).toEqual({ kind: 'view', label: 'phone 📱' });
+    expect(LinkCreateParams.safeParse({ kind: 'control', label: 'x'.repeat(100) }).success).toBe(true);
+    expect(LinkCreateParams.safeParse({ kind: 'control', label: 'x'.repeat(101) }).success).toBe(false);
+    expect(LinkCreateParams.safeParse({ kind: 'control', label: '' }).success).toBe(false);
+    expect(LinkCreateParams.safeParse({ kind: 'control', label: 'a\u001b[2Jb' }).success).toBe(false);
+    expect(LinkCreateParams.safeParse({ kind: 'admin' }).success).toBe(false);
+  });
+
+  it('describes a relay status as the contract gives it', () => {
+    const status = { enabled: true, url: 'http://127.0.0.1:4000', daemonId: 'a'.repeat(22), connected: false, connectedAt: null, lastError: 'refused', embedded: { host: '127.0.0.1', port: 4000, pid: null }, secretStore: 'file' };
+    expect(RelayStatus.parse(status)).toEqual(status);
+    expect(RelayStatus.safeParse({ ...status, secretStore: 'env' }).success).toBe(false);
+  });
+
+  it('lets a welcome carry the access and daemon id, and an older one leave them out', () => {
+    const welcome = { type: 'welcome', protocol: '1.3', daemon: { version: '1', pid: 1 }, capabilities: ['relay'] };
+    expect(Welcome.parse({ ...welcome, access: 'view', daemonId: 'abc' })).toMatchObject({ access: 'view', daemonId: 'abc' });
+    expect(Welcome.safeParse(welcome).success).toBe(true);
+    expect(Welcome.safeParse({ ...welcome, access: 'admin' }).success).toBe(false);
   });
 });
 

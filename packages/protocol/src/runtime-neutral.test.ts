@@ -61,7 +61,7 @@ describe('the protocol package in a browser', () => {
     runInNewContext(code, sandbox);
     expect(sandbox.process).toBeUndefined();
     const result = await (sandbox.result as Promise<Record<string, unknown>>);
-    expect(result).toEqual({ helloBytes: expect.any(Number), welcomeProtocol: '1.2', methods: 28, validTitle: true, emptyTitle: false, e2e: 'ls -la' });
+    expect(result).toEqual({ helloBytes: expect.any(Number), welcomeProtocol: '1.3', methods: 34, validTitle: true, emptyTitle: false, e2e: 'ls -la' });
     expect(result.helloBytes).toBeGreaterThan(20);
   });
 });

@@ -1,5 +1,5 @@
-// One client on the control socket: handshake, then validated requests in, responses and events out.
-import type { Socket } from 'node:net';
+// One control client over any transport: handshake, then validated requests in, responses and events out,
+// each request checked against the connection's access before its params are read.
 import {
   CAPABILITIES,
   ClientMessage,
@@ -23,8 +23,9 @@ import {
 } from '@vibe/protocol';
 import type { Logger } from '../logger.js';
 import type { EventSink } from './event-hub.js';
-import type { Handlers } from './handlers.js';
+import type { Handlers, RequestContext } from './handlers.js';
 import type { TerminalSink, ViewerStreams } from './session-handlers.js';
+import { accessName, type ConnectionAccess, type ConnectionTransport, type ControlPort } from './transport.js';
 
 /** Past this many unsent bytes a client is not reading; it is dropped rather than let daemon memory grow. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -34,6 +35,8 @@ export interface ConnectionOptions {
   logger: Logger;
   version: string;
   pid: number;
+  /** Announced in the welcome (@since 1.3) when the daemon has an identity. */
+  daemonId?: string;
   /** Check results against their schemas too (tests); costs time on large listings. */
   validateResults: boolean;
   /** True once the daemon is stopping: requests are refused before they can change anything. */
@@ -43,41 +46,64 @@ export interface ConnectionOptions {
   onClose(connection: ControlConnection): void;
 }
 
-export class ControlConnection implements EventSink, TerminalSink {
+export class ControlConnection implements EventSink, TerminalSink, ControlPort {
   private readonly decoder = new FrameDecoder(LIMITS.maxMessageBytes);
   private greeted = false;
-  private closed = false;
+  /** Set once the connection let go of everything; nothing is read or written after it. */
+  private disposed = false;
+  /** Set once the transport was asked to end or was destroyed: nothing more is written to it. */
+  private ending = false;
 
   constructor(
-    readonly socket: Socket,
+    private readonly transport: ConnectionTransport,
     readonly id: number,
+    readonly access: ConnectionAccess,
     private readonly options: ConnectionOptions,
-  ) {
-    socket.on('data', (chunk) => this.receive(chunk));
-    socket.on('error', (error) => options.logger.debug('control connection error', { connection: id, error: error.message }));
-    socket.on('close', () => this.dispose());
-    socket.on('drain', () => options.streams.drained(this));
-  }
+  ) {}
 
   sendEvent(subscription: number, event: VibeEvent): void {
     this.send({ type: 'event', subscription, ...event });
   }
 
   sendFrame(frame: Frame): void {
-    if (this.closed || this.socket.destroyed || this.socket.writableEnded) return;
-    this.socket.write(encodeFrame(frame));
+    if (this.disposed || this.ending) return;
+    this.transport.write(encodeFrame(frame));
   }
 
   bufferedBytes(): number {
-    return this.socket.writableLength;
+    return this.transport.bufferedBytes();
   }
 
   /** Ends the connection after flushing what was written. */
   end(): void {
-    if (!this.closed) this.socket.end();
+    if (this.disposed || this.ending) return;
+    this.ending = true;
+    this.transport.end();
   }
 
-  private receive(chunk: Buffer): void {
+  /** Drops the connection at once (a client that stopped reading, a revoked link). */
+  destroy(): void {
+    if (this.disposed) return;
+    this.ending = true;
+    this.transport.destroy();
+    this.closed();
+  }
+
+  drained(): void {
+    if (!this.disposed) this.options.streams.drained(this);
+  }
+
+  /** The transport is gone: detach from every session and subscription. Safe to call twice. */
+  closed(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.ending = true;
+    this.options.streams.dropSink(this);
+    this.options.onClose(this);
+  }
+
+  receive(chunk: Uint8Array): void {
+    if (this.disposed || this.ending) return;
     let items: DecodedItem[];
     let framingError: FrameError | undefined;
     try {
@@ -92,13 +118,13 @@ export class ControlConnection implements EventSink, TerminalSink {
       // The byte stream cannot be resynchronised: say why, then hang up on this client only.
       this.options.logger.warn('framing error; closing connection', { connection: this.id, error: framingError.message });
       this.sendError(null, new ProtocolError('malformed', `framing error: ${framingError.message}; closing the connection`));
-      this.socket.end();
+      this.end();
     }
   }
 
   private handleItems(items: DecodedItem[]): void {
     for (const item of items) {
-      if (this.closed) return;
+      if (this.disposed) return;
       if (item.type === 'oversize') {
         this.sendError(null, new ProtocolError('too_large', `message of ${item.length} bytes is over the ${LIMITS.maxMessageBytes}-byte limit; it was discarded`));
       } else if (item.frame.kind === FrameKind.Control) {
@@ -114,6 +140,10 @@ export class ControlConnection implements EventSink, TerminalSink {
     if (!this.greeted) return this.sendError(null, new ProtocolError('handshake_required', 'send hello before terminal frames'));
     if (this.options.draining()) return;
     if (frame.kind === FrameKind.Input) {
+      // A view-only link's keys never reach a session, whatever it is attached to.
+      if (this.access.kind === 'link' && this.access.readOnly) {
+        return this.sendError(null, new ProtocolError('forbidden', `input for session ${frame.session} refused: this link is view-only`));
+      }
       if (!this.options.streams.input(this, frame.session, frame.payload)) {
         this.sendError(null, new ProtocolError('conflict', `input for session ${frame.session} refused: not attached with write access`));
       }
@@ -138,6 +168,7 @@ export class ControlConnection implements EventSink, TerminalSink {
       if (message.type === 'hello') return this.handleHello(message.protocol);
       if (!this.greeted) throw new ProtocolError('handshake_required', 'send hello before any request');
       if (!isMethodName(message.method)) throw new ProtocolError('unknown_method', `unknown method "${message.method}"`);
+      this.checkAccess(message.method, message.params);
       if (this.options.draining()) throw new ProtocolError('shutting_down', 'the daemon is stopping; nothing was done — run `vibe up` to start it again');
       const result = this.call(message.method, message.params);
       if (result instanceof Promise) {
@@ -157,7 +188,7 @@ export class ControlConnection implements EventSink, TerminalSink {
   private handleHello(protocol: string): void {
     if (!isCompatible(protocol)) {
       this.sendError(null, new ProtocolError('unsupported_version', `client speaks protocol ${protocol}; this daemon speaks ${PROTOCOL_VERSION} — upgrade the older side`));
-      this.socket.end();
+      this.end();
       return;
     }
     this.greeted = true;
@@ -166,14 +197,31 @@ export class ControlConnection implements EventSink, TerminalSink {
       protocol: PROTOCOL_VERSION,
       daemon: { version: this.options.version, pid: this.options.pid },
       capabilities: [...CAPABILITIES],
+      access: accessName(this.access),
+      ...(this.options.daemonId === undefined ? {} : { daemonId: this.options.daemonId }),
     });
+  }
+
+  /**
+   * Refuses what this connection's access does not allow, before its params are even parsed: a link gets
+   * nothing `local`, a view-only link nothing `write` and no attach that could type or resize.
+   */
+  private checkAccess(method: MethodName, rawParams: unknown): void {
+    if (this.access.kind === 'local') return;
+    const needed = METHODS[method].access;
+    if (needed === 'local') throw new ProtocolError('forbidden', `${method}: only on the daemon's machine`);
+    if (!this.access.readOnly) return;
+    if (needed === 'write') throw new ProtocolError('forbidden', `${method}: this link is view-only`);
+    if (method === 'session.attach' && (rawParams as { readOnly?: unknown } | null | undefined)?.readOnly !== true) {
+      throw new ProtocolError('forbidden', 'session.attach: this link is view-only; attach with readOnly: true');
+    }
   }
 
   private call(method: MethodName, rawParams: unknown): unknown {
     const spec = METHODS[method];
     const params = parseOrThrow(spec.params, rawParams ?? {}, 'invalid_params', `${method} params`);
-    const handler = this.options.handlers[method] as (params: unknown, context: { sink: ControlConnection }) => unknown;
-    const result = handler(params, { sink: this });
+    const handler = this.options.handlers[method] as (params: unknown, context: RequestContext) => unknown;
+    const result = handler(params, { sink: this, access: this.access });
     const check = (value: unknown): unknown => {
       if (this.options.validateResults) parseOrThrow(spec.result, value, 'internal', `${method} result`);
       return value;
@@ -192,20 +240,14 @@ export class ControlConnection implements EventSink, TerminalSink {
   }
 
   private send(message: unknown): void {
-    if (this.closed || this.socket.destroyed || this.socket.writableEnded) return;
-    if (this.socket.writableLength > MAX_BUFFERED_BYTES) {
-      this.options.logger.warn('client is not reading; dropping it', { connection: this.id, buffered: this.socket.writableLength });
-      this.socket.destroy();
+    if (this.disposed || this.ending) return;
+    const buffered = this.transport.bufferedBytes();
+    if (buffered > MAX_BUFFERED_BYTES) {
+      this.options.logger.warn('client is not reading; dropping it', { connection: this.id, buffered });
+      this.destroy();
       return;
     }
-    this.socket.write(encodeControl(message));
-  }
-
-  private dispose(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.options.streams.dropSink(this);
-    this.options.onClose(this);
+    this.transport.write(encodeControl(message));
   }
 }
 

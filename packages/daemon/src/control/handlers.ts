@@ -6,7 +6,9 @@ import type { Store } from '../store/index.js';
 import type { EventHub, EventSink } from './event-hub.js';
 import type { ReviewOptions } from '../review/index.js';
 import { createReviewHandlers } from './review-handlers.js';
+import { createRelayHandlers, type RelayControl } from './relay-handlers.js';
 import { createSessionHandlers, type TerminalSink, type ViewerStreams } from './session-handlers.js';
+import type { ConnectionAccess } from './transport.js';
 
 export interface ControlServices {
   store: Store;
@@ -14,6 +16,8 @@ export interface ControlServices {
   streams: ViewerStreams;
   /** What the review room needs besides the store, the attempts and the event hub. */
   review: Pick<ReviewOptions, 'logger' | 'worktreesDir' | 'run'>;
+  /** The relay room: the relay connection and links (protocol 1.3). */
+  relay: RelayControl;
   /** Agent names a task may name (built-in plus configured). */
   agents(): readonly string[];
   status(): DaemonStatus;
@@ -24,12 +28,19 @@ export interface ControlServices {
 
 export interface RequestContext {
   sink: EventSink & TerminalSink;
+  /** Who is asking; the connection has already refused what this access may not call. */
+  access: ConnectionAccess;
+}
+
+/** What the handlers may do to connections other than the one asking. */
+export interface ConnectionControl {
+  closeConnections(match: (access: ConnectionAccess) => boolean): number;
 }
 
 type Handler<M extends MethodName> = (params: MethodParams<M>, context: RequestContext) => MethodResult<M> | Promise<MethodResult<M>>;
 export type Handlers = { [M in MethodName]: Handler<M> };
 
-export function createHandlers(services: ControlServices, hub: EventHub): Handlers {
+export function createHandlers(services: ControlServices, hub: EventHub, connections: ConnectionControl): Handlers {
   const { store } = services;
   const checkAgent = (agent: string | null | undefined): void => {
     if (agent === undefined || agent === null) return;
@@ -95,6 +106,7 @@ export function createHandlers(services: ControlServices, hub: EventHub): Handle
     },
     ...createSessionHandlers({ store, attempts: services.attempts, streams: services.streams }),
     ...createReviewHandlers({ store, attempts: services.attempts, publish: (event) => hub.publish(event), ...services.review }),
+    ...createRelayHandlers({ relay: services.relay, closeConnections: (match) => connections.closeConnections(match) }),
     'events.subscribe': (params, { sink }) => {
       const lastSeq = store.lastEventSeq();
       const backlog = params.since === undefined ? [] : store.eventsSince(params.since, { names: params.names, limit: REPLAY_LIMIT + 1 });

@@ -1,10 +1,12 @@
-// The control socket server: listens on the unix socket, owns the connections and the event hub.
+// The control server: listens on the unix socket, opens connections over other transports (the relay room's
+// remote clients) with their access, and owns the connections and the event hub.
 import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import type { Logger } from '../logger.js';
-import { ControlConnection } from './connection.js';
+import { ControlConnection, type ConnectionOptions } from './connection.js';
 import { EventHub } from './event-hub.js';
 import { createHandlers, type ControlServices } from './handlers.js';
+import { LOCAL_ACCESS, socketTransport, type ConnectionAccess, type ConnectionTransport, type ControlPort } from './transport.js';
 
 export interface ControlServerOptions {
   socketPath: string;
@@ -12,33 +14,70 @@ export interface ControlServerOptions {
   logger: Logger;
   version: string;
   validateResults?: boolean;
+  /** The daemon's id, announced in every welcome (@since 1.3). */
+  daemonId?: string;
 }
 
 export class ControlServer {
   readonly hub = new EventHub();
   private readonly connections = new Set<ControlConnection>();
   private readonly server: Server;
+  private readonly connectionOptions: ConnectionOptions;
   private nextConnectionId = 1;
   private draining = false;
 
   constructor(private readonly options: ControlServerOptions) {
-    const handlers = createHandlers(options.services, this.hub);
+    this.connectionOptions = {
+      handlers: createHandlers(options.services, this.hub, this),
+      logger: options.logger,
+      version: options.version,
+      pid: options.services.pid,
+      daemonId: options.daemonId,
+      validateResults: options.validateResults ?? false,
+      draining: () => this.draining,
+      streams: options.services.streams,
+      onClose: (closed) => {
+        this.connections.delete(closed);
+        this.hub.dropSink(closed);
+      },
+    };
     this.server = createServer((socket) => {
-      const connection = new ControlConnection(socket, this.nextConnectionId++, {
-        handlers,
-        logger: options.logger,
-        version: options.version,
-        pid: options.services.pid,
-        validateResults: options.validateResults ?? false,
-        draining: () => this.draining,
-        streams: options.services.streams,
-        onClose: (closed) => {
-          this.connections.delete(closed);
-          this.hub.dropSink(closed);
-        },
-      });
-      this.connections.add(connection);
+      const port = this.openConnection(socketTransport(socket), LOCAL_ACCESS);
+      socket.on('data', (chunk) => port.receive(chunk));
+      socket.on('error', (error) => options.logger.debug('control connection error', { connection: port.id, error: error.message }));
+      socket.on('close', () => port.closed());
+      socket.on('drain', () => port.drained());
     });
+  }
+
+  /**
+   * Serves one client over a transport the caller owns, with the given access: the same handshake, methods
+   * and handlers as the unix socket, minus what the access refuses. The caller feeds the port.
+   */
+  openConnection(transport: ConnectionTransport, access: ConnectionAccess): ControlPort & { readonly id: number } {
+    const connection = new ControlConnection(transport, this.nextConnectionId++, access, this.connectionOptions);
+    this.connections.add(connection);
+    // A stop under way lets no new client in; it would only be told `shutting_down`.
+    if (this.draining) connection.end();
+    return connection;
+  }
+
+  /** Drops every connection whose access matches (a revoked link's); returns how many. */
+  closeConnections(match: (access: ConnectionAccess) => boolean): number {
+    let closed = 0;
+    for (const connection of [...this.connections]) {
+      if (!match(connection.access)) continue;
+      connection.destroy();
+      closed++;
+    }
+    return closed;
+  }
+
+  /** How many open connections have a matching access (a link's live connections). */
+  countConnections(match: (access: ConnectionAccess) => boolean): number {
+    let count = 0;
+    for (const connection of this.connections) if (match(connection.access)) count++;
+    return count;
   }
 
   /**
@@ -77,7 +116,7 @@ export class ControlServer {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const connection of this.connections) connection.end();
     const forced = setTimeout(() => {
-      for (const connection of this.connections) connection.socket.destroy();
+      for (const connection of [...this.connections]) connection.destroy();
     }, 1000);
     await closed;
     clearTimeout(forced);

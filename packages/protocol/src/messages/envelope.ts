@@ -20,6 +20,10 @@ export const Welcome = z.object({
   protocol: z.string(),
   daemon: z.object({ version: z.string(), pid: z.number().int() }),
   capabilities: z.array(z.string()),
+  /** @since 1.3 What this connection may do: the local socket, or a control or view-only link. */
+  access: z.enum(['local', 'control', 'view']).optional().describe('@since 1.3 local socket, control link or view-only link'),
+  /** @since 1.3 The daemon's id (from its Ed25519 public key), which links name. */
+  daemonId: z.string().optional().describe('@since 1.3 base64url of the first 16 bytes of SHA-256 of the daemon public key'),
 });
 export type Welcome = z.infer<typeof Welcome>;
 
