@@ -10,6 +10,7 @@ export type {
   UpdateTaskInput,
 } from './store-types.js';
 export type { RegisterProjectInput } from './projects.js';
+export type { CreateLinkInput, LinkKind, LinkRecord, RelaySettingsRecord } from './links.js';
 export { DEFAULT_PROJECT_SETTINGS, type UpdateProjectInput } from './project-settings.js';
 export type { SessionPatch } from './session-rules.js';
 export type { SessionFilter, SessionHostKind, SessionSecret } from './sessions.js';

@@ -24,13 +24,18 @@ describe('migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(objects(db)).toEqual([
       'index events_by_task',
+      'index links_newest_first',
       'table events',
+      'table links',
       'table projects',
+      'table relay_settings',
       'table sessions',
       'table task_transitions',
       'table tasks',
       'trigger events_no_delete',
       'trigger events_no_update',
+      'trigger links_revocation_is_final',
+      'trigger relay_settings_no_delete',
       'trigger sessions_exited_is_final',
       'trigger tasks_legal_transition',
     ]);
@@ -196,5 +201,41 @@ describe('migration 1 → 2', () => {
     expect(session).toMatchObject({ id: 1, attempt: 1, taskNumber: 2 });
     expect(task).toMatchObject({ status: 'in_progress', attempts: 1 });
     expect(store.createTask(1, { title: 'next' }).task.number).toBe(4);
+  });
+});
+
+describe('migration 3 → 4', () => {
+  /** A database as schema 3 left it, with a project and a task. */
+  function schemaThreeDatabase(path: string): void {
+    const db = new Database(path);
+    for (const migration of MIGRATIONS.filter((m) => m.version <= 3)) db.exec(migration.sql);
+    db.pragma('user_version = 3');
+    db.prepare("INSERT INTO projects (id, name, path, base_branch, next_task_number, created_at) VALUES (1, 'app', '/src/app', 'main', 2, '2026-01-01T00:00:00.000Z')").run();
+    db.prepare("INSERT INTO tasks (project_id, number, title, created_at, updated_at) VALUES (1, 1, 'kept', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')").run();
+    db.close();
+  }
+
+  it('adds no links and a relay that is off, keeping every task', () => {
+    const path = join(tempDir(), 'vibe.db');
+    schemaThreeDatabase(path);
+    const store = openStore({ path });
+    expect(otherConnection(path).pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(store.listLinks()).toEqual([]);
+    expect(store.relaySettings()).toEqual({ enabled: false, url: null, embeddedHost: null, embeddedPort: null });
+    expect(store.listTasks().map((task) => task.title)).toEqual(['kept']);
+    expect(store.integrityCheck()).toBe('ok');
+  });
+
+  it('lets no connection add a second settings row, delete the row, or revive a revoked link', () => {
+    const { store, path } = tempStore();
+    store.createLink({ id: 'AAAAAAAAAAA', label: 'phone', kind: 'view', createdAt: '2026-01-01T00:00:00.000Z' });
+    store.revokeLink('AAAAAAAAAAA', '2026-01-02T00:00:00.000Z');
+    const db = otherConnection(path);
+    expect(() => db.exec('INSERT INTO relay_settings (id) VALUES (2)')).toThrow(/CHECK constraint failed/);
+    expect(() => db.exec('DELETE FROM relay_settings')).toThrow(/never deleted/);
+    expect(() => db.exec("UPDATE links SET revoked_at = NULL WHERE id = 'AAAAAAAAAAA'")).toThrow(/stays revoked/);
+    expect(() => db.exec("INSERT INTO links (id, label, kind, created_at) VALUES ('B', 'x', 'admin', 'x')")).toThrow(/CHECK constraint failed/);
+    expect(() => db.exec('UPDATE relay_settings SET embedded_port = 70000')).toThrow(/CHECK constraint failed/);
+    expect(store.getLink('AAAAAAAAAAA')).toMatchObject({ revokedAt: '2026-01-02T00:00:00.000Z' });
   });
 });

@@ -127,6 +127,46 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_by_task ON events (project_id, task_number, seq);
     `,
   },
+  {
+    version: 4,
+    name: 'relay: links and the one row of relay settings (their secrets live in the secret store, never here)',
+    sql: `
+      -- A link row outlives its revocation, so "vibe links ls" can show when it was revoked.
+      CREATE TABLE links (
+        id           TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 100),
+        label        TEXT NOT NULL CHECK (length(label) BETWEEN 1 AND 100),
+        kind         TEXT NOT NULL CHECK (kind IN ('control', 'view')),
+        created_at   TEXT NOT NULL,
+        last_seen_at TEXT,
+        revoked_at   TEXT
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE INDEX links_newest_first ON links (created_at DESC, id);
+
+      -- Revocation is final: no connection can bring a link back or change what it may do.
+      CREATE TRIGGER links_revocation_is_final BEFORE UPDATE OF revoked_at, kind ON links
+      WHEN OLD.revoked_at IS NOT NULL OR NEW.kind IS NOT OLD.kind
+      BEGIN
+        SELECT RAISE(ABORT, 'a revoked link stays revoked and a link keeps its kind');
+      END;
+
+      -- Exactly one row: what "vibe connect" asked for, kept until "vibe disconnect".
+      CREATE TABLE relay_settings (
+        id            INTEGER PRIMARY KEY CHECK (id = 1),
+        enabled       INTEGER NOT NULL DEFAULT 0 CHECK (enabled IN (0, 1)),
+        url           TEXT,
+        embedded_host TEXT,
+        embedded_port INTEGER CHECK (embedded_port IS NULL OR embedded_port BETWEEN 0 AND 65535)
+      ) STRICT;
+
+      INSERT INTO relay_settings (id) VALUES (1);
+
+      CREATE TRIGGER relay_settings_no_delete BEFORE DELETE ON relay_settings
+      BEGIN
+        SELECT RAISE(ABORT, 'the relay settings row is never deleted');
+      END;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

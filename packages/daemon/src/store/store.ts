@@ -10,6 +10,7 @@ import {
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase, type Db } from './database.js';
 import { mapBusy } from './errors.js';
 import { EventLog, type EventsSinceOptions } from './events.js';
+import { LinkTable, type CreateLinkInput, type LinkRecord, type RelaySettingsRecord } from './links.js';
 import { migrate, syncTransitions } from './migrations.js';
 import { ProjectTable, type RegisterProjectInput } from './projects.js';
 import { resolveProject } from './resolve-project.js';
@@ -38,6 +39,7 @@ export class Store {
   private readonly tasks: TaskTable;
   private readonly sessions: SessionTable;
   private readonly events: EventLog;
+  private readonly links: LinkTable;
 
   private constructor(
     private readonly db: Db,
@@ -49,6 +51,7 @@ export class Store {
     this.tasks = new TaskTable(db);
     this.sessions = new SessionTable(db);
     this.events = new EventLog(db);
+    this.links = new LinkTable(db);
   }
 
   /** Opens (creating and migrating as needed) the database at `options.path`. */
@@ -333,6 +336,56 @@ export class Store {
   /** See review-records.ts: the task moves to done along legal steps and task.merged is logged, in one transaction. */
   recordMerge(projectId: number, number: number, input: MergeInput): { task: FullTask; events: VibeEvent[] } {
     return this.write(() => recordMerge(this.recordContext(), projectId, number, input));
+  }
+
+  /**
+   * Records a new link (its secret goes to the secret store, never here). Links are not logged as events:
+   * they are the daemon's own business, not the task board's, and the event names are protocol.
+   */
+  createLink(input: CreateLinkInput): LinkRecord {
+    assertWellFormed('id', input.id);
+    assertWellFormed('label', input.label);
+    const label = [...input.label].length;
+    if (input.id.length === 0 || input.id.length > 100) throw new ProtocolError('invalid_params', 'a link id is 1 to 100 characters', { field: 'id' });
+    if (label === 0 || label > 100) throw new ProtocolError('invalid_params', 'a link label is 1 to 100 characters', { field: 'label' });
+    if (input.kind !== 'control' && input.kind !== 'view') throw new ProtocolError('invalid_params', 'a link is control or view', { field: 'kind' });
+    return this.write(() => this.links.insert(input));
+  }
+
+  /** Every link, newest first, revoked ones included. */
+  listLinks(): LinkRecord[] {
+    return this.read(() => this.links.list());
+  }
+
+  getLink(id: string): LinkRecord | undefined {
+    return this.read(() => this.links.get(id));
+  }
+
+  /** Marks a link revoked at `at`; `not_found` for an unknown id, `conflict` for one already revoked. */
+  revokeLink(id: string, at: string = this.stamp()): LinkRecord {
+    return this.write(() => this.links.revokeAt(id, at));
+  }
+
+  /** When a client last connected or left through the link. */
+  touchLink(id: string, at: string = this.stamp()): void {
+    this.write(() => this.links.touchAt(id, at));
+  }
+
+  relaySettings(): RelaySettingsRecord {
+    return this.read(() => this.links.relaySettings());
+  }
+
+  /** Changes the settings given (a field left out or undefined stays; null clears); returns the new settings. */
+  setRelaySettings(patch: Partial<RelaySettingsRecord>): RelaySettingsRecord {
+    for (const field of ['url', 'embeddedHost'] as const) {
+      const text = patch[field];
+      if (typeof text === 'string') assertWellFormed(field, text);
+    }
+    const port = patch.embeddedPort;
+    if (port !== undefined && port !== null && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+      throw new ProtocolError('invalid_params', `embedded relay port ${port} is not a port (0-65535)`, { field: 'embeddedPort' });
+    }
+    return this.write(() => this.links.setRelaySettings(patch));
   }
 
   /** The newest event's seq; 0 when the log is empty. */
