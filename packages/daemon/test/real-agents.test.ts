@@ -231,7 +231,14 @@ describe('the real Gemini CLI through a whole turn, against a stand-in model on 
     // "Allow once" is selected: Enter approves; the tool runs and the turn ends. With hooks in use, output
     // heuristics never say idle, so `idle` here is Gemini's AfterAgent hook.
     await pressEnterUntil(control, session.id, task, (t) => t.session?.state !== 'waiting', 'the approval to take');
-    const done = await until(task, (t) => t.status === 'in_review' || t.session?.state === 'exited', 'the turn to end', FIRST_SCREEN_TIMEOUT_MS);
+    // Gemini may take a second, internal turn (its next-speaker check) after the first AfterAgent, so the task can
+    // reach in_review while a later BeforeAgent says working again: wait for the turn that ends idle.
+    const done = await until(
+      task,
+      (t) => (t.status === 'in_review' && t.session?.state === 'idle') || t.session?.state === 'exited',
+      'the turn to end',
+      FIRST_SCREEN_TIMEOUT_MS,
+    );
     expect(done.status).toBe('in_review');
     expect(done.session?.state).toBe('idle');
     expect(states.slice(states.indexOf('waiting'))).toEqual(expect.arrayContaining(['waiting', 'working', 'idle']));
@@ -285,7 +292,14 @@ describe('the real Claude Code through a whole turn, against a stand-in model on
 
     // "Yes" is selected: Enter approves; the tool runs and the turn ends with the Stop hook.
     await pressEnterUntil(control, session.id, task, (t) => t.session?.state !== 'waiting', 'the approval to take');
-    const done = await until(task, (t) => t.status === 'in_review' || t.session?.state === 'exited', 'the turn to end', FIRST_SCREEN_TIMEOUT_MS);
+    // Gemini may take a second, internal turn (its next-speaker check) after the first AfterAgent, so the task can
+    // reach in_review while a later BeforeAgent says working again: wait for the turn that ends idle.
+    const done = await until(
+      task,
+      (t) => (t.status === 'in_review' && t.session?.state === 'idle') || t.session?.state === 'exited',
+      'the turn to end',
+      FIRST_SCREEN_TIMEOUT_MS,
+    );
     expect(done.status).toBe('in_review');
     expect(done.session?.state).toBe('idle');
     expect(statesFromHooks().at(-1)).toBe('idle');
@@ -329,7 +343,14 @@ describe('the real Codex CLI through a turn, against a stand-in model on 127.0.0
     await pressEnterUntil(control, session.id, task, (t) => t.session?.state !== 'waiting', 'the trust prompt to take');
 
     // The turn runs against the stand-in; Codex's notify program reports its end, and the task is in review.
-    const done = await until(task, (t) => t.status === 'in_review' || t.session?.state === 'exited', 'the turn to end', FIRST_SCREEN_TIMEOUT_MS);
+    // Gemini may take a second, internal turn (its next-speaker check) after the first AfterAgent, so the task can
+    // reach in_review while a later BeforeAgent says working again: wait for the turn that ends idle.
+    const done = await until(
+      task,
+      (t) => (t.status === 'in_review' && t.session?.state === 'idle') || t.session?.state === 'exited',
+      'the turn to end',
+      FIRST_SCREEN_TIMEOUT_MS,
+    );
     expect(done.status).toBe('in_review');
     expect(done.session?.state).toBe('idle');
     expect(statesFromHooks()).toContain('idle');

@@ -267,6 +267,17 @@ export async function getJson(url: string): Promise<Record<string, unknown>> {
   return (await res.json()) as Record<string, unknown>;
 }
 
+/** Polls /healthz until `ready` holds (bounded at 5 s), so counts that settle asynchronously are read settled. */
+export async function untilHealth(base: string, ready: (health: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const health = await getJson(`${base}/healthz`);
+    if (ready(health)) return health;
+    if (Date.now() > deadline) throw new Error(`/healthz never settled: ${JSON.stringify(health)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** One sample from Prometheus text, e.g. metric(text, 'vibe_relay_connections{role="client"}'). */
 export function metric(text: string, name: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
