@@ -2,16 +2,19 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROTOCOL_VERSION, ProtocolError, type DaemonStatus } from '@vibe/protocol';
-import type { VibePaths } from '@vibe/protocol/node';
+import { createRequire } from 'node:module';
+import { PROTOCOL_VERSION, type DaemonStatus } from '@vibe/protocol';
+import { nodeAead, type VibePaths } from '@vibe/protocol/node';
 import { knownAgents, resolveAgent } from './agents/index.js';
 import { Attempts } from './attempts/index.js';
 import { loadConfig, type VibeConfig } from './config.js';
-import { ControlServer, type RelayControl } from './control/index.js';
+import { ControlServer } from './control/index.js';
 import { StartupError } from './errors.js';
 import { DaemonLock } from './lock.js';
 import { FileLogger, type Logger } from './logger.js';
 import { machineStatus } from './machine.js';
+import { RelayRoom } from './relay/index.js';
+import { loadIdentity, openSecretStore, secretStoreChoice, type SecretStore } from './secrets/index.js';
 import { checkSocketPath, ensurePrivateDir } from './secure-dir.js';
 import { createSessionHost, SessionStreams, type SessionHost } from './sessions/index.js';
 import { Store, StoreError, zeroCounts } from './store/index.js';
@@ -26,6 +29,10 @@ export interface DaemonOptions {
   preferPty?: boolean;
   /** Where runner.js and hook.js are; by default beside this module (tests running sources point at dist). */
   scriptsDir?: string;
+  /** The embedded relay's entry script; by default @vibe/relay-server's, or VIBE_RELAY_ENTRY. */
+  relayEntry?: string;
+  /** Relay heartbeat interval (tests shorten it). */
+  relayHeartbeatMs?: number;
 }
 
 /** The session runner and hook scripts are built beside main.js (tsup entries). */
@@ -41,6 +48,8 @@ export class Daemon {
   readonly control: ControlServer;
   private readonly streams: SessionStreams;
   readonly attempts: Attempts;
+  /** Remote access: the relay connection, links, and each remote client as one more control connection. */
+  readonly relay: RelayRoom;
 
   private constructor(
     readonly paths: VibePaths,
@@ -52,6 +61,8 @@ export class Daemon {
     private readonly host: SessionHost,
     validateResults: boolean,
     scriptsDir: string,
+    secrets: SecretStore,
+    relayOptions: { entry: string | undefined; heartbeatMs: number | undefined },
   ) {
     this.streams = new SessionStreams({
       logger,
@@ -74,8 +85,21 @@ export class Daemon {
       publish: (event) => this.control.hub.publish(event),
       logger,
     });
+    this.relay = new RelayRoom({
+      store,
+      secrets,
+      identity: loadIdentity(secrets),
+      openControl: (transport, access) => this.control.openConnection(transport, access),
+      logger,
+      aead: nodeAead,
+      relayEntry: relayOptions.entry,
+      relayLogFile: join(paths.logs, 'relay.log'),
+      relayPidFile: join(paths.data, 'relay.pid'),
+      heartbeatMs: relayOptions.heartbeatMs,
+    });
     this.control = new ControlServer({
       socketPath: paths.socket,
+      daemonId: this.relay.daemonId,
       logger,
       version,
       validateResults,
@@ -85,7 +109,7 @@ export class Daemon {
         streams: this.streams,
         review: { logger, worktreesDir: paths.worktrees },
         pid: process.pid,
-        relay: relayUnavailable,
+        relay: this.relay,
         agents: () => knownAgents(config.agents),
         status: () => this.status(),
         requestStop: () => setImmediate(() => void this.stop('requested by a client')),
@@ -136,9 +160,14 @@ export class Daemon {
 
       const { host, reason } = await createSessionHost({ socketDir: paths.runtime, logger, preferPty: options.preferPty });
       if (reason) logger.warn('sessions hosted by node-pty', { reason });
-      const daemon = new Daemon(paths, version, lock, logger, config, store, host, options.validateResults ?? false, options.scriptsDir ?? distDir);
+      const secrets = openSecretStore({ dataDir: paths.data, choice: secretStoreChoice(process.env.VIBE_SECRET_STORE) });
+      const relayOptions = { entry: options.relayEntry ?? relayEntry(), heartbeatMs: options.relayHeartbeatMs };
+      const daemon = new Daemon(paths, version, lock, logger, config, store, host, options.validateResults ?? false, options.scriptsDir ?? distDir, secrets, relayOptions);
+      cleanups.push(() => void daemon.relay.dispose());
       await daemon.attempts.adoptAll();
       await daemon.control.listen();
+      // After the socket, so local clients are served while the relay comes up; failures are logged, not fatal.
+      await daemon.relay.start();
       logger.info('daemon started', { pid: process.pid, version, protocol: PROTOCOL_VERSION, socket: paths.socket, database: paths.database });
       return { status: 'ready', daemon };
     } catch (error) {
@@ -185,6 +214,7 @@ export class Daemon {
   stop(reason: string): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info('daemon stopping', { reason });
+      await this.relay.dispose();
       await this.control.close();
       // tmux sessions live on for the next daemon to adopt; node-pty sessions end with us.
       this.attempts.release();
@@ -201,30 +231,14 @@ export class Daemon {
   }
 }
 
-/**
- * Stands in for the relay room until daemon.ts wires it (packages/daemon/src/relay/, the lead's part, which
- * replaces this): the relay is off, and everything that would use it is refused.
- */
-const relayUnavailable: RelayControl = {
-  status: () => ({
-    enabled: false,
-    url: null,
-    daemonId: '',
-    connected: false,
-    connectedAt: null,
-    lastError: null,
-    embedded: null,
-    secretStore: 'file',
-  }),
-  connect: () => notAvailable(),
-  disconnect: () => notAvailable(),
-  createLink: () => notAvailable(),
-  listLinks: () => notAvailable(),
-  revokeLink: () => notAvailable(),
-};
-
-function notAvailable(): never {
-  throw new ProtocolError('conflict', 'the relay is not available in this build');
+/** The embedded relay's entry: VIBE_RELAY_ENTRY, else @vibe/relay-server's main beside this install, else none. */
+function relayEntry(): string | undefined {
+  if (process.env.VIBE_RELAY_ENTRY) return process.env.VIBE_RELAY_ENTRY;
+  try {
+    return createRequire(import.meta.url).resolve('@vibe/relay-server/main');
+  } catch {
+    return undefined;
+  }
 }
 
 function openStore(path: string, busyTimeoutMs: number): Store {

@@ -4,7 +4,8 @@ export type StartupErrorCode =
   | 'VIBE_UNSAFE_DIR'
   | 'VIBE_SOCKET_PATH_TOO_LONG'
   | 'VIBE_CONFIG_INVALID'
-  | 'VIBE_DATABASE_UNAVAILABLE';
+  | 'VIBE_DATABASE_UNAVAILABLE'
+  | 'VIBE_SECRETS_UNAVAILABLE';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';

@@ -163,7 +163,8 @@ describe('a control link', () => {
     }
     // Still running, and the local socket is not refused.
     expect((await local.request('daemon.status', {})).pid).toBe(process.pid);
-    await expect(local.request('link.list', {})).rejects.toMatchObject({ code: 'conflict', message: 'the relay is not available in this build' });
+    expect(await local.request('link.list', {})).toEqual({ links: [] });
+    await expect(local.request('link.create', { kind: 'view' })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('vibe connect') });
   });
 });
 

@@ -96,6 +96,22 @@ describe('ControlClient handshake', () => {
     expect(transport.closeCount).toBe(1);
   });
 
+  it('passes an id-null error after the welcome to onRefusal and stays open', async () => {
+    const { client, transport } = setup();
+    const started = client.start(clientInfo);
+    client.receive(encodeControl(welcome));
+    await started;
+    const refusals: ProtocolError[] = [];
+    const closes: Error[] = [];
+    client.onRefusal((error) => refusals.push(error));
+    client.onClose((error) => closes.push(error));
+    const refusal = { code: 'forbidden', message: 'input for session 1 refused: this link is view-only' };
+    client.receive(encodeControl({ type: 'response', id: null, error: refusal }));
+    expect(refusals.map((error) => error.toJSON())).toEqual([refusal]);
+    expect(closes).toEqual([]);
+    expect(transport.closeCount).toBe(0);
+  });
+
   it('ignores an id-null response that carries a result', async () => {
     const { client, transport } = setup();
     const started = client.start(clientInfo);

@@ -33,6 +33,7 @@ export class ControlClient {
   private readonly eventListeners = new Set<(event: Event) => void>();
   private readonly frameListeners = new Set<(frame: Frame) => void>();
   private readonly closeListeners = new Set<(error: Error) => void>();
+  private readonly refusalListeners = new Set<(error: ProtocolError) => void>();
 
   constructor(private readonly transport: FrameTransport) {}
 
@@ -74,6 +75,16 @@ export class ControlClient {
   }
 
   /** Called once when the connection ends, with the reason (a long-lived client such as attach needs it). */
+  /**
+   * Errors the daemon answers with no request id once the connection is up: a refused terminal frame (input
+   * from a view-only link, input to a session not attached for writing), a discarded oversize message. They
+   * leave the connection open; where one is fatal, the daemon closes it and onClose follows.
+   */
+  onRefusal(listener: (error: ProtocolError) => void): () => void {
+    this.refusalListeners.add(listener);
+    return () => this.refusalListeners.delete(listener);
+  }
+
   onClose(listener: (error: Error) => void): () => void {
     if (this.closedError) queueMicrotask(() => listener(this.closedError!));
     else this.closeListeners.add(listener);
@@ -125,7 +136,11 @@ export class ControlClient {
       return;
     }
     if (message.id === null) {
-      if ('error' in message) throw ProtocolError.fromJSON(message.error);
+      if (!('error' in message)) return;
+      // Before the welcome it answers the hello: the handshake failed.
+      if (!this.welcome) throw ProtocolError.fromJSON(message.error);
+      const refusal = ProtocolError.fromJSON(message.error);
+      for (const listener of this.refusalListeners) listener(refusal);
       return;
     }
     const pending = this.pending.get(message.id);

@@ -15,46 +15,16 @@ import {
   type Identity,
   type LinkLookup,
 } from '@vibe/protocol';
+import type { ConnectionTransport, ControlPort, LinkAccess } from '../control/index.js';
 import type { Logger } from '../logger.js';
+import type { SecretStore } from '../secrets/index.js';
+import type { LinkKind, LinkRecord, RelaySettingsRecord, Store } from '../store/index.js';
 import { EmbeddedRelay } from './embedded-relay.js';
 import { RelayLink } from './relay-link.js';
-import { RemoteClient, type ConnectionTransport, type ControlPort, type LinkAccess } from './remote-client.js';
-
-export type LinkKind = 'control' | 'view';
-
-export interface LinkRecord {
-  id: string;
-  label: string;
-  kind: LinkKind;
-  createdAt: string;
-  lastSeenAt: string | null;
-  revokedAt: string | null;
-}
-
-export interface RelaySettingsRecord {
-  enabled: boolean;
-  url: string | null;
-  embeddedHost: string | null;
-  embeddedPort: number | null;
-}
+import { RemoteClient } from './remote-client.js';
 
 /** What the room needs from the store (link rows and the relay settings row; no secrets). */
-export interface RelayStore {
-  createLink(link: { id: string; label: string; kind: LinkKind; createdAt: string }): LinkRecord;
-  listLinks(): LinkRecord[];
-  getLink(id: string): LinkRecord | undefined;
-  revokeLink(id: string, at: string): LinkRecord;
-  touchLink(id: string, at: string): void;
-  relaySettings(): RelaySettingsRecord;
-  setRelaySettings(settings: RelaySettingsRecord): void;
-}
-
-export interface SecretStoreLike {
-  readonly kind: 'keychain' | 'file';
-  get(name: string): string | undefined;
-  set(name: string, value: string): void;
-  delete(name: string): void;
-}
+export type RelayStore = Pick<Store, 'createLink' | 'listLinks' | 'getLink' | 'revokeLink' | 'touchLink' | 'relaySettings' | 'setRelaySettings'>;
 
 export interface RelayStatusView {
   enabled: boolean;
@@ -71,7 +41,7 @@ export type LinkView = LinkRecord & { connections: number };
 
 export interface RelayRoomOptions {
   store: RelayStore;
-  secrets: SecretStoreLike;
+  secrets: SecretStore;
   identity: Identity;
   /** Opens a control connection over a remote client's records, with its link's access. */
   openControl(transport: ConnectionTransport, access: LinkAccess): ControlPort;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ClientHandshake, daemonIdFor, generateIdentity, randomBytes, RecordCipher, toBase64Url, type ParsedLink } from '@vibe/protocol';
 import { nodeAead } from '@vibe/protocol/node';
 import { nullLogger } from '../logger.js';
-import { RemoteClient, type LinkAccess } from './remote-client.js';
+import type { LinkAccess } from '../control/index.js';
+import { RemoteClient } from './remote-client.js';
 
 const identity = generateIdentity();
 const secret = randomBytes(32);

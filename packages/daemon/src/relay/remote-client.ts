@@ -1,28 +1,7 @@
 // One client reached through the relay: its E2E handshake, then a control connection over sealed records.
 import { acceptClientHello, E2E_CLOSE, E2eError, RecordCipher, type AeadFactory, type Identity, type LinkLookup } from '@vibe/protocol';
+import type { ConnectionTransport, ControlPort, LinkAccess } from '../control/index.js';
 import type { Logger } from '../logger.js';
-
-/** Where a remote client's plaintext goes: a control connection the control room opened for it. */
-export interface ControlPort {
-  receive(chunk: Uint8Array): void;
-  drained(): void;
-  closed(): void;
-}
-
-/** The byte pipe the control room writes a connection's output to. */
-export interface ConnectionTransport {
-  write(bytes: Uint8Array): void;
-  bufferedBytes(): number;
-  end(): void;
-  destroy(): void;
-}
-
-export interface LinkAccess {
-  kind: 'link';
-  linkId: string;
-  label: string;
-  readOnly: boolean;
-}
 
 export interface RemoteClientOptions {
   conn: number;
