@@ -33,7 +33,11 @@ async function bundle(): Promise<Metafile> {
   return result.metafile;
 }
 
-/** Inputs and external imports of `entry` and every chunk it imports statically, plus the named lazy chunk. */
+/**
+ * Inputs and static external imports of `entry` and every chunk it imports statically, plus the named lazy
+ * chunk: what loads before the command runs (a dynamic import, such as the relay client behind --link, loads
+ * only when taken).
+ */
 function loadedBy(meta: Metafile, lazyCommand: string): { inputs: string[]; externals: string[] } {
   const outputs = meta.outputs;
   const main = Object.keys(outputs).find((path) => outputs[path]!.entryPoint === 'src/main.ts')!;
@@ -44,8 +48,9 @@ function loadedBy(meta: Metafile, lazyCommand: string): { inputs: string[]; exte
     if (seen.has(path)) return;
     seen.add(path);
     for (const item of outputs[path]!.imports) {
+      if (item.kind !== 'import-statement') continue;
       if (item.external) externals.add(item.path);
-      else if (item.kind === 'import-statement') visit(item.path);
+      else visit(item.path);
     }
   };
   visit(main);

@@ -7,6 +7,18 @@ async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug') || Boolean(process.env.VIBE_DEBUG);
   // Stack traces that point into src/ rather than the bundle; only when asked, as it costs start-up time.
   if (debug) process.setSourceMapsEnabled(true);
+  // `vibe relay …` hands every argument to the relay server, which handles its own signals.
+  const first = argv.slice(2).findIndex((arg) => arg !== '--debug');
+  if (argv[2 + first] === 'relay') {
+    const { relay } = await import('./commands/relay.js');
+    try {
+      await relay(argv.slice(3 + first));
+    } catch (error) {
+      const { exitCode, lines } = describeError(error, { debug });
+      process.stderr.write(`${lines.join('\n')}\n`);
+      process.exit(exitCode);
+    }
+  }
   installInterruptHandler();
   // `vibe task ls | head`: a closed pipe is the reader's choice, not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {

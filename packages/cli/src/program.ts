@@ -14,11 +14,16 @@ export function buildProgram(output: Pick<OutputConfiguration, 'writeOut' | 'wri
     .description('Run AI coding agents in parallel, each task in its own git worktree and terminal session.')
     .version(CLI_VERSION, '-V, --version', 'print the vibe version')
     .option('--debug', 'show stack traces and error details')
+    .option('--link <url>', 'reach the daemon through a relay link (`vibe connect` prints one) instead of the local socket; also $VIBE_LINK')
     .helpCommand('help [command]', 'show help for a command')
     .showSuggestionAfterError(true)
     // main.ts prints every error once, as one line, and picks the exit code.
     .exitOverride()
-    .configureOutput({ ...output, outputError: () => {} });
+    .configureOutput({ ...output, outputError: () => {} })
+    .hook('preAction', async (command) => {
+      const link = command.opts<{ link?: string }>().link;
+      if (link !== undefined) (await import('./daemon-connection.js')).useLink(link);
+    });
 
   program
     .command('up')
@@ -272,6 +277,46 @@ export function buildProgram(output: Pick<OutputConfiguration, 'writeOut' | 'wri
     .option('-n, --lines <n>', 'how many of the last lines to show', '50')
     .option('--json', 'print entries as a JSON array (one object per line with --follow)')
     .action(async (options) => (await import('./commands/logs.js')).logs(options));
+
+  program
+    .command('connect')
+    .description('reach this daemon from a browser or another machine: set up a relay (embedded by default) and print a new link and its QR code')
+    .option('--relay <url>', 'use this relay (https://…) instead of the embedded one')
+    .option('--host <host>', 'where the embedded relay listens (default 127.0.0.1; 0.0.0.0 for the LAN)')
+    .option('--port <port>', 'the embedded relay\'s port (default: the one used before, else a free one)')
+    .option('--read-only', 'a view-only link: it can list and watch, never type or change anything')
+    .option('--label <name>', 'name the link (shown in `vibe links ls`)')
+    .option('--no-qr', 'print the link without its QR code')
+    .option('--json', 'print { "relay", "link", "url" } as JSON')
+    .action(async (options) => (await import('./commands/connect.js')).connect(options));
+
+  program
+    .command('disconnect')
+    .description('close the relay connection (and stop the embedded relay) until the next `vibe connect`')
+    .option('--json', 'print the relay status as JSON')
+    .action(async (options) => (await import('./commands/connect.js')).disconnect(options));
+
+  const links = program.command('links').description('list and revoke the links that reach this daemon through the relay');
+  links
+    .command('ls')
+    .alias('list')
+    .description('every link: label, kind, created, last seen, live connections')
+    .option('--json', 'print { "links": [...] } as JSON')
+    .action(async (options) => (await import('./commands/connect.js')).linksLs(options));
+  links
+    .command('revoke')
+    .description("revoke a link: its live connections close at once, other links keep working")
+    .argument('<id>', 'the link id (from `vibe links ls`)')
+    .option('--json', 'print the revoked link as JSON')
+    .action(async (id: string, options) => (await import('./commands/connect.js')).linksRevoke(id, options));
+
+  program
+    .command('relay')
+    .description('run a relay server in the foreground (`vibe relay --help` for its options; same as npx @vibe/relay-server)')
+    .helpOption(false)
+    .allowUnknownOption()
+    .argument('[options...]', 'passed to the relay server')
+    .action(async (args: string[]) => (await import('./commands/relay.js')).relay(args));
 
   program
     .command('completion')

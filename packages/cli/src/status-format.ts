@@ -1,8 +1,9 @@
 // How `vibe status` reads: the daemon's facts, the machine's, then task counts per project and in total.
-import { TASK_STATUSES, type DaemonStatus, type TaskStatus } from '@vibe/protocol';
+import { TASK_STATUSES, type DaemonStatus, type RelayStatus, type TaskStatus } from '@vibe/protocol';
 import { formatBytes } from './byte-size.js';
 import { humaniseSeconds } from './duration.js';
 import { escapeText } from './escape.js';
+import { relayLine } from './link-format.js';
 import { formatTable, type Cell } from './table.js';
 import type { Palette } from './terminal.js';
 
@@ -12,7 +13,7 @@ function total(counts: Counts): number {
   return TASK_STATUSES.reduce((sum, status) => sum + (counts[status] ?? 0), 0);
 }
 
-export function formatDaemonStatus(status: DaemonStatus, colors: Palette): string[] {
+export function formatDaemonStatus(status: DaemonStatus & { relay?: RelayStatus }, colors: Palette): string[] {
   const field = (name: string, value: string): string => `${colors.dim(name.padEnd(9))}${value}`;
   const lines = [
     field('daemon', `${colors.green('running')} (pid ${status.pid}, version ${escapeText(status.version)}, protocol ${escapeText(status.protocol)})`),
@@ -21,6 +22,7 @@ export function formatDaemonStatus(status: DaemonStatus, colors: Palette): strin
     field('data', escapeText(status.paths.data)),
     // Both are absent from a daemon older than sessions.
     ...(status.sessionHost ? [field('sessions', sessionHost(status.sessionHost, colors))] : []),
+    ...(status.relay ? [field('relay', relayLine(status.relay, colors))] : []),
     ...(status.machine ? machineLines(status.machine, field) : []),
     '',
   ];

@@ -23,7 +23,9 @@ export async function attach(id: string | undefined, options: AttachOptions): Pr
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError('vibe attach needs a terminal on stdin and stdout; from a script, `vibe send` types into a session');
   }
-  const { client } = await connect();
+  const { client, welcome } = await connect();
+  // A view-only link can only watch: attach read-only rather than be refused.
+  const readOnly = options.readOnly === true || welcome.access === 'view';
   // SIGTERM and SIGHUP detach (restoring the terminal); so does SIGINT from outside, since raw mode turns Ctrl-C into a key.
   const hangUp = new AbortController();
   const onSignal = (): void => hangUp.abort();
@@ -34,14 +36,14 @@ export async function attach(id: string | undefined, options: AttachOptions): Pr
       client,
       onDisconnect: (listener) => onDisconnect(client, listener),
       target,
-      readOnly: options.readOnly === true,
+      readOnly,
       detachKey,
       input: process.stdin,
       output: process.stdout,
       signal: AbortSignal.any([hangUp.signal, interruptSignal()]),
       onAttached: (session) => {
         attachedTo = sessionName(session);
-        say(attachedMessage(session, detachKey, options.readOnly === true));
+        say(attachedMessage(session, detachKey, readOnly ? (welcome.access === 'view' ? 'read-only (view-only link)' : 'read-only') : undefined));
       },
     });
     const name = sessionName(outcome.session);
@@ -68,7 +70,7 @@ function sessionName(session: Session): string {
   return taskName({ project: session.project, number: session.taskNumber });
 }
 
-function attachedMessage(session: Session, key: DetachKey, readOnly: boolean): string {
+function attachedMessage(session: Session, key: DetachKey, mode: string | undefined): string {
   const keyName = `Ctrl-${key.name.slice('ctrl-'.length)}`;
-  return `attached to ${sessionName(session)} (session ${session.id}, ${escapeText(session.agent)})${readOnly ? ', read-only' : ''} — ${keyName} detaches`;
+  return `attached to ${sessionName(session)} (session ${session.id}, ${escapeText(session.agent)})${mode ? `, ${mode}` : ''} — ${keyName} detaches`;
 }

@@ -63,8 +63,13 @@ async function probeKeychain(): Promise<void> {
 async function probeDaemon(): Promise<DaemonProbe> {
   try {
     const { client, welcome } = await connect({ timeoutMs: 2_000 });
-    client.close();
-    return { running: true, pid: welcome.daemon.pid, version: welcome.daemon.version };
+    try {
+      // A daemon older than the relay has no relay.status: no relay line then.
+      const relay = await client.request('relay.status', {}).then((result) => result.relay, () => undefined);
+      return { running: true, pid: welcome.daemon.pid, version: welcome.daemon.version, ...(relay && { relay }) };
+    } finally {
+      client.close();
+    }
   } catch (error) {
     if (error instanceof DaemonUnavailableError) {
       return error.reason === 'unresponsive' ? { running: false, error: daemonNotAnswering(error.socketPath) } : { running: false };

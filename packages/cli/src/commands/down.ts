@@ -2,7 +2,7 @@
 import { rm } from 'node:fs/promises';
 import { ProtocolError } from '@vibe/protocol';
 import { DaemonUnavailableError, type VibePaths } from '@vibe/protocol/node';
-import { connect } from '../daemon-connection.js';
+import { connect, requireLocal } from '../daemon-connection.js';
 import { isAlive, isLiveDaemon, readPidFile, signal, waitForExit } from '../daemon-pid.js';
 import { CliError } from '../errors.js';
 import { printJson, say } from '../output.js';
@@ -22,6 +22,7 @@ export function stopTimeoutMs(env: Record<string, string | undefined> = process.
 }
 
 export async function down(options: DownOptions): Promise<void> {
+  requireLocal('down');
   const paths = vibePaths();
   const timeoutMs = stopTimeoutMs();
   let pid = await askToStop(paths);

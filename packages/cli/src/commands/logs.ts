@@ -10,6 +10,7 @@ import { formatLogEntry, parseLogLine } from '../logs/log-format.js';
 import { printJson, printLine, printLines, say } from '../output.js';
 import { vibePaths } from '../paths.js';
 import { stdoutPalette } from '../terminal.js';
+import { requireLocal } from '../daemon-connection.js';
 
 export interface LogsOptions {
   follow?: boolean;
@@ -18,6 +19,7 @@ export interface LogsOptions {
 }
 
 export async function logs(options: LogsOptions): Promise<void> {
+  requireLocal('logs');
   const count = parseCount(options.lines ?? '50');
   const { logFile } = vibePaths();
   const tail = await readLastLines(logFile, count).catch((error: NodeJS.ErrnoException) => {

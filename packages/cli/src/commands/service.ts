@@ -4,7 +4,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import { DaemonUnavailableError } from '@vibe/protocol/node';
-import { connect } from '../daemon-connection.js';
+import { connect, requireLocal } from '../daemon-connection.js';
 import { daemonMainPath } from '../daemon-process.js';
 import { findExecutable } from '../doctor/find-executable.js';
 import { CliError, UsageError } from '../errors.js';
@@ -21,6 +21,7 @@ export interface ServiceOptions {
 export const SERVICE_ACTIONS = ['install', 'uninstall'] as const;
 
 export async function service(action: string, options: ServiceOptions): Promise<void> {
+  requireLocal('service');
   if (action !== 'install' && action !== 'uninstall') throw new UsageError(`unknown action ${JSON.stringify(action)}: use install or uninstall`);
   const plan = servicePlan({
     platform: process.platform,

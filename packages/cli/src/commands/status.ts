@@ -1,4 +1,4 @@
-// `vibe status`: is the daemon up, since when, where, and how many tasks of each status per project.
+// `vibe status`: is the daemon up, since when, where, its relay, and how many tasks of each status per project.
 import { withDaemon } from '../daemon-connection.js';
 import { printJson, printLines } from '../output.js';
 import { formatDaemonStatus } from '../status-format.js';
@@ -9,7 +9,12 @@ export interface StatusOptions {
 }
 
 export async function status(options: StatusOptions): Promise<void> {
-  const result = await withDaemon(({ client }) => client.request('daemon.status', {}));
+  const result = await withDaemon(async ({ client }) => {
+    const daemon = await client.request('daemon.status', {});
+    // A daemon older than the relay has no relay.status: no relay line then.
+    const relay = await client.request('relay.status', {}).then((reply) => reply.relay, () => undefined);
+    return { ...daemon, ...(relay && { relay }) };
+  });
   if (options.json) printJson(result);
   else printLines(formatDaemonStatus(result, stdoutPalette()));
 }

@@ -2,7 +2,7 @@
 import type { DaemonStatus, Project } from '@vibe/protocol';
 import { DaemonUnavailableError, type VibePaths } from '@vibe/protocol/node';
 import { currentDirectory } from '../cwd.js';
-import { connect, type DaemonSession } from '../daemon-connection.js';
+import { connect, requireLocal, type DaemonSession } from '../daemon-connection.js';
 import { isLiveDaemon, readPidFile } from '../daemon-pid.js';
 import { READY_TIMEOUT_MS, spawnDaemon, type ReadyMessage } from '../daemon-process.js';
 import { CliError, EXIT } from '../errors.js';
@@ -29,6 +29,7 @@ const MAX_SPAWNS = 4;
 const HOLDER_GRACE_MS = 1_000;
 
 export async function up(options: UpOptions): Promise<void> {
+  requireLocal('up');
   const repo = await currentRepo(currentDirectory());
   const localPaths = vibePaths();
   const { session, started } = await ensureDaemon(localPaths);

@@ -107,16 +107,16 @@ describe('runChecks', () => {
     expect(byName(results, 'git').detail).toContain('no answer within 5 s');
   });
 
-  it('warns that credentials go to a 0600 file when the keychain is unreachable', async () => {
+  it('warns that the secrets go to a 0600 file when the keychain is unreachable', async () => {
     const results = await runChecks(environment({ probeKeychain: async () => Promise.reject(new Error('AccessDenied')) }));
     expect(byName(results, 'keychain').status).toBe('warn');
-    expect(byName(results, 'keychain').detail).toContain('credentials will be stored in a 0600 file under the config dir');
+    expect(byName(results, 'keychain').detail).toContain('the daemon keeps its identity and link secrets in a 0600 file in the data directory');
   });
 
   it('says why the keychain is unreachable in a few words, not the D-Bus paragraph', async () => {
     const dbus = 'Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS instead';
     const results = await runChecks(environment({ probeKeychain: async () => Promise.reject(new Error(dbus)) }));
-    expect(byName(results, 'keychain').detail).toBe('OS keychain unreachable (no D-Bus session bus) — credentials will be stored in a 0600 file under the config dir');
+    expect(byName(results, 'keychain').detail).toBe('OS keychain unreachable (no D-Bus session bus) — the daemon keeps its identity and link secrets in a 0600 file in the data directory');
     expect(keychainFailure('Platform failure: DBus error: The name org.freedesktop.secrets was not provided by any .service files')).toBe('no Secret Service provider on the D-Bus session');
     expect(keychainFailure('org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided')).toBe('no Secret Service provider on the D-Bus session');
     expect(keychainFailure(`first line ${'x'.repeat(200)}\nsecond`)).toHaveLength(80);
@@ -170,6 +170,18 @@ describe('runChecks', () => {
   it('fails when the daemon answers but cannot be used', async () => {
     const results = await runChecks(environment({ probeDaemon: async () => ({ running: false, error: 'daemon speaks protocol 2.0' }) }));
     expect(byName(results, 'daemon').status).toBe('fail');
+  });
+
+  it('adds a relay line from the running daemon: off, connected, or failing with its reason', async () => {
+    const relay = { enabled: true, url: 'http://127.0.0.1:4100', daemonId: 'd'.repeat(22), connected: true, connectedAt: 'now', lastError: null, embedded: { host: '127.0.0.1', port: 4100, pid: 9 }, secretStore: 'file' } as const;
+    const probe = (status: typeof relay | (Omit<typeof relay, 'connected' | 'lastError' | 'enabled'> & { connected: boolean; lastError: string | null; enabled: boolean })) =>
+      environment({ probeDaemon: async () => ({ running: true, pid: 1, version: '0.1.0', relay: status }) });
+    expect(byName(await runChecks(probe(relay)), 'relay')).toMatchObject({ status: 'pass', detail: 'connected to embedded relay on 127.0.0.1:4100 (secrets in the 0600 file)' });
+    expect(byName(await runChecks(probe({ ...relay, enabled: false, connected: false })), 'relay')).toMatchObject({ status: 'pass', detail: 'off (secrets in the 0600 file)' });
+    const failing = byName(await runChecks(probe({ ...relay, connected: false, lastError: 'port 4100 on 127.0.0.1 is in use' })), 'relay');
+    expect(failing).toMatchObject({ status: 'fail', detail: 'not connected to embedded relay on 127.0.0.1:4100: port 4100 on 127.0.0.1 is in use' });
+    // No daemon, no relay line.
+    expect((await runChecks(environment({ probeDaemon: async () => ({ running: false }) }))).some((check) => check.name === 'relay')).toBe(false);
   });
 
   it('escapes what programs print', async () => {

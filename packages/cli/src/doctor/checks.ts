@@ -1,5 +1,5 @@
 // The checks `vibe doctor` runs, written against injected probes so their logic is testable without the machine.
-import { ConfigFile } from '@vibe/protocol';
+import { ConfigFile, type RelayStatus } from '@vibe/protocol';
 import { escapeText } from '../escape.js';
 import { firstLine, type ProbeRunner } from './run-probe.js';
 
@@ -13,7 +13,7 @@ export interface CheckResult {
   hint?: string;
 }
 
-export type DaemonProbe = { running: true; pid: number; version: string } | { running: false; error?: string };
+export type DaemonProbe = { running: true; pid: number; version: string; relay?: RelayStatus } | { running: false; error?: string };
 
 export interface DoctorEnvironment {
   /** process.versions.node */
@@ -60,7 +60,7 @@ export function runChecks(env: DoctorEnvironment): Promise<CheckResult[]> {
     checkKeychain(env),
     checkConfig(env),
     checkDaemon(env),
-  ]);
+  ]).then((results) => results.flat());
 }
 
 export function checkNode(version: string): CheckResult {
@@ -90,13 +90,13 @@ async function checkProgram(env: DoctorEnvironment, name: string, args: string[]
 async function checkKeychain(env: DoctorEnvironment): Promise<CheckResult> {
   try {
     await env.probeKeychain();
-    return { name: 'keychain', status: 'pass', detail: 'OS keychain reachable; credentials are stored there' };
+    return { name: 'keychain', status: 'pass', detail: 'OS keychain reachable; the daemon keeps its identity and link secrets there' };
   } catch (error) {
     const why = keychainFailure(error instanceof Error ? error.message : String(error));
     return {
       name: 'keychain',
       status: 'warn',
-      detail: `OS keychain unreachable (${escapeText(why)}) — credentials will be stored in a 0600 file under the config dir`,
+      detail: `OS keychain unreachable (${escapeText(why)}) — the daemon keeps its identity and link secrets in a 0600 file in the data directory`,
       hint: 'on Linux, run a Secret Service provider (gnome-keyring, KeePassXC) in a D-Bus session to use the keychain',
     };
   }
@@ -141,9 +141,26 @@ async function checkConfig(env: DoctorEnvironment): Promise<CheckResult> {
   return { name: 'config', status: 'pass', detail: file };
 }
 
-async function checkDaemon(env: DoctorEnvironment): Promise<CheckResult> {
+async function checkDaemon(env: DoctorEnvironment): Promise<CheckResult | CheckResult[]> {
   const daemon = await env.probeDaemon();
-  if (daemon.running) return { name: 'daemon', status: 'pass', detail: `running (pid ${daemon.pid}, version ${escapeText(daemon.version)})` };
+  if (daemon.running) {
+    const running: CheckResult = { name: 'daemon', status: 'pass', detail: `running (pid ${daemon.pid}, version ${escapeText(daemon.version)})` };
+    return daemon.relay ? [running, checkRelay(daemon.relay)] : running;
+  }
   if (daemon.error) return { name: 'daemon', status: 'fail', detail: escapeText(daemon.error), hint: 'see `vibe logs`; `vibe down && vibe up` restarts it' };
   return { name: 'daemon', status: 'warn', detail: 'not running', hint: 'run `vibe up` inside a git repository' };
+}
+
+/** The daemon's relay connection, as the daemon sees it, and where its secrets are. */
+export function checkRelay(relay: RelayStatus): CheckResult {
+  const secrets = `secrets in the ${relay.secretStore === 'keychain' ? 'OS keychain' : '0600 file'}`;
+  if (!relay.enabled) return { name: 'relay', status: 'pass', detail: `off (${secrets})`, hint: '`vibe connect` sets one up for remote access' };
+  const where = relay.embedded ? `embedded relay on ${relay.embedded.host}:${relay.embedded.port}` : escapeText(relay.url ?? '');
+  if (relay.connected) return { name: 'relay', status: 'pass', detail: `connected to ${where} (${secrets})` };
+  return {
+    name: 'relay',
+    status: 'fail',
+    detail: `not connected to ${where}${relay.lastError ? `: ${escapeText(relay.lastError)}` : ''}`,
+    hint: relay.embedded ? 'see `vibe logs` (the relay log is relay.log beside it); `vibe connect --port N` picks another port' : 'check the relay is up (its /healthz) and reachable from here',
+  };
 }

@@ -160,8 +160,11 @@ function keychainStore(dataDir: string): SecretStore {
   const scope = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
   const options = process.platform === 'linux' ? { linux: { store: 'secret-service' } } : undefined;
   const entry = (name: string): KeyringEntry => new Entry(SERVICE, `${scope}:${name}`, options);
-  // A read proves the keychain answers before anything is recorded as living there.
-  entry('probe').getPassword();
+  // A write read back proves the keychain answers before anything is recorded as living there (a read alone
+  // can report an unreachable store as "no such entry").
+  const probe = entry('probe');
+  probe.setPassword('ok');
+  if (probe.getPassword() !== 'ok') throw new Error('the keychain did not return what was stored in it');
   return {
     kind: 'keychain',
     get: (name) => entry(name).getPassword() ?? undefined,
