@@ -2,7 +2,7 @@
 // VIBE_HOME with no daemon) drives the first daemon with `vibe --link URL …` — listing, adding, attaching
 // through a real pty — with the link's permissions; `vibe links`, revoke, disconnect, doctor and status.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeAgent, Sandbox, vibeBin } from './harness.js';
+import { eventually, fakeAgent, Sandbox, vibeBin } from './harness.js';
 import { hasTmux, TmuxServer } from './tmux.js';
 
 interface LinkJson {
@@ -30,7 +30,7 @@ const viaLink = (url: string, args: string[]) => remote.vibe(['--link', url, ...
 beforeAll(async () => {
   owner = new Sandbox();
   owner.env.VIBE_SECRET_STORE = 'file';
-  owner.configure({ agents: { fake: fakeAgent('print:ready;ask:Name? ;print:hello {answer};sleep:60000') } });
+  owner.configure({ agents: { fake: fakeAgent('print:ready;ask:Name? ;print:hello {answer};ask:Again? ;print:bye {answer};sleep:60000') } });
   repo = owner.repo('app');
   expect((await owner.vibe(['up'], { cwd: repo })).code).toBe(0);
   remote = new Sandbox();
@@ -129,6 +129,23 @@ describe('the CLI over a link', () => {
       const phone = await tmux.waitForScreen('phone', /hello Ada/);
       expect(phone).not.toContain('Mallory');
       expect((await owner.json<{ links: LinkJson[] }>(['links', 'ls'])).links.find((link) => link.label === 'phone')).toMatchObject({ connections: 1 });
+
+      // The relay dies (SIGKILL): the daemon restarts it on the same port, both attaches reconnect on their
+      // own, repaint from the daemon's snapshot, and the session goes on being driven and watched.
+      const status = JSON.parse((await owner.vibe(['status', '--json'])).stdout) as { relay: { embedded: { pid: number } } };
+      process.kill(status.relay.embedded.pid, 'SIGKILL');
+      await tmux.waitForScreen('laptop', /reconnecting to app#2 through the relay/, 10_000).catch(() => undefined);
+      await tmux.waitForScreen('laptop', /Again\?/, 20_000);
+      await tmux.waitForScreen('phone', /reconnecting to app#2 through the relay/, 10_000).catch(() => undefined);
+      await tmux.waitForScreen('phone', /Again\?/, 20_000);
+      await eventually(async () => {
+        const relay = JSON.parse((await owner.vibe(['status', '--json'])).stdout) as { relay: { embedded: { pid: number }; connected: boolean } };
+        return relay.relay.connected && relay.relay.embedded.pid !== status.relay.embedded.pid ? true : undefined;
+      }, 'a new relay process');
+      tmux.keys('laptop', ['Bob', 'Enter']);
+      await tmux.waitForScreen('laptop', /bye Bob/);
+      await tmux.waitForScreen('phone', /bye Bob/);
+
       tmux.keys('laptop', ['C-]']);
       await tmux.waitForScreen('laptop', /detached from app#2[\s\S]*\[exit 0\]/);
 

@@ -1,8 +1,8 @@
 // `vibe attach ID`: the session's terminal, full-screen, through the daemon, until the detach key.
-import type { Session } from '@vibe/protocol';
+import { backoffDelay, type Session } from '@vibe/protocol';
 import { attachSession } from '../attach/attach-session.js';
 import { detachKeyFrom, type DetachKey } from '../attach/detach-key.js';
-import { connect, onDisconnect } from '../daemon-connection.js';
+import { activeLink, connect, onDisconnect, type DaemonSession } from '../daemon-connection.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import { escapeText } from '../escape.js';
 import { interruptSignal } from '../interrupt.js';
@@ -23,47 +23,95 @@ export async function attach(id: string | undefined, options: AttachOptions): Pr
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError('vibe attach needs a terminal on stdin and stdout; from a script, `vibe send` types into a session');
   }
-  const { client, welcome } = await connect();
-  // A view-only link can only watch: attach read-only rather than be refused.
-  const readOnly = options.readOnly === true || welcome.access === 'view';
   // SIGTERM and SIGHUP detach (restoring the terminal); so does SIGINT from outside, since raw mode turns Ctrl-C into a key.
   const hangUp = new AbortController();
   const onSignal = (): void => hangUp.abort();
   process.on('SIGTERM', onSignal).on('SIGHUP', onSignal);
+  const signal = AbortSignal.any([hangUp.signal, interruptSignal()]);
   let attachedTo: string | undefined;
   try {
-    const outcome = await attachSession({
-      client,
-      onDisconnect: (listener) => onDisconnect(client, listener),
-      target,
-      readOnly,
-      detachKey,
-      input: process.stdin,
-      output: process.stdout,
-      signal: AbortSignal.any([hangUp.signal, interruptSignal()]),
-      onAttached: (session) => {
-        attachedTo = sessionName(session);
-        say(attachedMessage(session, detachKey, readOnly ? (welcome.access === 'view' ? 'read-only (view-only link)' : 'read-only') : undefined));
-      },
-    });
-    const name = sessionName(outcome.session);
-    switch (outcome.how) {
-      case 'detached':
-        say(`detached from ${name}`);
-        return;
-      case 'exited':
-        say(outcome.exitCode === null ? `session exited (${name})` : `session exited (code ${outcome.exitCode})`);
-        return;
-      case 'disconnected':
-        throw new CliError(`detached from ${name}: the connection to the daemon was lost`, EXIT.unavailable, { cause: outcome.error });
+    for (let round = 0; ; round++) {
+      const { client, welcome } = round === 0 ? await connect() : await reconnect(attachedTo!, signal);
+      // A view-only link can only watch: attach read-only rather than be refused.
+      const readOnly = options.readOnly === true || welcome.access === 'view';
+      try {
+        const outcome = await attachSession({
+          client,
+          onDisconnect: (listener) => onDisconnect(client, listener),
+          target,
+          readOnly,
+          detachKey,
+          input: process.stdin,
+          output: process.stdout,
+          signal,
+          onAttached: (session) => {
+            attachedTo = sessionName(session);
+            if (round === 0) say(attachedMessage(session, detachKey, readOnly ? (welcome.access === 'view' ? 'read-only (view-only link)' : 'read-only') : undefined));
+          },
+        });
+        const name = sessionName(outcome.session);
+        switch (outcome.how) {
+          case 'detached':
+            say(`detached from ${name}`);
+            return;
+          case 'exited':
+            say(outcome.exitCode === null ? `session exited (${name})` : `session exited (code ${outcome.exitCode})`);
+            return;
+          case 'disconnected':
+            // Through a relay, a dropped connection is routine (a relay restart, a phone changing networks):
+            // reconnect and attach again, which repaints the screen from the daemon's snapshot.
+            if (activeLink() && resumable(outcome.error)) continue;
+            throw new CliError(`detached from ${name}: the connection to the daemon was lost`, EXIT.unavailable, { cause: outcome.error });
+        }
+      } finally {
+        client.close();
+      }
     }
   } catch (error) {
     if (attachedTo !== undefined && !(error instanceof CliError)) say(`detached from ${attachedTo}`);
     throw error;
   } finally {
     process.off('SIGTERM', onSignal).off('SIGHUP', onSignal);
-    client.close();
   }
+}
+
+/** How long an attach through a link keeps trying to get back before it gives up. */
+const RECONNECT_FOR_MS = 60_000;
+
+/** A revoked link or a wrong secret will not get better; anything else (the relay or daemon away) may. */
+function resumable(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return !(code === 4401 || code === 4403 || code === 1000);
+}
+
+/** Connects again through the link with jittered backoff, saying so on stderr; gives up after a minute. */
+async function reconnect(name: string, signal: AbortSignal): Promise<DaemonSession> {
+  say(`connection to the daemon lost — reconnecting to ${name} through the relay (Ctrl-C stops)`);
+  const deadline = Date.now() + RECONNECT_FOR_MS;
+  for (let attempt = 0; ; attempt++) {
+    if (signal.aborted) throw new CliError(`detached from ${name}`, EXIT.interrupted);
+    try {
+      return await connect({ timeoutMs: 5000 });
+    } catch (error) {
+      const retryable = error instanceof CliError && error.exitCode === EXIT.unavailable;
+      if (!retryable || Date.now() > deadline) {
+        throw new CliError(`detached from ${name}: the connection to the daemon was lost and did not come back (${(error as Error).message})`, EXIT.unavailable, { cause: error });
+      }
+      await sleep(backoffDelay(attempt, 250, 5000), signal);
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 function sessionName(session: Session): string {

@@ -2,6 +2,7 @@
 // every remote client's bytes, multiplexed by connection id. Reconnects with jittered backoff; heartbeats.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import {
+  backoffDelay,
   daemonIdFor,
   decodeRelayMessage,
   encodeClosePayload,
@@ -165,10 +166,7 @@ export class RelayLink {
     if (this.disposed) return;
     const min = this.options.minBackoffMs ?? 250;
     const max = this.options.maxBackoffMs ?? 10_000;
-    // Full jitter: a relay restart does not bring every daemon back in the same millisecond.
-    const ceiling = Math.min(max, min * 2 ** this.attempt++);
-    const delay = min / 2 + Math.random() * (ceiling - min / 2);
-    this.retryTimer = setTimeout(() => this.connect(), delay);
+    this.retryTimer = setTimeout(() => this.connect(), backoffDelay(this.attempt++, min, max));
   }
 
   private startHeartbeat(): void {
