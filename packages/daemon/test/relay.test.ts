@@ -2,6 +2,7 @@
 // and clients speaking the E2E channel over real WebSockets on 127.0.0.1 — the protocol-level client the
 // CLI's --link and the web view are built on.
 import { execFileSync } from 'node:child_process';
+import { randomBytes as randomBytesNode } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -269,6 +270,59 @@ describe('a relay that tampers', () => {
     await ended;
     expect(await bystander.client.request('task.list', { project: 'repo' })).toMatchObject({ tasks: [{ number: 1 }] });
   });
+
+  it('takes 10,000 fuzzed relay messages and records without a crash, an unhandled rejection or a leak', async () => {
+    const { url } = await throughTampering();
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown): void => void rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const victim = await remote(url);
+      const victimClosed = closeCode(victim);
+      const heap = async (): Promise<number> => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        globalThis.gc?.();
+        return process.memoryUsage().heapUsed / 2 ** 20;
+      };
+      const before = await heap();
+      const header = (op: number, conn: number, payload: Buffer): Buffer => {
+        const out = Buffer.alloc(5 + payload.length);
+        out[0] = op;
+        out.writeUInt32BE(conn, 1);
+        payload.copy(out, 5);
+        return out;
+      };
+      for (let i = 0; i < 10_000; i++) {
+        const pick = i % 7;
+        // Routing messages for made-up and real conns, hellos and records of random bytes, junk and text.
+        const message =
+          pick === 0
+            ? header(1, 1000 + (i % 300), Buffer.alloc(0))
+            : pick === 1
+              ? header(2, 1000 + (i % 300), randomBytesNode(1 + (i % 200)))
+              : pick === 2
+                ? header(3, 1000 + (i % 300), randomBytesNode(i % 5))
+                : pick === 3
+                  ? header(2, 1, randomBytesNode(1 + (i % 300)))
+                  : pick === 4
+                    ? randomBytesNode(i % 6)
+                    : pick === 5
+                      ? header(2 + (i % 3) * 4, i, randomBytesNode(i % 40))
+                      : JSON.stringify({ type: 'registered', daemonId: 'x' });
+        tampering!.inject(message);
+        if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
+      }
+      // The real client's records were forged among them: it is refused, and a fresh one is served.
+      await victimClosed;
+      const fresh = await until(() => remote(url).catch(() => undefined), Boolean, 'a fresh client served after the fuzz');
+      expect(await fresh!.client.request('task.list', { project: 'repo' })).toMatchObject({ tasks: [{ number: 1 }] });
+      expect(rejections).toEqual([]);
+      const after = await heap();
+      expect(after - before).toBeLessThan(30);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  }, 60_000);
 
   it('cannot pass off another daemon: a link pinning another key fails as wrong-daemon', async () => {
     const { url } = await throughTampering();
