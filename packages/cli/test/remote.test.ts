@@ -1,6 +1,8 @@
 // Remote access through the real CLI: `vibe connect` starts the embedded relay, and a second "machine" (another
 // VIBE_HOME with no daemon) drives the first daemon with `vibe --link URL …` — listing, adding, attaching
 // through a real pty — with the link's permissions; `vibe links`, revoke, disconnect, doctor and status.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, fakeAgent, Sandbox, vibeBin } from './harness.js';
 import { hasTmux, TmuxServer } from './tmux.js';
@@ -171,5 +173,26 @@ describe('vibe disconnect', () => {
     const again = await owner.json<ConnectJson>(['connect']);
     expect(again.relay.url).toBe(control.relay.url);
     expect((await viaLink(control.url, ['task', 'ls'])).code).toBe(0);
+  });
+});
+
+describe('vibe relay', () => {
+  it('runs the relay server with the options given, and stops it on SIGTERM with exit 0', async () => {
+    const bad = await remote.vibe(['relay', '--bogus']);
+    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([2, 'vibe-relay: unknown option --bogus']);
+    const child = spawn(vibeBin, ['relay', '--port', '0'], { env: remote.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no listening line')), 10_000);
+      createInterface({ input: child.stdout }).once('line', (line) => {
+        clearTimeout(timer);
+        resolve(JSON.parse(line) as Record<string, unknown>);
+      });
+    });
+    expect(first).toMatchObject({ msg: 'listening', host: '127.0.0.1' });
+    const health = (await (await fetch(`${first.url as string}/healthz`)).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ status: 'ok' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 });
