@@ -109,6 +109,10 @@ describe('the CLI over a link', () => {
     const forged = `${base}#${[...parts.slice(0, 3), 'A'.repeat(43)].join('.')}`;
     const wrong = await viaLink(forged, ['task', 'ls']);
     expect([wrong.code, wrong.stderr.trim()]).toEqual([1, 'vibe: cannot reach the daemon through the link: the handshake failed: the link secret is wrong']);
+    // A daemon id this relay does not know (valid form, no such daemon): a clear error, retryable.
+    const unknown = `${base}#${[parts[0], 'A'.repeat(21) + 'Q', ...parts.slice(2)].join('.')}`;
+    const stranger = await viaLink(unknown, ['task', 'ls']);
+    expect([stranger.code, stranger.stderr.trim()]).toEqual([69, 'vibe: cannot reach the daemon through the link: the relay does not know this daemon: it is not connected to this relay right now']);
     const nobody = await viaLink(`http://127.0.0.1:1/#${fragment}`, ['task', 'ls']);
     expect([nobody.code, nobody.stderr.trim()]).toEqual([69, 'vibe: cannot reach the daemon through the link: cannot reach the relay at http://127.0.0.1:1']);
     // VIBE_LINK works like --link.
