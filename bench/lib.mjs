@@ -28,10 +28,10 @@ export function timeCommand(command, args, options) {
 }
 
 /** A temp git repository and a daemon of its own under a temp VIBE_HOME. Call dispose() when done. */
-export function startScratchDaemon({ configure } = {}) {
+export function startScratchDaemon({ configure, env: extraEnv } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'vibe-bench-'));
   const repo = join(dir, 'benchrepo');
-  const env = { ...process.env, VIBE_HOME: join(dir, 'home'), NO_COLOR: '1' };
+  const env = { ...process.env, ...extraEnv, VIBE_HOME: join(dir, 'home'), NO_COLOR: '1' };
   configure?.(env.VIBE_HOME);
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
   writeFileSync(join(repo, 'README.md'), 'bench\n');

@@ -3,12 +3,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { printTable, root } from './lib.mjs';
+import * as attach from './suites/attach.mjs';
 import * as board from './suites/board.mjs';
 import * as daemonSessions from './suites/daemon-sessions.mjs';
 import * as foundation from './suites/foundation.mjs';
 import * as sessions from './suites/sessions.mjs';
 
-const suites = { foundation, sessions, 'daemon-sessions': daemonSessions, board };
+const suites = { foundation, sessions, 'daemon-sessions': daemonSessions, board, attach };
 const only = process.argv.slice(2);
 
 const rows = [];

@@ -1,0 +1,264 @@
+// Terminal clients as a user runs them, each in a pty of this harness: bare `tmux attach` (a tmux server of
+// its own, no daemon), `vibe attach` of a tmux-hosted session, and `vibe --link URL attach` through the
+// embedded relay. The harness types into the client's pty and times what comes back out of it.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pty from 'node-pty';
+import { median, nowMs, rssMb, sleep, startScratchDaemon, vibeBin } from '../lib.mjs';
+
+const ROUNDS = Number(process.env.VIBE_BENCH_ROUNDS ?? 5);
+const FILE_MIB = 32;
+const ECHO_SAMPLES = 300;
+const CTRL_C_SAMPLES = 5;
+const COLS = 120;
+const ROWS = 40;
+/** bash's prompt in every session: what the harness waits for after a command or a Ctrl-C. */
+const PROMPT = 'vb> ';
+const SHELL = ['bash', '--norc', '--noprofile', '-i'];
+/** tmux options the daemon sets on its private server (serverOptionCommands), so bare tmux renders alike. */
+const TMUX_OPTIONS = [
+  ['set-option', '-s', 'escape-time', '0'],
+  ['set-option', '-g', 'status', 'off'],
+  ['set-option', '-g', 'default-terminal', 'tmux-256color'],
+  ['set-option', '-g', 'history-limit', '10000'],
+];
+
+export async function run() {
+  const sessionEnv = { PS1: PROMPT, HISTFILE: '/dev/null' };
+  const scratch = startScratchDaemon({
+    env: sessionEnv,
+    configure(home) {
+      mkdirSync(join(home, 'config'), { recursive: true });
+      writeFileSync(join(home, 'config', 'config.json'), JSON.stringify({ agents: { sh: { command: SHELL, prompt: 'none' } } }));
+    },
+  });
+  const vibe = (...args) => execFileSync(vibeBin, args, { cwd: scratch.repo, env: scratch.env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  const file = join(scratch.dir, 'flood.txt');
+  writeFlood(file, FILE_MIB);
+  const bareSocket = join(scratch.dir, 'bare.sock');
+  const bareTmux = (...args) => execFileSync('tmux', ['-S', bareSocket, '-f', '/dev/null', ...args], { env: { ...scratch.env, ...sessionEnv } });
+  try {
+    bareTmux(...TMUX_OPTIONS.flatMap((command, i) => (i === 0 ? ['start-server', ';', ...command] : [';', ...command])));
+    bareTmux('new-session', '-d', '-s', 'bare', '-x', String(COLS), '-y', String(ROWS), ...SHELL);
+    vibe('task', 'add', 'bench shell', '--agent', 'sh', '--start');
+    const link = JSON.parse(vibe('connect', '--json', '--label', 'bench')).url;
+    const clients = {
+      tmux: { command: 'tmux', args: ['-S', bareSocket, 'attach', '-t', 'bare'] },
+      vibe: { command: vibeBin, args: ['attach', '1'] },
+      link: { command: vibeBin, args: ['--link', link, 'attach', '1'] },
+    };
+    const rounds = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const figures = {};
+      for (const [name, spec] of Object.entries(clients)) {
+        figures[name] = await measureClient(spec, scratch, file, name === 'tmux' ? bareSocket : undefined);
+      }
+      rounds.push(figures);
+      process.stderr.write(`  round ${round + 1}: ${Object.entries(figures).map(([name, f]) => `${name} ${f.mibs.toFixed(1)} MiB/s`).join(', ')}\n`);
+    }
+    return rows(rounds);
+  } finally {
+    try {
+      vibe('disconnect');
+      vibe('task', 'stop', '1');
+    } catch {
+      // The daemon is torn down below either way.
+    }
+    execFileSync('tmux', ['-S', bareSocket, 'kill-server'], { stdio: 'ignore' });
+    scratch.dispose();
+  }
+}
+
+function rows(rounds) {
+  const m = (pick) => median(rounds.map(pick));
+  const local = m((r) => r.vibe.mibs / r.tmux.mibs);
+  const relay = m((r) => r.link.mibs / r.vibe.mibs);
+  const echoRatio = m((r) => r.vibe.echo.p99 / r.tmux.echo.p99);
+  return [
+    { name: 'bare tmux attach: cat', value: m((r) => r.tmux.mibs), unit: 'MiB/s' },
+    { name: 'vibe attach (tmux-hosted): cat', value: m((r) => r.vibe.mibs), unit: 'MiB/s' },
+    { name: 'vibe attach / bare tmux attach', value: local, unit: '×', target: '>= 0.9', ok: local >= 0.9 },
+    { name: 'vibe --link attach (relay, encrypted): cat', value: m((r) => r.link.mibs), unit: 'MiB/s' },
+    { name: 'vibe --link attach / vibe attach', value: relay, unit: '×', target: '>= 0.8', ok: relay >= 0.8 },
+    { name: 'echo p50: bare tmux / vibe / link', value: m((r) => r.vibe.echo.p50), unit: `ms (tmux ${fmt(m((r) => r.tmux.echo.p50))}, link ${fmt(m((r) => r.link.echo.p50))})` },
+    { name: 'echo p99, vibe attach / bare tmux attach', value: echoRatio, unit: `× (vibe ${fmt(m((r) => r.vibe.echo.p99))} ms, tmux ${fmt(m((r) => r.tmux.echo.p99))} ms)`, target: '<= 1.5', ok: echoRatio <= 1.5 },
+    { name: 'echo through the relay, p50', value: m((r) => r.link.echo.p50), unit: 'ms', target: '<= 0.8', ok: m((r) => r.link.echo.p50) <= 0.8 },
+    { name: 'echo through the relay, p99', value: m((r) => r.link.echo.p99), unit: 'ms', target: '<= 3', ok: m((r) => r.link.echo.p99) <= 3 },
+    { name: '^C under flood → prompt, bare tmux', value: m((r) => r.tmux.ctrlC), unit: 'ms' },
+    { name: '^C under flood → prompt, vibe attach', value: m((r) => r.vibe.ctrlC), unit: 'ms', target: '<= 10', ok: m((r) => r.vibe.ctrlC) <= 10 },
+    { name: '^C under flood → prompt, through the relay', value: m((r) => r.link.ctrlC), unit: 'ms', target: '<= 20', ok: m((r) => r.link.ctrlC) <= 20 },
+    { name: 'RSS: bare tmux server + client', value: m((r) => r.tmux.rss), unit: 'MB' },
+    { name: 'RSS: daemon + vibe attach + tmux', value: m((r) => r.vibe.rss), unit: 'MB' },
+    { name: 'RSS: daemon + relay + vibe --link attach + tmux', value: m((r) => r.link.rss), unit: 'MB' },
+  ];
+}
+
+const fmt = (value) => value.toFixed(2);
+
+/** Runs one client in a pty: throughput of `cat FILE`, keystroke echo, Ctrl-C under a flood, RSS. */
+async function measureClient(spec, scratch, file, bareSocket) {
+  const client = new PtyClient(spec.command, spec.args, { ...scratch.env, TERM: 'xterm-256color' }, scratch.repo);
+  try {
+    client.write('\r');
+    await client.waitFor(PROMPT, 10_000);
+    await settle(client);
+    const start = nowMs();
+    // The command line as echoed spells MAR""KER; only cat's end prints MARKER.
+    client.write(`cat ${file}; echo MAR""KER\r`);
+    await client.waitFor('MARKER', 120_000);
+    const mibs = FILE_MIB / ((nowMs() - start) / 1000);
+    await client.waitFor(PROMPT, 10_000);
+    const rss = sumRss(client.pid, scratch, bareSocket);
+    const echo = await measureEcho(client);
+    const ctrlC = await measureCtrlC(client);
+    return { mibs, echo, ctrlC, rss };
+  } finally {
+    client.kill();
+  }
+}
+
+/** Keystrokes into `cat` on the pane's tty (the kernel echoes them): write one key, time until it shows. */
+async function measureEcho(client) {
+  client.write('cat\r');
+  await sleep(300);
+  const samples = [];
+  for (let i = 0; i < ECHO_SAMPLES; i++) {
+    if (i > 0 && i % 50 === 0) {
+      client.write('\r');
+      await sleep(30);
+    }
+    const start = nowMs();
+    const seen = client.waitFor('x', 5000);
+    client.write('x');
+    await seen;
+    samples.push(nowMs() - start);
+  }
+  client.write('\x03');
+  await client.waitFor(PROMPT, 5000);
+  await settle(client);
+  const sorted = samples.sort((a, b) => a - b);
+  return { p50: sorted[Math.floor(sorted.length * 0.5)], p99: sorted[Math.floor(sorted.length * 0.99)] };
+}
+
+/** `yes` floods; Ctrl-C; time until the prompt is back on the client's screen. */
+async function measureCtrlC(client) {
+  const samples = [];
+  for (let i = 0; i < CTRL_C_SAMPLES; i++) {
+    client.write('yes\r');
+    await sleep(400);
+    const start = nowMs();
+    const back = client.waitFor(PROMPT, 10_000);
+    client.write('\x03');
+    await back;
+    samples.push(nowMs() - start);
+    await settle(client);
+  }
+  return median(samples);
+}
+
+/** Waits until the client has printed nothing for a moment. */
+async function settle(client, quietMs = 150) {
+  const deadline = nowMs() + 5000;
+  while (nowMs() - client.lastDataAt < quietMs && nowMs() < deadline) await sleep(20);
+}
+
+/** The client's own processes, the daemon with its children (attach clients, relay), and the tmux server. */
+function sumRss(clientPid, scratch, bareSocket) {
+  const socket = bareSocket ?? join(scratch.env.VIBE_HOME, 'run', 'tmux.sock');
+  const server = Number(execFileSync('tmux', ['-S', socket, 'display-message', '-p', '#{pid}']).toString().trim());
+  const pids = new Set([clientPid, server, ...descendants(clientPid)]);
+  if (!bareSocket) for (const pid of [scratch.pid, ...descendants(scratch.pid)]) pids.add(pid);
+  // The session's own shell is the same in every case; leave it out.
+  for (const pid of descendants(server)) pids.delete(pid);
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += rssMb(pid);
+    } catch {
+      // Gone between listing and reading.
+    }
+  }
+  return total;
+}
+
+function descendants(pid) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  const out = [];
+  const stack = [pid];
+  while (stack.length) for (const child of children.get(stack.pop()) ?? []) (out.push(child), stack.push(child));
+  return out;
+}
+
+/** Numbered lines of printable text, `mib` MiB in all. */
+function writeFlood(file, mib) {
+  const line = (i) => `${String(i).padStart(8, '0')} the quick brown fox jumps over the lazy dog 0123456789 abcdefghijklmnop\n`;
+  const lines = [];
+  let size = 0;
+  for (let i = 0; size < mib * 1024 * 1024; i++) {
+    const text = line(i);
+    lines.push(text);
+    size += text.length;
+  }
+  writeFileSync(file, lines.join('').slice(0, mib * 1024 * 1024));
+}
+
+/** A client program in a pty: what it prints is searched for one awaited string at a time. */
+class PtyClient {
+  constructor(command, args, env, cwd) {
+    this.proc = pty.spawn(command, args, { name: 'xterm-256color', cols: COLS, rows: ROWS, cwd, env });
+    this.pid = this.proc.pid;
+    this.tail = '';
+    this.waiter = undefined;
+    this.lastDataAt = nowMs();
+    this.proc.onData((data) => this.onData(data));
+  }
+
+  write(text) {
+    this.proc.write(text);
+  }
+
+  /** Resolves when `needle` appears in output that arrives after this call. */
+  waitFor(needle, timeoutMs) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        reject(new Error(`timed out waiting for ${JSON.stringify(needle)}; last output ${JSON.stringify(this.tail.slice(-200))}`));
+      }, timeoutMs);
+      this.tail = '';
+      this.waiter = { needle, resolve: () => (clearTimeout(timer), resolve()) };
+    });
+  }
+
+  kill() {
+    try {
+      this.proc.kill('SIGHUP');
+    } catch {
+      // Already gone.
+    }
+  }
+
+  onData(data) {
+    this.lastDataAt = nowMs();
+    const waiter = this.waiter;
+    if (!waiter) return;
+    const text = this.tail + data;
+    if (text.includes(waiter.needle)) {
+      this.waiter = undefined;
+      waiter.resolve();
+      return;
+    }
+    this.tail = text.slice(-(waiter.needle.length + 256));
+  }
+}
