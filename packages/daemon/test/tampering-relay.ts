@@ -9,6 +9,8 @@ export type Direction = 'to_daemon' | 'to_client';
 /** Decides what happens to one forwarded message: pass it, replace it with other messages, or drop it ([]). */
 export type Tamper = (message: Buffer, info: { direction: Direction; conn: number; index: number }) => Buffer[] | undefined;
 
+export type Meddling = 'reorder' | 'drop' | 'replay';
+
 export class TamperingRelay {
   private readonly server: Server;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
@@ -19,6 +21,10 @@ export class TamperingRelay {
   tamper: Tamper | undefined;
   /** Every close code the daemon asked for, by conn. */
   readonly closeRequests: Array<{ conn: number; code: number; reason: string }> = [];
+  /** Every client socket that closed, by conn, with the code the client sent (1005 for none, 1006 for a drop). */
+  readonly clientCloses: Array<{ conn: number; code: number }> = [];
+  /** The conn of the newest client. */
+  latestConn = 0;
   registered = false;
 
   private constructor() {
@@ -41,6 +47,26 @@ export class TamperingRelay {
 
   get url(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /**
+   * Meddles once with the next records `direction` on `conn`: `drop` loses one, `replay` delivers one twice,
+   * `reorder` holds one back and delivers it after the next. Resolves once it has.
+   */
+  meddle(conn: number, direction: Direction, how: Meddling): Promise<void> {
+    return new Promise((resolve) => {
+      let held: Buffer | undefined;
+      this.tamper = (message, info) => {
+        if (info.conn !== conn || info.direction !== direction) return undefined;
+        if (how === 'reorder' && !held) {
+          held = message;
+          return [];
+        }
+        this.tamper = undefined;
+        resolve();
+        return how === 'drop' ? [] : how === 'replay' ? [message, message] : [message, held!];
+      };
+    });
   }
 
   /** Sends the daemon raw bytes (or text) as if the relay wrote them: fuzzing the daemon's side. */
@@ -92,10 +118,12 @@ export class TamperingRelay {
   private acceptClient(ws: WebSocket): void {
     if (!this.daemon) return ws.close(4404, 'unknown daemon');
     const conn = this.nextConn++;
+    this.latestConn = conn;
     this.clients.set(conn, ws);
     this.daemon.send(header(0x01, conn, Buffer.alloc(0)));
     ws.on('message', (data: Buffer) => this.forward(this.daemon, data, 'to_daemon', conn));
-    ws.on('close', () => {
+    ws.on('close', (code) => {
+      this.clientCloses.push({ conn, code });
       this.clients.delete(conn);
       this.daemon?.send(header(0x03, conn, Buffer.alloc(0)));
     });
