@@ -11,6 +11,8 @@ const ROUNDS = Number(process.env.VIBE_BENCH_ROUNDS ?? 5);
 const FILE_MIB = 32;
 const ECHO_SAMPLES = 300;
 const CTRL_C_SAMPLES = 5;
+/** VIBE_BENCH_CLIENTS=vibe,link measures only those clients and prints no table (for profiling). */
+const only = process.env.VIBE_BENCH_CLIENTS?.split(',');
 const COLS = 120;
 const ROWS = 40;
 /** bash's prompt in every session: what the harness waits for after a command or a Ctrl-C. */
@@ -45,19 +47,23 @@ export async function run() {
     const link = JSON.parse(vibe('connect', '--json', '--label', 'bench')).url;
     const clients = {
       tmux: { command: 'tmux', args: ['-S', bareSocket, 'attach', '-t', 'bare'] },
-      vibe: { command: vibeBin, args: ['attach', '1'] },
+      vibe: { command: process.env.VIBE_BENCH_PROFILE ? 'node' : vibeBin, args: [...(process.env.VIBE_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof', vibeBin] : []), 'attach', '1'] },
       link: { command: vibeBin, args: ['--link', link, 'attach', '1'] },
     };
     const rounds = [];
     for (let round = 0; round < ROUNDS; round++) {
       const figures = {};
       for (const [name, spec] of Object.entries(clients)) {
+        if (only && !only.includes(name)) continue;
         figures[name] = await measureClient(spec, scratch, file, name === 'tmux' ? bareSocket : undefined);
       }
       rounds.push(figures);
       process.stderr.write(`  round ${round + 1}: ${Object.entries(figures).map(([name, f]) => `${name} ${f.mibs.toFixed(1)} MiB/s`).join(', ')}\n`);
+      for (const [name, f] of Object.entries(figures)) {
+        process.stderr.write(`    ${name} CPU ms/MiB: ${Object.entries(f.cpu).map(([role, ms]) => `${role} ${ms.toFixed(1)}`).join(', ')}\n`);
+      }
     }
-    return rows(rounds);
+    return only ? [] : rows(rounds);
   } finally {
     try {
       vibe('disconnect');
@@ -103,16 +109,28 @@ async function measureClient(spec, scratch, file, bareSocket) {
     client.write('\r');
     await client.waitFor(PROMPT, 10_000);
     await settle(client);
+    const groups = processGroups(client.pid, scratch, bareSocket);
+    const cpuBefore = groupCpu(groups);
+    const ioBefore = groupIo(groups);
     const start = nowMs();
     // The command line as echoed spells MAR""KER; only cat's end prints MARKER.
     client.write(`cat ${file}; echo MAR""KER\r`);
     await client.waitFor('MARKER', 120_000);
     const mibs = FILE_MIB / ((nowMs() - start) / 1000);
+    const cpuAfter = groupCpu(groups);
+    const ioAfter = groupIo(groups);
+    if (only) {
+      for (const name of Object.keys(groups)) {
+        const [a, b] = [ioBefore[name], ioAfter[name]];
+        process.stderr.write(`    ${name}: ${((b.reads - a.reads) / FILE_MIB).toFixed(0)} reads/MiB, ${((b.writes - a.writes) / FILE_MIB).toFixed(0)} writes/MiB, ${((b.written - a.written) / FILE_MIB / 1024).toFixed(0)} KiB written/MiB\n`);
+      }
+    }
+    const cpu = Object.fromEntries(Object.keys(groups).map((name) => [name, (cpuAfter[name] - cpuBefore[name]) / FILE_MIB]));
     await client.waitFor(PROMPT, 10_000);
     const rss = sumRss(client.pid, scratch, bareSocket);
     const echo = await measureEcho(client);
     const ctrlC = await measureCtrlC(client);
-    return { mibs, echo, ctrlC, rss };
+    return { mibs, echo, ctrlC, rss, cpu };
   } finally {
     client.kill();
   }
@@ -161,6 +179,55 @@ async function measureCtrlC(client) {
 async function settle(client, quietMs = 150) {
   const deadline = nowMs() + 5000;
   while (nowMs() - client.lastDataAt < quietMs && nowMs() < deadline) await sleep(20);
+}
+
+/** Processes by role, for the CPU profile of a `cat`: ms of CPU per MiB each role spends. */
+function processGroups(clientPid, scratch, bareSocket) {
+  const socket = bareSocket ?? join(scratch.env.VIBE_HOME, 'run', 'tmux.sock');
+  const server = Number(execFileSync('tmux', ['-S', socket, 'display-message', '-p', '#{pid}']).toString().trim());
+  const groups = { 'tmux server': [server], client: [clientPid, ...descendants(clientPid)], harness: [process.pid] };
+  if (!bareSocket) {
+    const children = descendants(scratch.pid);
+    const comm = (pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    groups.daemon = [scratch.pid];
+    groups["daemon's tmux client"] = children.filter((pid) => comm(pid) === 'tmux: client' || comm(pid) === 'tmux');
+    groups.relay = children.filter((pid) => !groups["daemon's tmux client"].includes(pid));
+  }
+  return groups;
+}
+
+/** CPU time (user + system) of each group in ms, from /proc. */
+function groupCpu(groups) {
+  const tick = 1000 / 100;
+  const cpu = (pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * tick;
+    } catch {
+      return 0;
+    }
+  };
+  return Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, pids.reduce((sum, pid) => sum + cpu(pid), 0)]));
+}
+
+/** Read and write system calls of each group, from /proc/PID/io. */
+function groupIo(groups) {
+  const io = (pid) => {
+    try {
+      const text = readFileSync(`/proc/${pid}/io`, 'utf8');
+      const field = (name) => Number(new RegExp(`${name}: (\\d+)`).exec(text)?.[1] ?? 0);
+      return { reads: field('syscr'), writes: field('syscw'), written: field('wchar') };
+    } catch {
+      return { reads: 0, writes: 0, written: 0 };
+    }
+  };
+  return Object.fromEntries(
+    Object.entries(groups).map(([name, pids]) => [
+      name,
+      pids.map(io).reduce((a, b) => ({ reads: a.reads + b.reads, writes: a.writes + b.writes, written: a.written + b.written })),
+    ]),
+  );
 }
 
 /** The client's own processes, the daemon with its children (attach clients, relay), and the tmux server. */

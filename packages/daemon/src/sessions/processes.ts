@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type * as NodePtyModule from 'node-pty';
+import { PacedReader, type PausableSource } from './paced-reader.js';
 import { PtyWriter } from './pty-writer.js';
 
 export interface RunResult {
@@ -79,13 +80,24 @@ export const nodePtySpawner: PtySpawner = (file, args, options) => {
   });
   // The master's descriptor and the stream that closes it are node-pty's (not in its typings); another
   // version without them gets node-pty's own queued write and no count, which the sessions tests would catch.
-  const { fd, _socket: socket } = pty as unknown as { fd?: unknown; _socket?: { destroyed?: boolean } };
+  const { fd, _socket: socket } = pty as unknown as { fd?: unknown; _socket?: PtySocket };
   const writer = typeof fd === 'number' && socket !== undefined ? new PtyWriter(fd, () => socket.destroyed !== true) : undefined;
-  pty.onExit(() => writer?.close());
+  const listeners = new Set<(data: Uint8Array) => void>();
+  const reader = new PacedReader(pausable(pty, socket), (bytes) => {
+    for (const listener of listeners) listener(bytes);
+  });
+  pty.onData((data) => reader.push(data as unknown as Uint8Array));
+  pty.onExit(() => {
+    writer?.close();
+    reader.dispose();
+  });
   return {
     pid: pty.pid,
     ptsName: (pty as unknown as { ptsName?: string }).ptsName,
-    onData: (listener) => pty.onData(listener as unknown as (data: string) => void),
+    onData: (listener) => {
+      listeners.add(listener);
+      return { dispose: () => listeners.delete(listener) };
+    },
     onExit: (listener) => pty.onExit(listener),
     write: (data) => {
       const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -97,6 +109,35 @@ export const nodePtySpawner: PtySpawner = (file, args, options) => {
     kill: (signal) => pty.kill(signal),
   };
 };
+
+/** node-pty's stream over the master, with the libuv handle it reads through (not in its typings). */
+interface PtySocket {
+  destroyed?: boolean;
+  _handle?: { reading?: boolean; readStart(): number; readStop(): number } | null;
+}
+
+/**
+ * Pausing must stop the read itself, as Node does for its own paused sockets: a paused stream that keeps
+ * reading into its buffer would still wake the daemon for every write the program makes.
+ */
+function pausable(pty: NodePtyModule.IPty, socket: PtySocket | undefined): PausableSource {
+  return {
+    pause() {
+      const handle = socket?._handle;
+      if (!handle) return pty.pause();
+      if (!handle.reading) return;
+      handle.reading = false;
+      handle.readStop();
+    },
+    resume() {
+      const handle = socket?._handle;
+      if (!handle) return pty.resume();
+      if (handle.reading || socket?.destroyed) return;
+      handle.reading = true;
+      handle.readStart();
+    },
+  };
+}
 
 /** Sends a signal to a process or (negative pid) a process group; a process already gone is not an error. */
 export type Signaller = (pid: number, signal: NodeJS.Signals) => void;

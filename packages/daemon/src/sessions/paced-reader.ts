@@ -1,0 +1,82 @@
+// Reads a pty's output at once when it trickles and in paced batches while it floods, so a flood costs a
+// few large reads a millisecond apart instead of a wake-up of the daemon (and of every viewer) per line.
+//
+// A chunk that follows the previous delivery (or the end of a pause) within `floodGapMs` means the program
+// is flooding: the chunk is delivered, then reading stops for `paceMs` while the kernel collects the next
+// batch. A chunk after a quiet spell — a keystroke's echo, a prompt — is delivered the moment it is read and
+// starts no pause, so nothing on the keystroke path waits for a timer. Chunks read in one go (the batch a
+// resume releases) are joined into one delivery.
+
+/** What the reader needs of the stream it paces. */
+export interface PausableSource {
+  /** Stops reading from the descriptor (not just emitting): the kernel holds what arrives meanwhile. */
+  pause(): void;
+  resume(): void;
+}
+
+export interface PacedReaderOptions {
+  paceMs?: number;
+  floodGapMs?: number;
+  now?: () => number;
+}
+
+/** How long reading stops between batches of a flood. */
+export const DEFAULT_PACE_MS = 2;
+/** Chunks closer together than this are a flood. */
+export const DEFAULT_FLOOD_GAP_MS = 1;
+
+export class PacedReader {
+  private batch: Uint8Array[] = [];
+  /** When the last delivery or resume happened. */
+  private lastAt = -Infinity;
+  private timer: NodeJS.Timeout | undefined;
+  private disposed = false;
+  private readonly paceMs: number;
+  private readonly floodGapMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly source: PausableSource,
+    private readonly deliver: (bytes: Uint8Array) => void,
+    options: PacedReaderOptions = {},
+  ) {
+    this.paceMs = options.paceMs ?? DEFAULT_PACE_MS;
+    this.floodGapMs = options.floodGapMs ?? DEFAULT_FLOOD_GAP_MS;
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** One chunk as read. Chunks read in the same turn of the event loop are delivered together. */
+  push(chunk: Uint8Array): void {
+    if (this.disposed) return;
+    if (this.batch.push(chunk) === 1) queueMicrotask(() => this.flush());
+  }
+
+  /** Delivers what it holds (the program's last words), then nothing more, and leaves the source reading. */
+  dispose(): void {
+    this.flush();
+    this.disposed = true;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.source.resume();
+    }
+  }
+
+  private flush(): void {
+    if (this.disposed || this.batch.length === 0) return;
+    const bytes = this.batch.length === 1 ? this.batch[0]! : Buffer.concat(this.batch);
+    this.batch = [];
+    const now = this.now();
+    const flooding = now - this.lastAt < this.floodGapMs;
+    this.lastAt = now;
+    this.deliver(bytes);
+    if (!flooding || this.timer || this.disposed) return;
+    this.source.pause();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.disposed) return;
+      this.lastAt = this.now();
+      this.source.resume();
+    }, this.paceMs);
+  }
+}
