@@ -264,7 +264,12 @@ function descendants(pid) {
   }
   const out = [];
   const stack = [pid];
-  while (stack.length) for (const child of children.get(stack.pop()) ?? []) (out.push(child), stack.push(child));
+  while (stack.length) {
+    for (const child of children.get(stack.pop()) ?? []) {
+      out.push(child);
+      stack.push(child);
+    }
+  }
   return out;
 }
 
