@@ -16,7 +16,7 @@ export interface LocalClient {
   ws: WebSocket;
   daemonId: string;
   address: string;
-  /** Last time a message went either way: the idle timeout counts from here. */
+  /** Last time a message went either way or the client pinged: the idle timeout counts from here. */
   lastActive: number;
   route: Route | undefined;
 }
@@ -50,6 +50,9 @@ export class Clients {
     const client: LocalClient = { ws, daemonId, address, lastActive: Date.now(), route: undefined };
     this.all.add(client);
     ws.on('message', (data: Buffer, isBinary: boolean) => this.fromClient(client, data, isBinary));
+    // A client that pings (Node's can; a browser's cannot) is there, however quiet its session: `vibe --link
+    // attach` to an idle agent stays open. Answering the relay's own pings, which any socket does, is not enough.
+    ws.on('ping', () => (client.lastActive = Date.now()));
     ws.on('close', (code) => {
       this.all.delete(client);
       this.detach(client);
@@ -189,7 +192,7 @@ export class Clients {
     }
   }
 
-  /** Closes every client that has been idle (no message either way) for the idle timeout. */
+  /** Closes every client that has been idle (no message either way, no ping from it) for the idle timeout. */
   closeIdle(): void {
     const idleSince = Date.now() - this.ctx.limits.idleTimeoutMs;
     for (const client of [...this.all]) {

@@ -19,7 +19,7 @@ export interface RelayLimits {
   heartbeatMs: number;
   /** A daemon must have registered this long after its upgrade (4408). */
   registerTimeoutMs: number;
-  /** A client with no message either way for this long is closed (4408). */
+  /** A client with no message either way and no ping from it for this long is closed (4408). */
   idleTimeoutMs: number;
 }
 

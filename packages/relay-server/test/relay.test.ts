@@ -317,6 +317,32 @@ describe('bounds that need their own relay', () => {
     await relay.stop();
   });
 
+  it('keeps a quiet client that pings open past the idle timeout, and idles it out once it stops', async () => {
+    const relay = await startRelayProcess(['--heartbeat-ms', '100', '--idle-timeout-ms', '300']);
+    const daemon = await connectDaemon(relay.wsUrl);
+    const pinging = connectClient(relay.wsUrl, daemon.daemonId);
+    const silent = connectClient(relay.wsUrl, daemon.daemonId);
+    await Promise.all([pinging.opened, silent.opened]);
+    const pingingConn = await daemon.nextOpen();
+    await daemon.nextOpen();
+    const pinger = setInterval(() => pinging.ws.ping(), 100);
+    try {
+      // Neither client sends a message; only one pings. Three idle timeouts later:
+      expect(await silent.whenClosed()).toEqual({ code: RELAY_CLOSE.timeout, reason: 'idle timeout' });
+      await sleep(900);
+      expect(pinging.closed).toBeUndefined();
+      daemon.sendData(pingingConn, Buffer.from('still routed'));
+      expect((await pinging.next()).data.toString()).toBe('still routed');
+    } finally {
+      clearInterval(pinger);
+    }
+    const stopped = Date.now();
+    expect(await pinging.whenClosed()).toEqual({ code: RELAY_CLOSE.timeout, reason: 'idle timeout' });
+    expect(Date.now() - stopped).toBeGreaterThanOrEqual(250);
+    await daemon.expect((m) => m.op === RelayOp.Close && m.conn === pingingConn, 'CLOSE for the client that stopped pinging');
+    await relay.stop();
+  });
+
   it('shuts down gracefully on SIGTERM: every socket gets 1012 and the process exits 0', async () => {
     const relay = await startRelayProcess();
     const daemon = await connectDaemon(relay.wsUrl);
