@@ -1,11 +1,12 @@
 // A ControlClient that reaches the daemon through a relay: one WebSocket, the E2E handshake, then the same
-// frames the unix socket carries, sealed in records. Runtime-neutral: Node passes the `ws` package's
-// WebSocket, a browser its own.
+// frames the unix socket carries, sealed in records, with a heartbeat where the socket can ping.
+// Runtime-neutral: Node passes the `ws` package's WebSocket, a browser its own.
 import { ControlClient, type ClientOptions } from '../client.js';
 import { ProtocolError } from '../errors.js';
 import type { Welcome } from '../messages/envelope.js';
 import { nobleAead, type AeadFactory } from './aead.js';
 import { E2eError, ClientHandshake } from './handshake.js';
+import { pingingSocket, startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { parseLink, relaySocketUrl, type ParsedLink } from './link.js';
 import { RecordCipher } from './records.js';
 
@@ -29,7 +30,17 @@ export interface RelayConnectOptions extends ClientOptions {
   timeoutMs?: number;
   /** `arraybuffer` (browsers) or `nodebuffer` (the ws package, which saves a copy per message). */
   binaryType?: string;
+  /**
+   * Where the WebSocket can ping (the ws package; a browser's cannot): ping the relay this often, which keeps
+   * a quiet connection from idling out at the relay, and end the connection with a retryable error when a
+   * ping goes unanswered (no pong, no message) until the next. Default 15 s, well inside the relay's idle
+   * timeout and a proxy's read timeout; 0 turns it off.
+   */
+  heartbeatMs?: number;
 }
+
+/** How often a client pings the relay, unless told otherwise. */
+export const RELAY_CLIENT_HEARTBEAT_MS = 15_000;
 
 export interface RelayConnection {
   client: ControlClient;
@@ -85,6 +96,7 @@ export function connectOverRelay(linkOrUrl: ParsedLink | string, options: RelayC
     let cipher: RecordCipher | undefined;
     let settled = false;
     let closing = false;
+    let heartbeat: Heartbeat | undefined;
     const client = new ControlClient({
       send: (bytes) => {
         if (!cipher || closing) return;
@@ -92,11 +104,13 @@ export function connectOverRelay(linkOrUrl: ParsedLink | string, options: RelayC
       },
       close: () => {
         closing = true;
+        heartbeat?.stop();
         socket.close(1000, 'client closed');
       },
     });
     const fail = (error: Error): void => {
       clearTimeout(timer);
+      heartbeat?.stop();
       if (!settled) {
         settled = true;
         reject(error);
@@ -109,11 +123,23 @@ export function connectOverRelay(linkOrUrl: ParsedLink | string, options: RelayC
       socket.close(4408, 'timeout');
     }, timeoutMs);
 
+    const heartbeatMs = options.heartbeatMs ?? RELAY_CLIENT_HEARTBEAT_MS;
+    const pinging = heartbeatMs > 0 ? pingingSocket(socket) : undefined;
+    if (pinging) {
+      heartbeat = startHeartbeat(pinging, heartbeatMs, () => {
+        fail(new RelayConnectError(`the relay at ${link.relayUrl} stopped answering (no pong within ${heartbeatMs} ms)`, 1006, 'timeout'));
+        closing = true;
+        if (pinging.terminate) pinging.terminate();
+        else socket.close(4408, 'relay not answering');
+      });
+    }
+
     socket.onopen = () => socket.send(handshake.hello);
     socket.onerror = () => {
       // The close event that follows carries the code; an error before open means the relay is unreachable.
     };
     socket.onclose = (event) => {
+      heartbeat?.stop();
       if (closing && settled) return client.closed(new ProtocolError('internal', 'connection closed'));
       const opened = cipher !== undefined;
       const kind = event.code === 1006 && !opened ? 'unreachable' : 'closed';
@@ -121,6 +147,7 @@ export function connectOverRelay(linkOrUrl: ParsedLink | string, options: RelayC
       fail(new RelayConnectError(message, event.code, kind));
     };
     socket.onmessage = (event) => {
+      heartbeat?.alive();
       const bytes = asBytes(event.data);
       if (!bytes) return fail(new RelayConnectError('the relay sent a text message; this is not a vibe relay', 1003, 'malformed'));
       try {
