@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { daemonIdFor, decodeRelayMessage, encodeClosePayload, encodeRelayMessage, fromBase64Url, registerTranscript, RelayOp, toBase64Url, type RelayMessage } from '@vibe/protocol';
-import WebSocket from 'ws';
+import WebSocket, { type ClientOptions } from 'ws';
 
 export const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -208,9 +208,9 @@ export function newDaemonKey(): DaemonKey {
   return { publicKey: fromBase64Url(jwk.x!)!, privateKey };
 }
 
-/** Connects to /v1/daemon and registers with `key`; resolves once registered. */
-export async function connectDaemon(wsUrl: string, key: DaemonKey = newDaemonKey()): Promise<TestDaemon & DaemonPeer> {
-  const peer = new DaemonPeer(new WebSocket(`${wsUrl}/v1/daemon`), key);
+/** Connects to /v1/daemon and registers with `key`; resolves once registered. `options` go to ws (e.g. a TLS `ca`). */
+export async function connectDaemon(wsUrl: string, key: DaemonKey = newDaemonKey(), options?: ClientOptions): Promise<TestDaemon & DaemonPeer> {
+  const peer = new DaemonPeer(new WebSocket(`${wsUrl}/v1/daemon`, options), key);
   await peer.opened;
   const challenge = JSON.parse((await peer.next()).data.toString()) as { relay: string; nonce: string };
   const signature = sign(null, registerTranscript(fromBase64Url(challenge.nonce)!, challenge.relay), key.privateKey);
@@ -258,8 +258,8 @@ export class DaemonPeer extends Peer implements TestDaemon {
   }
 }
 
-export function connectClient(wsUrl: string, daemonId: string): Peer {
-  return new Peer(new WebSocket(`${wsUrl}/v1/client?daemon=${encodeURIComponent(daemonId)}`));
+export function connectClient(wsUrl: string, daemonId: string, options?: ClientOptions): Peer {
+  return new Peer(new WebSocket(`${wsUrl}/v1/client?daemon=${encodeURIComponent(daemonId)}`, options));
 }
 
 export async function getJson(url: string): Promise<Record<string, unknown>> {
