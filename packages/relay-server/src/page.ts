@@ -1,10 +1,55 @@
+import { createHash } from 'node:crypto';
+import { RELAY_CLOSE } from '@vibe/protocol';
+
 // The page at the relay's base URL. The web view comes later; for now it says what a link is, and for a link it
 // reads the fragment (which never reaches the server) and asks the relay whether that daemon is connected.
-import { createHash } from 'node:crypto';
+
+export interface PageMessage {
+  title: string;
+  /** `{id}` stands for the daemon id from the link. */
+  text: string;
+}
+
+/**
+ * What the page says when the relay ends its probe, by close code. The probe opens /v1/client for the link's
+ * daemon and sends nothing, so these are the codes it can meet; any other shows its number and reason.
+ */
+export const PAGE_CLOSE_MESSAGES: Record<number, PageMessage> = {
+  [RELAY_CLOSE.unknownDaemon]: {
+    title: 'Unknown daemon',
+    text: 'No daemon with id {id} is connected to this relay right now. Its computer may be asleep or offline, or its daemon stopped or disconnected (running vibe connect there connects it again). Or the link is for another relay.',
+  },
+  [RELAY_CLOSE.tooMany]: {
+    title: 'Too many connections to this daemon',
+    text: 'Daemon {id} already has as many clients connected as it allows. Close a terminal or browser tab connected to it, or try again later.',
+  },
+  [RELAY_CLOSE.daemonGone]: {
+    title: 'The daemon went away',
+    text: 'Daemon {id} disconnected from the relay just now, or the relay holding it cannot be reached. Try again in a moment.',
+  },
+  [RELAY_CLOSE.restarting]: {
+    title: 'The relay is restarting',
+    text: 'The relay is shutting down for a restart. Try again in a moment.',
+  },
+  [RELAY_CLOSE.badRequest]: {
+    title: 'This is not a complete vibe link',
+    text: 'The relay could not read the daemon id in this link. Copy the whole link that vibe connect printed.',
+  },
+  [RELAY_CLOSE.timeout]: {
+    title: 'The connection timed out',
+    text: 'The relay closed the connection after it sat idle. Reload the page to ask again.',
+  },
+  // No close frame: the WebSocket never opened or the network dropped it.
+  1006: {
+    title: 'Cannot reach the relay',
+    text: 'The connection to the relay failed. It may be refusing new connections from this address for a moment (too many in a short time), a proxy in front of it may not pass WebSockets, or the network dropped. Try again shortly.',
+  },
+};
 
 // Plain DOM, no framework; textContent only, so nothing from the fragment is ever parsed as HTML.
 const SCRIPT = `
 (function () {
+  var MESSAGES = ${JSON.stringify(PAGE_CLOSE_MESSAGES)};
   var out = document.getElementById('status');
   var say = function (title, text) {
     document.getElementById('title').textContent = title;
@@ -29,8 +74,8 @@ const SCRIPT = `
     if (settled) return;
     settled = true;
     clearTimeout(timer);
-    if (event.code === 4404) say('Unknown daemon', 'No daemon with id ' + parts[1] + ' is connected to this relay. Its machine may be off or disconnected (vibe connect starts it again), or the link is for another relay.');
-    else if (event.code === 4429) say('Too many connections', 'The relay is refusing connections from this address for a moment. Try again shortly.');
+    var message = Object.prototype.hasOwnProperty.call(MESSAGES, event.code) ? MESSAGES[event.code] : null;
+    if (message) say(message.title, message.text.split('{id}').join(parts[1]));
     else say('The relay closed the connection', 'Close code ' + event.code + (event.reason ? ': ' + event.reason : '') + '.');
   };
 })();
