@@ -56,7 +56,7 @@ export const RELAY_CLOSE_REASONS: Record<number, string> = {
   4401: 'the handshake failed: the link secret is wrong',
   4403: 'this link was revoked (or never existed)',
   4404: 'the relay does not know this daemon: it is not connected to this relay right now',
-  4408: 'the handshake timed out',
+  4408: 'the connection timed out (the handshake took too long, or it sat idle)',
   4409: 'the daemon connected again elsewhere',
   4429: 'too many connections: try again shortly',
   4503: 'the daemon went away',
