@@ -11,6 +11,7 @@ const ROUNDS = Number(process.env.VIBE_BENCH_ROUNDS ?? 5);
 const FILE_MIB = 32;
 const ECHO_SAMPLES = 300;
 const CTRL_C_SAMPLES = 5;
+const KEY_GAP_MS = 5;
 /** VIBE_BENCH_CLIENTS=vibe,link measures only those clients and prints no table (for profiling). */
 const only = process.env.VIBE_BENCH_CLIENTS?.split(',');
 const COLS = 120;
@@ -55,7 +56,7 @@ export async function run() {
       const figures = {};
       for (const [name, spec] of Object.entries(clients)) {
         if (only && !only.includes(name)) continue;
-        figures[name] = await measureClient(spec, scratch, file, name === 'tmux' ? bareSocket : undefined);
+        figures[name] = await measureClient(spec, scratch, file, name === 'tmux' ? bareSocket : undefined, name === 'link');
       }
       rounds.push(figures);
       process.stderr.write(`  round ${round + 1}: ${Object.entries(figures).map(([name, f]) => `${name} ${f.mibs.toFixed(1)} MiB/s`).join(', ')}\n`);
@@ -103,7 +104,7 @@ function rows(rounds) {
 const fmt = (value) => value.toFixed(2);
 
 /** Runs one client in a pty: throughput of `cat FILE`, keystroke echo, Ctrl-C under a flood, RSS. */
-async function measureClient(spec, scratch, file, bareSocket) {
+async function measureClient(spec, scratch, file, bareSocket, viaRelay) {
   const client = new PtyClient(spec.command, spec.args, { ...scratch.env, TERM: 'xterm-256color' }, scratch.repo);
   try {
     client.write('\r');
@@ -127,7 +128,7 @@ async function measureClient(spec, scratch, file, bareSocket) {
     }
     const cpu = Object.fromEntries(Object.keys(groups).map((name) => [name, (cpuAfter[name] - cpuBefore[name]) / FILE_MIB]));
     await client.waitFor(PROMPT, 10_000);
-    const rss = sumRss(client.pid, scratch, bareSocket);
+    const rss = sumRss(groups, viaRelay);
     const echo = await measureEcho(client);
     const ctrlC = await measureCtrlC(client);
     return { mibs, echo, ctrlC, rss, cpu };
@@ -136,7 +137,7 @@ async function measureClient(spec, scratch, file, bareSocket) {
   }
 }
 
-/** Keystrokes into `cat` on the pane's tty (the kernel echoes them): write one key, time until it shows. */
+/** Keystrokes into `cat` on the pane's tty (the kernel echoes them): write one key, time until it shows, pause. */
 async function measureEcho(client) {
   client.write('cat\r');
   await sleep(300);
@@ -151,6 +152,8 @@ async function measureEcho(client) {
     client.write('x');
     await seen;
     samples.push(nowMs() - start);
+    // 200 keys a second: faster than anyone types or a key repeats, slow enough not to read as a flood.
+    await sleep(KEY_GAP_MS);
   }
   client.write('\x03');
   await client.waitFor(PROMPT, 5000);
@@ -230,20 +233,18 @@ function groupIo(groups) {
   );
 }
 
-/** The client's own processes, the daemon with its children (attach clients, relay), and the tmux server. */
-function sumRss(clientPid, scratch, bareSocket) {
-  const socket = bareSocket ?? join(scratch.env.VIBE_HOME, 'run', 'tmux.sock');
-  const server = Number(execFileSync('tmux', ['-S', socket, 'display-message', '-p', '#{pid}']).toString().trim());
-  const pids = new Set([clientPid, server, ...descendants(clientPid)]);
-  if (!bareSocket) for (const pid of [scratch.pid, ...descendants(scratch.pid)]) pids.add(pid);
-  // The session's own shell is the same in every case; leave it out.
-  for (const pid of descendants(server)) pids.delete(pid);
+/** RSS of the roles a user runs: the client, the tmux server (not the session's shell) and, for vibe, the
+ * daemon with its tmux client — and the relay only when the client goes through it. */
+function sumRss(groups, withRelay) {
   let total = 0;
-  for (const pid of pids) {
-    try {
-      total += rssMb(pid);
-    } catch {
-      // Gone between listing and reading.
+  for (const [role, pids] of Object.entries(groups)) {
+    if (role === 'harness' || (role === 'relay' && !withRelay)) continue;
+    for (const pid of pids) {
+      try {
+        total += rssMb(pid);
+      } catch {
+        // Gone between listing and reading.
+      }
     }
   }
   return total;
