@@ -7,6 +7,8 @@ const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const output = (seq: number, value: string, session = 4): Frame => ({ kind: FrameKind.Output, session, seq, payload: text(value) });
 const snapshot = (seq: number, value: string): Frame => ({ kind: FrameKind.Snapshot, session: 4, seq, payload: text(value) });
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Past the writer's ack delay (set to 5 ms below). */
+const ackDelay = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 15));
 
 function writer(offset = 0, ackEveryBytes?: number) {
   const screen: string[] = [];
@@ -23,7 +25,7 @@ function writer(offset = 0, ackEveryBytes?: number) {
       return true;
     },
   };
-  const sw = new ScreenWriter({ output: out, session: 4, offset, ack: (seq) => acks.push(seq), ...(ackEveryBytes && { ackEveryBytes }) });
+  const sw = new ScreenWriter({ output: out, session: 4, offset, ack: (seq) => acks.push(seq), ackDelayMs: 5, ...(ackEveryBytes && { ackEveryBytes }) });
   return {
     sw,
     screen,
@@ -35,14 +37,15 @@ function writer(offset = 0, ackEveryBytes?: number) {
 }
 
 describe('ScreenWriter', () => {
-  it('writes the snapshot, then output from where it resumes, and acknowledges once the burst is written', async () => {
+  it('writes the snapshot, then output from where it resumes, and acknowledges a burst once, a moment after it was written', async () => {
     const { sw, screen, acks } = writer(100);
     sw.frame(snapshot(100, '[screen]'));
     sw.frame(output(100, 'abc'));
+    await tick();
     sw.frame(output(103, 'def'));
     expect(screen).toEqual(['[screen]', 'abc', 'def']);
     expect(acks).toEqual([]);
-    await tick();
+    await ackDelay();
     expect(acks).toEqual([106]);
   });
 
@@ -74,10 +77,10 @@ describe('ScreenWriter', () => {
     slow();
     sw.frame(output(0, 'abc'));
     sw.frame(output(3, 'def'));
-    await tick();
+    await ackDelay();
     expect(acks).toEqual([]);
     flush();
-    await tick();
+    await ackDelay();
     expect(acks).toEqual([6]);
   });
 
@@ -86,7 +89,7 @@ describe('ScreenWriter', () => {
     sw.frame(output(0, 'a'));
     sw.stop();
     sw.frame(output(1, 'b'));
-    await tick();
+    await ackDelay();
     expect(screen).toEqual(['a']);
     expect(acks).toEqual([]);
   });

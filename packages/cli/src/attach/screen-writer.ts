@@ -3,8 +3,14 @@
 import { FrameKind, type Frame } from '@vibe/protocol';
 import type { TerminalOutput } from './terminal-mode.js';
 
-/** Acknowledge at least this often under a flood; a quiet stream is acknowledged as soon as it is written. */
+/** Acknowledge at least this often under a flood. */
 export const ACK_EVERY_BYTES = 64 * 1024;
+/**
+ * Smaller amounts are acknowledged this long after they were written. An ack only frees the daemon's window
+ * (256 KiB), never delays output, so there is no reason to send one per frame: through a relay each is one
+ * more record each way.
+ */
+export const ACK_DELAY_MS = 20;
 
 export interface ScreenWriterOptions {
   output: TerminalOutput;
@@ -14,13 +20,14 @@ export interface ScreenWriterOptions {
   /** Sends an Ack frame for everything before `seq`. */
   ack(seq: number): void;
   ackEveryBytes?: number;
+  ackDelayMs?: number;
 }
 
 /**
  * No batching, no timer: each frame is written the moment it arrives. Output already shown (a frame that
  * overlaps a snapshot or a resend) is trimmed, so a repeated frame never repeats bytes on the screen.
  * Acks follow the terminal, not the socket: an offset is acknowledged once its bytes were written out,
- * immediately every ACK_EVERY_BYTES, else when the writes drain (after the current burst of frames).
+ * immediately every ACK_EVERY_BYTES, else ACK_DELAY_MS after the first byte not yet acknowledged was written.
  */
 export class ScreenWriter {
   /** The offset after the last byte handed to the terminal (or where a snapshot resumes). */
@@ -29,15 +36,17 @@ export class ScreenWriter {
   private flushed: number;
   private acked: number;
   private writing = 0;
-  private ackQueued = false;
+  private ackTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly ackEvery: number;
+  private readonly ackDelay: number;
 
   constructor(private readonly options: ScreenWriterOptions) {
     this.written = options.offset;
     this.flushed = options.offset;
     this.acked = options.offset;
     this.ackEvery = options.ackEveryBytes ?? ACK_EVERY_BYTES;
+    this.ackDelay = options.ackDelayMs ?? ACK_DELAY_MS;
   }
 
   frame(frame: Frame): void {
@@ -53,9 +62,16 @@ export class ScreenWriter {
     this.write(skip > 0 ? frame.payload.subarray(skip) : frame.payload, end);
   }
 
+  /** The offset after the last byte handed to the terminal: where an attach that resumes continues. */
+  get offset(): number {
+    return this.written;
+  }
+
   /** Writes nothing and acknowledges nothing more (the attach ended). */
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
   }
 
   private write(bytes: Uint8Array, end: number): void {
@@ -74,16 +90,16 @@ export class ScreenWriter {
       this.sendAck();
       return;
     }
-    if (this.writing > 0 || this.flushed === this.acked || this.ackQueued) return;
-    // One ack for a burst of small frames that arrived in one read, not one per frame.
-    this.ackQueued = true;
-    setImmediate(() => {
-      this.ackQueued = false;
+    if (this.flushed === this.acked || this.ackTimer) return;
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = undefined;
       if (!this.stopped && this.flushed !== this.acked) this.sendAck();
-    });
+    }, this.ackDelay);
   }
 
   private sendAck(): void {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
     this.acked = this.flushed;
     this.options.ack(this.acked);
   }
