@@ -1,9 +1,10 @@
 // attachSession against a fake daemon connection and a fake terminal: what the user sees, what the daemon gets.
 import { EventEmitter } from 'node:events';
-import { FrameKind, type Event, type Frame, type Session } from '@vibe/protocol';
+import { FrameKind, ProtocolError, type Event, type Frame, type Session } from '@vibe/protocol';
 import { describe, expect, it } from 'vitest';
-import { attachSession, type AttachClient, type AttachOptions } from './attach-session.js';
+import { attachSession, type AttachClient, type AttachConnection, type AttachOptions } from './attach-session.js';
 import { parseDetachKey } from './detach-key.js';
+import { ACK_DELAY_MS } from './screen-writer.js';
 import { ENTER_SEQUENCE, RESTORE_SEQUENCE } from './terminal-mode.js';
 
 const session = (overrides: Partial<Session> = {}): Session => ({
@@ -28,9 +29,11 @@ const session = (overrides: Partial<Session> = {}): Session => ({
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Past the screen writer's delay before it acknowledges a quiet stream. */
+const ackDelay = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, ACK_DELAY_MS + 10));
 
 /** A daemon connection that answers attach with `attached` and then pushes `frames` at once. */
-function fakeDaemon(attached: { session: Session; offset?: number; frames?: Frame[]; snapshot?: boolean }) {
+function fakeDaemon(attached: { session: Session; offset?: number; frames?: Frame[]; snapshot?: boolean; stream?: string; refuse?: Error }) {
   const frameListeners = new Set<(frame: Frame) => void>();
   const eventListeners = new Set<(event: Event) => void>();
   const disconnectListeners = new Set<(error: Error) => void>();
@@ -42,9 +45,10 @@ function fakeDaemon(attached: { session: Session; offset?: number; frames?: Fram
       requests.push({ method, params });
       if (method === 'events.subscribe') return { subscription: 1, lastSeq: 0, complete: true };
       if (method === 'session.attach') {
+        if (attached.refuse) throw attached.refuse;
         // Frames follow the response on the wire: they reach the listeners before the caller's await resumes.
         queueMicrotask(() => attached.frames?.forEach((frame) => frameListeners.forEach((listener) => listener(frame))));
-        return { session: attached.session, stream: 's1', offset: attached.offset ?? 0, snapshot: attached.snapshot ?? true };
+        return { session: attached.session, stream: attached.stream ?? 's1', offset: attached.offset ?? 0, snapshot: attached.snapshot ?? true };
       }
       return {};
     },
@@ -61,14 +65,18 @@ function fakeDaemon(attached: { session: Session; offset?: number; frames?: Fram
       return () => eventListeners.delete(listener);
     },
   } as unknown as AttachClient;
+  let closes = 0;
+  const daemonOnDisconnect = (listener: (error: Error) => void) => {
+    disconnectListeners.add(listener);
+    return () => disconnectListeners.delete(listener);
+  };
   return {
     client,
     requests,
     sent,
-    onDisconnect: (listener: (error: Error) => void) => {
-      disconnectListeners.add(listener);
-      return () => disconnectListeners.delete(listener);
-    },
+    closes: () => closes,
+    connection: (): AttachConnection => ({ client, onDisconnect: daemonOnDisconnect, close: () => void closes++ }),
+    onDisconnect: daemonOnDisconnect,
     push: (frame: Frame) => frameListeners.forEach((listener) => listener(frame)),
     event: (event: Event) => eventListeners.forEach((listener) => listener(event)),
     disconnect: () => {
@@ -175,7 +183,7 @@ describe('attachSession', () => {
       frames: [{ kind: FrameKind.Output, session: 4, seq: 5, payload: bytes('hello') }],
     });
     await tick();
-    await tick();
+    await ackDelay();
     input.type('\x1d');
     await run;
     expect(daemon.sent.filter((frame) => frame.kind === FrameKind.Ack).map((frame) => [frame.session, frame.seq])).toEqual([[4, 10]]);
@@ -264,5 +272,129 @@ describe('attachSession', () => {
     ).rejects.toThrow('no session');
     expect(output.written).toBe('');
     expect(input.raw).toEqual([]);
+  });
+});
+
+describe('attachSession reconnecting (through a link)', () => {
+  const first = { session: session(), offset: 10, frames: [{ kind: FrameKind.Snapshot, session: 4, seq: 10, payload: bytes('[screen]') }, { kind: FrameKind.Output, session: 4, seq: 10, payload: bytes('abc') }] };
+
+  /** Attaches over one fake daemon connection and, when it drops, hands out `next` in turn. */
+  function setupReconnecting(next: Array<ReturnType<typeof fakeDaemon>>, holdMs = 10_000) {
+    const connects: Array<{ lost: Error; signal: AbortSignal }> = [];
+    let gaveBack = 0;
+    const started = setup(first, {
+      reconnect: {
+        connect: async (lost, signal) => {
+          connects.push({ lost, signal });
+          const daemon = next.shift();
+          if (!daemon) return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+          return daemon.connection();
+        },
+        holdMs,
+        onGiveBack: () => void gaveBack++,
+      },
+    });
+    return { ...started, connects, gaveBack: () => gaveBack };
+  }
+
+  it('resumes from the offset after the last byte written, so the screen continues without a repaint', async () => {
+    const second = fakeDaemon({ session: session(), offset: 13, snapshot: false, frames: [{ kind: FrameKind.Output, session: 4, seq: 12, payload: bytes('cdef') }] });
+    const { daemon, input, output, run, connects } = setupReconnecting([second]);
+    await tick();
+    daemon.disconnect();
+    await tick();
+    await tick();
+    second.push({ kind: FrameKind.Output, session: 4, seq: 16, payload: bytes('g') });
+    input.type('k\x1d');
+    expect((await run).how).toBe('detached');
+    expect(connects.map((connect) => connect.lost.message)).toEqual(['connection to the daemon closed']);
+    expect(second.requests.map((request) => request.method)).toEqual(['events.subscribe', 'session.attach']);
+    expect(second.requests[1]!.params).toEqual({ session: 4, size: { cols: 120, rows: 40 }, resume: { stream: 's1', offset: 13 } });
+    // The resent "c" is not written twice; nothing between the two connections touched the screen.
+    expect(output.written).toBe(`${ENTER_SEQUENCE}[screen]abcdefg${RESTORE_SEQUENCE}`);
+    expect(inputFrames(second.sent).map((frame) => new TextDecoder().decode(frame.payload))).toEqual(['k']);
+    expect(second.closes()).toBe(1);
+  });
+
+  it('repaints from the snapshot the daemon sends when the offset is gone, and acknowledges in the new stream', async () => {
+    const second = fakeDaemon({
+      session: session(),
+      offset: 500,
+      stream: 's2',
+      frames: [{ kind: FrameKind.Snapshot, session: 4, seq: 500, payload: bytes('[new screen]') }, { kind: FrameKind.Output, session: 4, seq: 500, payload: bytes('x') }],
+    });
+    const { daemon, input, output, run } = setupReconnecting([second]);
+    await tick();
+    daemon.disconnect();
+    for (let i = 0; i < 4; i++) await tick();
+    await ackDelay();
+    input.type('\x1d');
+    await run;
+    expect(output.written).toBe(`${ENTER_SEQUENCE}[screen]abc[new screen]x${RESTORE_SEQUENCE}`);
+    expect(second.sent.filter((frame) => frame.kind === FrameKind.Ack).map((frame) => frame.seq)).toEqual([501]);
+  });
+
+  it('gives the terminal back and says so when the connection stays away, then takes it over again and repaints', async () => {
+    const second = fakeDaemon({ session: session(), offset: 40, frames: [{ kind: FrameKind.Snapshot, session: 4, seq: 40, payload: bytes('[again]') }] });
+    let arrive: (connection: AttachConnection) => void = () => {};
+    let gaveBack = 0;
+    const { daemon, input, output, run } = setup(first, {
+      reconnect: { connect: () => new Promise((resolve) => (arrive = resolve)), holdMs: 5, onGiveBack: () => void gaveBack++ },
+    });
+    await tick();
+    daemon.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(gaveBack).toBe(1);
+    expect(input.raw).toEqual([true, false]);
+    expect(output.written).toBe(`${ENTER_SEQUENCE}[screen]abc${RESTORE_SEQUENCE}`);
+    arrive(second.connection());
+    for (let i = 0; i < 4; i++) await tick();
+    // The screen was lost with the alternate screen: no resume, a fresh snapshot.
+    expect(second.requests[1]!.params).toEqual({ session: 4, size: { cols: 120, rows: 40 } });
+    input.type('\x1d');
+    expect((await run).how).toBe('detached');
+    expect(output.written).toBe(`${ENTER_SEQUENCE}[screen]abc${RESTORE_SEQUENCE}${ENTER_SEQUENCE}[again]${RESTORE_SEQUENCE}`);
+    expect(input.raw).toEqual([true, false, true, false]);
+  });
+
+  it('ends as disconnected with the reason when reconnecting gives up, and restores the terminal', async () => {
+    const daemon = fakeDaemon(first);
+    const input = new FakeInput();
+    const output = new FakeOutput();
+    const run = attachSession({
+      ...daemon.connection(),
+      target: { number: 3, cwd: '/repo' },
+      readOnly: false,
+      detachKey: parseDetachKey('ctrl-]'),
+      input,
+      output,
+      reconnect: { connect: async () => Promise.reject(new Error('the link was revoked')), holdMs: 10_000, onGiveBack: () => {} },
+    });
+    await tick();
+    daemon.disconnect();
+    const outcome = await run;
+    expect(outcome).toMatchObject({ how: 'disconnected', error: { message: 'the link was revoked' } });
+    expect(output.written).toBe(`${ENTER_SEQUENCE}[screen]abc${RESTORE_SEQUENCE}`);
+    expect(daemon.closes()).toBe(0);
+  });
+
+  it('detaches on the detach key while reconnecting, stops reconnecting, and types nothing', async () => {
+    const { daemon, input, run, connects } = setupReconnecting([]);
+    await tick();
+    daemon.disconnect();
+    input.type('ls\r');
+    input.type('\x1d');
+    expect((await run).how).toBe('detached');
+    expect(connects[0]!.signal.aborted).toBe(true);
+    expect(inputFrames(daemon.sent)).toEqual([]);
+  });
+
+  it('ends as exited when the session ended while the connection was away', async () => {
+    const second = fakeDaemon({ session: session(), refuse: new ProtocolError('conflict', 'session 4 has exited') });
+    const { daemon, output, run } = setupReconnecting([second]);
+    await tick();
+    daemon.disconnect();
+    expect(await run).toMatchObject({ how: 'exited', exitCode: null });
+    expect(output.written.endsWith(RESTORE_SEQUENCE)).toBe(true);
   });
 });
