@@ -1,5 +1,6 @@
 // `vibe board` for real: a daemon, git, the fake agent and the board running in a tmux server of the test's
-// own, driven by keys and read with capture-pane — create, start, attach and detach, review, diff and merge.
+// own, driven by keys and read with capture-pane — create, start, attach and detach, review, diff and merge;
+// and `vibe --link URL board` from a second home through the daemon's embedded relay, control and view-only.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeAgent, Sandbox, vibeBin } from './harness.js';
@@ -15,8 +16,12 @@ beforeAll(async () => {
     agents: {
       // Commits a file, asks a question (waiting), then works on the answer and goes idle: its turn is over.
       fake: fakeAgent('print:hello from the fake agent;edit:feature.txt=made by the agent;commit:add feature;hook:waiting;ask:Continue? ;hook:working;print:got {answer};hook:idle;sleep:600000'),
+      // The same conversation with no commit, for a task started after the first one's work was merged.
+      chat: fakeAgent('print:hello from the chat agent;hook:waiting;ask:Continue? ;hook:working;print:got {answer};hook:idle;sleep:600000'),
     },
   });
+  // No keychain here: say so, rather than have `vibe connect` find out.
+  sandbox.env.VIBE_SECRET_STORE = 'file';
   repo = sandbox.repo('app');
   const up = await sandbox.vibe(['up'], { cwd: repo });
   expect(up.code, up.stderr).toBe(0);
@@ -127,5 +132,97 @@ describe('vibe board', () => {
     await tmux.waitForScreen(w, /CANCELLED 1/);
     await press(w, 'q');
     await tmux.waitForScreen(w, /\[exit 0\]/);
+  });
+});
+
+describe.skipIf(!hasTmux)('vibe --link URL board', () => {
+  let remote: Sandbox;
+  let remoteTmux: TmuxServer;
+  let control: string;
+  let view: string;
+
+  beforeAll(async () => {
+    control = (await sandbox.json<{ url: string }>(['connect', '--label', 'laptop'])).url;
+    view = (await sandbox.json<{ url: string }>(['connect', '--read-only', '--label', 'phone'])).url;
+    // A second machine: its own home, no daemon, reaching the first one only through the link.
+    remote = new Sandbox();
+    remoteTmux = new TmuxServer(remote.dir, { ...remote.env, CI: 'true' });
+    const started = await sandbox.vibe(['task', 'add', 'Watch me', '--agent', 'chat', '--start'], { cwd: repo });
+    expect(started.code, started.stderr).toBe(0);
+  }, 60_000);
+  afterAll(async () => {
+    remoteTmux?.kill();
+    await remote?.dispose();
+  });
+
+  const remotePress = async (window: string, ...keys: string[]): Promise<void> => {
+    for (const key of keys) {
+      remoteTmux.keys(window, [key]);
+      await pause();
+    }
+  };
+
+  it('shows the tasks through a control link, creates one, and attaches to a session and types into it', async () => {
+    const w = 'laptop';
+    remoteTmux.start(w, [vibeBin, '--link', control, 'board'], remote.dir, { cols: 100, rows: 30 });
+    const first = await remoteTmux.waitForScreen(w, /#\d+ Watch me/);
+    expect(first).toMatch(/vibe board · app · \d+ tasks?/);
+    expect(first).not.toContain('view-only');
+    expect(first).toContain('n new  s start');
+
+    await remotePress(w, 'n');
+    await remoteTmux.waitForScreen(w, /New task/);
+    remoteTmux.keys(w, ['From the laptop'], { literal: true });
+    await remotePress(w, 'Enter', 'Enter', 'Enter');
+    await remoteTmux.waitForScreen(w, /created #\d+/);
+    const { tasks } = await sandbox.json<{ tasks: Array<{ title: string }> }>(['task', 'ls'], { cwd: repo });
+    expect(tasks.map((task) => task.title)).toContain('From the laptop');
+
+    // The new task is selected in TODO; one column right is the running one. Enter attaches with write access.
+    await remotePress(w, 'l', 'Enter');
+    await remoteTmux.waitForScreen(w, /Continue\?/);
+    remoteTmux.keys(w, ['yes', 'Enter']);
+    await remoteTmux.waitForScreen(w, /got yes/);
+    remoteTmux.keys(w, ['C-]']);
+    const back = await remoteTmux.waitForScreen(w, /detached from #\d+/);
+    expect(back).not.toContain('read-only');
+    await remotePress(w, 'q');
+    await remoteTmux.waitForScreen(w, /\[exit 0\]/);
+  });
+
+  it('says so on a view-only link, refuses every change with a line saying why, and attaches read-only', async () => {
+    // What a change would show in: the tasks and their attempts (activity times move on their own).
+    const tasksNow = async () =>
+      (await sandbox.json<{ tasks: Array<{ number: number; title: string; status: string; attempts: number }> }>(['task', 'ls'], { cwd: repo })).tasks.map(
+        ({ number, title, status, attempts }) => ({ number, title, status, attempts }),
+      );
+    const before = await tasksNow();
+    const w = 'phone';
+    remoteTmux.start(w, [vibeBin, '--link', view, 'board'], remote.dir, { cols: 100, rows: 30 });
+    const first = await remoteTmux.waitForScreen(w, /#\d+ Watch me/);
+    expect(first.split('\n')[0]).toMatch(/^vibe board · app · \d+ tasks?\s+view-only link$/);
+    expect(first).toContain('⏎ watch  d diff  / filter  c cancelled  ? help  q quit');
+
+    await remotePress(w, 'n');
+    await remoteTmux.waitForScreen(w, /new task: refused — this link is view-only; it can watch, not change anything/);
+    expect(remoteTmux.screen(w)).not.toContain('New task');
+    await remotePress(w, 's');
+    await remoteTmux.waitForScreen(w, /start: refused — this link is view-only/);
+
+    // The control link's test answered "Watch me" and it went idle: it is in review, two columns right. Enter
+    // watches it; keys go nowhere.
+    await remotePress(w, 'l', 'l');
+    await remoteTmux.waitForScreen(w, /IN REVIEW \d+/);
+    await remotePress(w, 'Enter');
+    await remoteTmux.waitForScreen(w, /got yes/);
+    remoteTmux.keys(w, ['Mallory', 'Enter']);
+    await pause(500);
+    expect(remoteTmux.screen(w)).not.toContain('Mallory');
+    remoteTmux.keys(w, ['C-]']);
+    await remoteTmux.waitForScreen(w, /detached from #\d+ \(watched read-only: this link is view-only\)/);
+    await remotePress(w, 'q');
+    await remoteTmux.waitForScreen(w, /\[exit 0\]/);
+
+    expect(await tasksNow()).toEqual(before);
   });
 });

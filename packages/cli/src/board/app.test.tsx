@@ -58,9 +58,9 @@ function fakeActions(overrides: Partial<BoardActions> = {}): BoardActions {
 }
 
 /** BoardApp over a real reducer, as the container runs it. */
-function mount(state: BoardState, actions: BoardActions, size = { width: 80, height: 23 }) {
+function mount(state: BoardState, actions: BoardActions, size = { width: 80, height: 23 }, viewOnly = false) {
   let current = state;
-  const ui = () => <BoardApp state={current} dispatch={dispatch} actions={actions} width={size.width} height={size.height} now={NOW} paint={noColor} />;
+  const ui = () => <BoardApp state={current} dispatch={dispatch} actions={actions} width={size.width} height={size.height} now={NOW} paint={noColor} viewOnly={viewOnly} />;
   const dispatch = (action: BoardAction): void => {
     current = boardReducer(current, action);
     app.rerender(ui());
@@ -276,6 +276,35 @@ describe('BoardApp keys', () => {
     app.stdin.write('q');
     await tick();
     expect(actions.quit).toHaveBeenCalled();
+  });
+});
+
+describe('BoardApp through a view-only link', () => {
+  it('says it is view-only, hints only the keys that watch, refuses every change key with a line naming it, and still attaches and diffs', async () => {
+    const actions = fakeActions();
+    const app = mount(boardWith(task(1, { title: 'Fix login', status: 'in_progress', attempts: 1, session: working })), actions, { width: 100, height: 23 }, true);
+    const first = app.lastFrame()!;
+    expect(first.split('\n')[0]).toMatch(/^vibe board · app · 1 task\s+view-only link$/);
+    expect(first).toContain('⏎ watch  d diff  / filter  c cancelled  ? help  q quit');
+    expect(first).not.toContain('n new');
+    // With the task selected, so that each key would act on it were the link not view-only.
+    app.stdin.write('l');
+    await tick();
+    for (const [key, what] of [['n', 'new task'], ['s', 'start'], ['x', 'stop'], ['e', 'edit'], ['r', 'retry'], ['m', 'merge']] as const) {
+      app.stdin.write(key);
+      await tick();
+      const frame = app.lastFrame()!;
+      expect(frame, key).toContain(`${what}: refused — this link is view-only; it can watch, not change anything`);
+      // Still the board: no form, no prompt, no merge dialog opened.
+      expect(frame, key).toMatch(/IN PROGRESS 1/);
+    }
+    for (const name of ['create', 'start', 'stop', 'edit', 'merge'] as const) expect(actions[name], name).not.toHaveBeenCalled();
+    app.stdin.write('\r');
+    await tick();
+    expect(actions.attach).toHaveBeenCalledTimes(1);
+    app.stdin.write('d');
+    await tick();
+    expect(app.lastFrame()).toContain('M a.txt');
   });
 });
 

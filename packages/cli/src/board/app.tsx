@@ -55,11 +55,16 @@ export interface BoardAppProps {
   paint: Paint;
   /** A line to show when the board (re)opens: what an attach ended with. */
   initialMessage?: Message;
+  /** Through a view-only link: keys that would change something are refused here, with a line saying why. */
+  viewOnly?: boolean;
 }
+
+/** The board keys that change something, and what each does, for the refusal a view-only link gets. */
+const CHANGE_KEYS: Readonly<Record<string, string>> = { n: 'new task', s: 'start', x: 'stop', e: 'edit', r: 'retry', m: 'merge' };
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-export function BoardApp({ state, dispatch, actions, width, height, now, paint, initialMessage }: BoardAppProps) {
+export function BoardApp({ state, dispatch, actions, width, height, now, paint, initialMessage, viewOnly = false }: BoardAppProps) {
   const [mode, setModeState] = useState<Mode>({ kind: 'board' });
   // Handlers read the mode from here: one chunk of input ("title⏎", a paste) runs several keys before React renders.
   const modeRef = useRef(mode);
@@ -83,6 +88,9 @@ export function BoardApp({ state, dispatch, actions, width, height, now, paint, 
   };
 
   const onBoardKey = (input: string, key: Key): void => {
+    const change = key.ctrl || key.meta ? undefined : CHANGE_KEYS[input];
+    // The daemon would refuse these too; saying so here spares a round trip and names what was refused.
+    if (viewOnly && change) return setMessage({ text: `${change}: refused — this link is view-only; it can watch, not change anything`, error: true });
     if (key.ctrl && input === 'c') actions.quit();
     else if (key.leftArrow || input === 'h') dispatch({ type: 'move', dx: -1, dy: 0 });
     else if (key.rightArrow || input === 'l') dispatch({ type: 'move', dx: 1, dy: 0 });
@@ -244,12 +252,12 @@ export function BoardApp({ state, dispatch, actions, width, height, now, paint, 
       const label = mode.purpose === 'filter' ? 'Filter:' : `Retry #${mode.task?.number} with agent:`;
       return (
         <Box>
-          <BoardView state={state} width={width} height={height} now={now} paint={paint} message={message} footer={<PromptLine label={label} value={mode.text} width={width} />} />
+          <BoardView state={state} width={width} height={height} now={now} paint={paint} message={message} viewOnly={viewOnly} footer={<PromptLine label={label} value={mode.text} width={width} />} />
         </Box>
       );
     }
     case 'board':
-      return <BoardView state={state} width={width} height={height} now={now} paint={paint} message={message} />;
+      return <BoardView state={state} width={width} height={height} now={now} paint={paint} message={message} viewOnly={viewOnly} />;
   }
 }
 

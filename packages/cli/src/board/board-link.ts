@@ -1,12 +1,17 @@
 // The board's connection to the daemon: subscribe to events first, then list the tasks, then apply events as
-// they come; when the connection drops, say so and reconnect every second until the daemon answers again.
-import type { ControlClient, Project } from '@vibe/protocol';
+// they come; when the connection drops, say so and reconnect with jittered backoff until the daemon answers again.
+import { backoffDelay, type ControlClient, type Project } from '@vibe/protocol';
 import { connect } from '../daemon-connection.js';
 import { CliError, EXIT } from '../errors.js';
 import { initialState } from './model.js';
 import { BoardStore } from './store.js';
 
-const RECONNECT_MS = 1000;
+/** Reconnect waits: the first about a quarter second, growing to at most 5 s (as `vibe attach` over a link). */
+const RECONNECT_MIN_MS = 250;
+const RECONNECT_MAX_MS = 5000;
+
+/** What the connection may do: the local socket and a control link change things; a view-only link watches. */
+export type BoardAccess = 'local' | 'control' | 'view';
 
 /** The project the board shows: by name, else the one holding `cwd` (the deepest), else the only one. */
 export function pickProject(projects: readonly Project[], cwd: string, name?: string): Project {
@@ -31,6 +36,7 @@ export interface OpenBoard {
   project: Project;
   store: BoardStore;
   link: BoardLink;
+  access: BoardAccess;
 }
 
 /** Picks the project and loads its tasks on `client`; meant to run while ink loads. Closes `client` on failure. */
@@ -39,7 +45,7 @@ export async function openBoard(client: ControlClient, cwd: string, name?: strin
     const { projects } = await client.request('project.list', {});
     const project = pickProject(projects, cwd, name);
     const store = new BoardStore(initialState(project.name));
-    return { project, store, link: await BoardLink.open(store, client) };
+    return { project, store, link: await BoardLink.open(store, client), access: client.daemon?.access ?? 'local' };
   } catch (error) {
     client.close();
     throw error;
@@ -49,6 +55,8 @@ export async function openBoard(client: ControlClient, cwd: string, name?: strin
 export class BoardLink {
   private disposed = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Failed reconnects since the connection was last good: the backoff's exponent. */
+  private attempt = 0;
 
   private constructor(
     private current: ControlClient,
@@ -76,11 +84,13 @@ export class BoardLink {
     await client.request('events.subscribe', {});
     const { tasks } = await client.request('task.list', { project: this.store.getState().project });
     this.store.dispatch({ type: 'loaded', tasks });
+    this.attempt = 0;
   }
 
   private scheduleReconnect(): void {
     if (this.disposed) return;
-    this.timer = setTimeout(() => void this.reconnect(), RECONNECT_MS);
+    // Jittered, so boards that lost the same relay do not all knock on it again at the same moment.
+    this.timer = setTimeout(() => void this.reconnect(), backoffDelay(this.attempt++, RECONNECT_MIN_MS, RECONNECT_MAX_MS));
   }
 
   private async reconnect(): Promise<void> {

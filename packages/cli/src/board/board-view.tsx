@@ -21,14 +21,17 @@ export interface BoardViewProps {
   message?: Message | undefined;
   /** Replaces the key hints (a prompt being typed). */
   footer?: ReactNode;
+  /** Through a view-only link: the header says so and the hints leave out the keys that change things. */
+  viewOnly?: boolean;
 }
 
 export const KEY_HINTS = 'n new  s start  ⏎ attach  d diff  m merge  r retry  x stop  e edit  / filter  c cancelled  ? help  q quit';
+export const VIEW_ONLY_KEY_HINTS = '⏎ watch  d diff  / filter  c cancelled  ? help  q quit';
 
 /** Rows above and below the columns: header, message, footer. */
 const CHROME = 3;
 
-export function BoardView({ state, width, height, now, paint, message, footer }: BoardViewProps) {
+export function BoardView({ state, width, height, now, paint, message, footer, viewOnly = false }: BoardViewProps) {
   const columns = visibleColumns(state);
   const columnWidth = Math.max(8, Math.floor(width / columns.length));
   const cursor = selection(state);
@@ -36,7 +39,7 @@ export function BoardView({ state, width, height, now, paint, message, footer }:
   const cardRows = Math.max(CARD_HEIGHT, height - CHROME - 1);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Header state={state} width={width} paint={paint} />
+      <Header state={state} width={width} paint={paint} viewOnly={viewOnly} />
       <Box flexDirection="row" height={cardRows + 1}>
         {columns.map((status, index) => {
           const tasks = columnTasks(state, status);
@@ -72,27 +75,35 @@ export function BoardView({ state, width, height, now, paint, message, footer }:
       </Text>
       {footer ?? (
         <Text dimColor wrap="truncate">
-          {truncateToWidth(KEY_HINTS, width)}
+          {truncateToWidth(viewOnly ? VIEW_ONLY_KEY_HINTS : KEY_HINTS, width)}
         </Text>
       )}
     </Box>
   );
 }
 
-function Header({ state, width, paint }: { state: BoardState; width: number; paint: Paint }) {
+function Header({ state, width, paint, viewOnly }: { state: BoardState; width: number; paint: Paint; viewOnly: boolean }) {
   const count = state.tasks.size;
   const parts = [`${count} task${count === 1 ? '' : 's'}`];
   if (state.filter !== '') parts.push(`filter "${escapeText(state.filter)}"`);
   if (state.showCancelled) parts.push('cancelled shown');
   const connection =
     state.connection === 'disconnected' ? 'daemon disconnected — reconnecting…' : state.connection === 'connecting' ? 'connecting…' : '';
-  const left = truncateToWidth(`vibe board · ${escapeText(state.project)} · ${parts.join(' · ')}`, width - connection.length - 1);
+  const badge = viewOnly ? 'view-only link' : '';
+  const right = [badge, connection].filter((text) => text !== '').join(' · ');
+  const left = truncateToWidth(`vibe board · ${escapeText(state.project)} · ${parts.join(' · ')}`, width - right.length - 1);
   return (
     <Box width={width}>
       <Text bold wrap="truncate">
         {left}
       </Text>
       <Box flexGrow={1} />
+      {badge !== '' && (
+        <Text color={paint('yellow')} bold>
+          {badge}
+        </Text>
+      )}
+      {badge !== '' && connection !== '' && <Text> · </Text>}
       {connection !== '' && (
         <Text color={paint(state.connection === 'disconnected' ? 'red' : 'yellow')} bold>
           {connection}

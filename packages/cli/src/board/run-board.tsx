@@ -23,7 +23,7 @@ export interface RunBoardOptions extends OpenBoard {
 
 type Exit = { how: 'quit' } | { how: 'attach'; task: Task };
 
-export async function runBoard({ project, store, link, cwd }: RunBoardOptions): Promise<void> {
+export async function runBoard({ project, store, link, access, cwd }: RunBoardOptions): Promise<void> {
   const stdout = process.stdout;
   let bells = 0;
   const offBell = store.subscribe(() => {
@@ -35,11 +35,12 @@ export async function runBoard({ project, store, link, cwd }: RunBoardOptions): 
   const onSignal = (): void => hangUp.abort();
   process.on('SIGTERM', onSignal).on('SIGHUP', onSignal);
   const colors = paint(colorEnabled(stdout));
+  const viewOnly = access === 'view';
   let message: Message | undefined;
   stdout.write(ALT_SCREEN_ON);
   try {
     for (;;) {
-      const exit = await showBoard(store, link, project.name, colors, message, hangUp.signal);
+      const exit = await showBoard({ store, link, project: project.name, colors, message, viewOnly }, hangUp.signal);
       if (exit.how === 'quit') return;
       message = await attachTo(exit.task, project.name, cwd, hangUp.signal);
       if (hangUp.signal.aborted) return;
@@ -56,8 +57,17 @@ export async function runBoard({ project, store, link, cwd }: RunBoardOptions): 
   }
 }
 
+interface ShowBoard {
+  store: BoardStore;
+  link: BoardLink;
+  project: string;
+  colors: Paint;
+  message: Message | undefined;
+  viewOnly: boolean;
+}
+
 /** Renders the board until a key quits or asks to attach; ink is unmounted before this resolves. */
-function showBoard(store: BoardStore, link: BoardLink, project: string, colors: Paint, message: Message | undefined, signal: AbortSignal): Promise<Exit> {
+function showBoard({ store, link, project, colors, message, viewOnly }: ShowBoard, signal: AbortSignal): Promise<Exit> {
   return new Promise<Exit>((resolve) => {
     let done = false;
     const finish = (exit: Exit): void => {
@@ -69,7 +79,7 @@ function showBoard(store: BoardStore, link: BoardLink, project: string, colors: 
     };
     const onAbort = (): void => finish({ how: 'quit' });
     const actions = boardActions(link, project, finish);
-    const instance = render(<LiveBoard store={store} actions={actions} paint={colors} initialMessage={message} />, {
+    const instance = render(<LiveBoard store={store} actions={actions} paint={colors} initialMessage={message} viewOnly={viewOnly} />, {
       exitOnCtrlC: false,
       patchConsole: false,
     });
@@ -104,17 +114,22 @@ function boardActions(link: BoardLink, project: string, finish: (exit: Exit) => 
   };
 }
 
-/** Runs the attach loop on this terminal, on a connection of its own; resolves with the line the board shows next. */
+/**
+ * Runs the attach loop on this terminal, on a connection of its own; resolves with the line the board shows
+ * next. Through a view-only link it attaches read-only, as `vibe attach` does: the daemon refuses anything else.
+ */
 async function attachTo(task: Task, project: string, cwd: string, signal: AbortSignal): Promise<Message> {
   let client: ControlClient | undefined;
   try {
-    client = (await connect()).client;
+    const connection = await connect();
+    client = connection.client;
     const attached = client;
+    const readOnly = connection.welcome.access === 'view';
     const outcome = await attachSession({
       client: attached,
       onDisconnect: (listener) => onDisconnect(attached, listener),
       target: { project, number: task.number, cwd },
-      readOnly: false,
+      readOnly,
       detachKey: detachKeyFrom(undefined),
       input: byteInput(process.stdin),
       output: process.stdout,
@@ -122,7 +137,7 @@ async function attachTo(task: Task, project: string, cwd: string, signal: AbortS
     });
     switch (outcome.how) {
       case 'detached':
-        return { text: `detached from #${task.number}`, error: false };
+        return { text: `detached from #${task.number}${readOnly ? ' (watched read-only: this link is view-only)' : ''}`, error: false };
       case 'exited':
         return { text: `#${task.number}: session exited${outcome.exitCode === null ? '' : ` (code ${outcome.exitCode})`}`, error: outcome.exitCode !== 0 };
       case 'disconnected':
@@ -160,8 +175,16 @@ function byteInput(stdin: NodeJS.ReadStream): AttachInput {
   };
 }
 
+interface LiveBoardProps {
+  store: BoardStore;
+  actions: BoardActions;
+  paint: Paint;
+  initialMessage: Message | undefined;
+  viewOnly: boolean;
+}
+
 /** The board bound to the store, the terminal's size (it follows resizes) and a clock for the elapsed times. */
-function LiveBoard({ store, actions, paint, initialMessage }: { store: BoardStore; actions: BoardActions; paint: Paint; initialMessage: Message | undefined }) {
+function LiveBoard({ store, actions, paint, initialMessage, viewOnly }: LiveBoardProps) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const { stdout } = useStdout();
   const [size, setSize] = useState({ width: stdout.columns || 80, height: stdout.rows || 24 });
@@ -185,6 +208,7 @@ function LiveBoard({ store, actions, paint, initialMessage }: { store: BoardStor
       height={Math.max(6, size.height - 1)}
       now={now}
       paint={paint}
+      viewOnly={viewOnly}
       {...(initialMessage && { initialMessage })}
     />
   );
