@@ -358,24 +358,13 @@ describe('attachSession reconnecting (through a link)', () => {
   });
 
   it('ends as disconnected with the reason when reconnecting gives up, and restores the terminal', async () => {
-    const daemon = fakeDaemon(first);
-    const input = new FakeInput();
-    const output = new FakeOutput();
-    const run = attachSession({
-      ...daemon.connection(),
-      target: { number: 3, cwd: '/repo' },
-      readOnly: false,
-      detachKey: parseDetachKey('ctrl-]'),
-      input,
-      output,
-      reconnect: { connect: async () => Promise.reject(new Error('the link was revoked')), holdMs: 10_000, onGiveBack: () => {} },
+    const { daemon, output, run } = setup(first, {
+      reconnect: { connect: () => Promise.reject(new Error('the link was revoked')), holdMs: 10_000, onGiveBack: () => {} },
     });
     await tick();
     daemon.disconnect();
-    const outcome = await run;
-    expect(outcome).toMatchObject({ how: 'disconnected', error: { message: 'the link was revoked' } });
+    expect(await run).toMatchObject({ how: 'disconnected', error: { message: 'the link was revoked' } });
     expect(output.written).toBe(`${ENTER_SEQUENCE}[screen]abc${RESTORE_SEQUENCE}`);
-    expect(daemon.closes()).toBe(0);
   });
 
   it('detaches on the detach key while reconnecting, stops reconnecting, and types nothing', async () => {
@@ -387,6 +376,15 @@ describe('attachSession reconnecting (through a link)', () => {
     expect((await run).how).toBe('detached');
     expect(connects[0]!.signal.aborted).toBe(true);
     expect(inputFrames(daemon.sent)).toEqual([]);
+  });
+
+  it('ends, instead of reconnecting again, when the daemon refuses the attach on a working connection', async () => {
+    const second = fakeDaemon({ session: session(), refuse: new ProtocolError('forbidden', 'this link is view-only') });
+    const { daemon, run, connects } = setupReconnecting([second]);
+    await tick();
+    daemon.disconnect();
+    expect(await run).toMatchObject({ how: 'disconnected', error: { message: 'this link is view-only' } });
+    expect(connects).toHaveLength(1);
   });
 
   it('ends as exited when the session ended while the connection was away', async () => {

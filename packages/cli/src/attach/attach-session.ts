@@ -187,9 +187,10 @@ export async function attachSession(options: AttachOptions): Promise<AttachOutco
           release();
           if (session!.state === 'exited') end({ how: 'exited', exitCode: session!.exitCode });
         } catch (failure) {
-          // The session ended while we were away; a connection lost again is handled by its listener.
-          if (failure instanceof ProtocolError && failure.code === 'conflict') end({ how: 'exited', exitCode: null });
-          else if (live === connection) lost(asError(failure));
+          // A connection lost again is its listener's to handle; a refusal on a live one ends the attach.
+          if (live !== connection) return;
+          const gone = failure instanceof ProtocolError && (failure.code === 'conflict' || failure.code === 'not_found');
+          end(gone ? { how: 'exited', exitCode: null } : { how: 'disconnected', error: asError(failure) });
         }
       },
       (failure: unknown) => {
