@@ -100,8 +100,20 @@ function redisUrl(text: string): string {
   return text;
 }
 
+export interface RelayCliOptions {
+  /**
+   * Stop as on SIGTERM when the parent process goes away. Under npm (`npx @vibe/relay-server`) a shell sits
+   * between npm and the relay, and npm passes a SIGTERM only to that shell, which dies of it without passing
+   * it on: without this the relay would outlive the npx its supervisor stopped.
+   */
+  stopWithParent?: boolean;
+}
+
+/** How often a relay told to stop with its parent checks that the parent is still there. */
+const PARENT_CHECK_MS = 500;
+
 /** Runs a relay until SIGTERM or SIGINT. With --help, prints the usage to stdout and returns. */
-export async function runRelayCli(argv: string[]): Promise<void> {
+export async function runRelayCli(argv: string[], cliOptions: RelayCliOptions = {}): Promise<void> {
   const args = parseRelayArgs(argv);
   if (args.help) {
     process.stdout.write(RELAY_USAGE);
@@ -114,15 +126,50 @@ export async function runRelayCli(argv: string[]): Promise<void> {
   }
   const relay = await startRelay(options);
   await new Promise<void>((resolve) => {
+    let parentCheck: ReturnType<typeof setInterval> | undefined;
     const stop = (signal: NodeJS.Signals): void => {
       options.logger!.log('info', 'signal', { signal });
+      clearInterval(parentCheck);
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
       // A second signal during the graceful stop ends the process at once.
-      process.once(signal, () => process.exit(1));
+      process.once('SIGTERM', () => process.exit(1));
+      process.once('SIGINT', () => process.exit(1));
       relay.close().then(resolve, resolve);
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    if (cliOptions.stopWithParent) {
+      const parent = process.ppid;
+      parentCheck = setInterval(() => {
+        if (process.ppid === parent) return;
+        options.logger!.log('info', 'parent process exited', { parent });
+        stop('SIGTERM');
+      }, PARENT_CHECK_MS);
+      parentCheck.unref();
+    }
   });
+}
+
+/**
+ * The vibe-relay executable: runs the CLI and turns its end into an exit code — 0 after a graceful stop, 2
+ * and a line on stderr for a bad command line, 1 for anything else (a stack only for the unexpected).
+ */
+export async function relayMain(argv: string[], cliOptions: RelayCliOptions = {}): Promise<never> {
+  try {
+    await runRelayCli(argv, cliOptions);
+    process.exit(0);
+  } catch (error) {
+    if (error instanceof RelayUsageError) {
+      process.stderr.write(`vibe-relay: ${error.message}\nRun vibe-relay --help for the options.\n`);
+      process.exit(2);
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOENT') {
+      process.stderr.write(`vibe-relay: ${(error as Error).message}\n`);
+    } else {
+      process.stderr.write(`vibe-relay: ${(error as Error).stack ?? String(error)}\n`);
+    }
+    process.exit(1);
+  }
 }

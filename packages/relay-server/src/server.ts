@@ -58,7 +58,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayServe
   const { port } = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host;
   const url = `${tls ? 'https' : 'http'}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
-  logger.log('info', 'listening', { url, port, instance: instanceId, host, tls, redis: options.redisUrl ? redactUrl(options.redisUrl) : null });
+  logger.log('info', 'listening', { url, port, instance: instanceId, pid: process.pid, host, tls, redis: options.redisUrl ? redactUrl(options.redisUrl) : null });
 
   let closing: Promise<void> | undefined;
   return {
