@@ -19,6 +19,8 @@ export interface EmbeddedRelayOptions {
 }
 
 const START_TIMEOUT_MS = 10_000;
+/** A relay that served this long before it died is restarted at once again, not after the last delay doubled. */
+const HEALTHY_RUN_MS = 30_000;
 
 export class EmbeddedRelay {
   private child: ChildProcess | undefined;
@@ -47,6 +49,7 @@ export class EmbeddedRelay {
       });
       this.child = child;
       let settled = false;
+      let listeningAt: number | undefined;
       const settle = (error?: Error, port?: number): void => {
         if (settled) return;
         settled = true;
@@ -65,6 +68,7 @@ export class EmbeddedRelay {
         if (port !== undefined) {
           this.port = port;
           this.lastError = null;
+          listeningAt = Date.now();
           writeFileSync(this.options.pidFile, `${child.pid}\n`, { mode: 0o600 });
           this.options.onListening(port);
           settle(undefined, port);
@@ -83,6 +87,7 @@ export class EmbeddedRelay {
         settle(new Error(this.lastError));
         if (this.stopping) return;
         logger.warn('embedded relay exited; restarting', { code, signal, reason: this.lastError });
+        if (listeningAt !== undefined && Date.now() - listeningAt >= HEALTHY_RUN_MS) this.restarts = 0;
         this.restartTimer = setTimeout(() => void this.start().catch(() => {}), Math.min(10_000, 500 * 2 ** this.restarts++));
       });
     });
