@@ -259,6 +259,41 @@ describe('attachSession', () => {
     expect(output.written.endsWith(RESTORE_SEQUENCE)).toBe(true);
   });
 
+  it('never writes output that skips bytes: it attaches again from the last byte written and shows what was missing', async () => {
+    let attaches = 0;
+    const answer = {
+      session: session(),
+      get offset() {
+        return attaches === 1 ? 0 : 3;
+      },
+      get snapshot() {
+        return attaches === 1;
+      },
+      get frames(): Frame[] {
+        if (attaches === 1) {
+          return [
+            { kind: FrameKind.Snapshot, session: 4, seq: 0, payload: bytes('[screen]') },
+            { kind: FrameKind.Output, session: 4, seq: 0, payload: bytes('abc') },
+            { kind: FrameKind.Output, session: 4, seq: 10, payload: bytes('XYZ') },
+          ];
+        }
+        return [{ kind: FrameKind.Output, session: 4, seq: 3, payload: bytes('defghijXYZ') }];
+      },
+    };
+    const { daemon, input, output, run } = setup(answer);
+    const request = daemon.client.request.bind(daemon.client);
+    daemon.client.request = (async (method: string, params: unknown) => {
+      if (method === 'session.attach') attaches++;
+      return request(method as never, params as never);
+    }) as typeof daemon.client.request;
+    for (let i = 0; i < 6; i++) await tick();
+    input.type('\x1d');
+    await run;
+    const resumes = daemon.requests.filter((r) => r.method === 'session.attach').map((r) => (r.params as { resume?: unknown }).resume);
+    expect(resumes).toEqual([undefined, { stream: 's1', offset: 3 }]);
+    expect(output.written).toBe(`${ENTER_SEQUENCE}[screen]abcdefghijXYZ${RESTORE_SEQUENCE}`);
+  });
+
   it('leaves the terminal alone when the attach is refused', async () => {
     const daemon = fakeDaemon({ session: session() });
     (daemon.client as { request: unknown }).request = async (method: string) => {

@@ -147,9 +147,26 @@ export async function attachSession(options: AttachOptions): Promise<AttachOutco
     session = attached.session;
     if (!screen || attached.snapshot || attached.stream !== stream) {
       screen?.stop();
-      screen = new ScreenWriter({ output, session: session.id, offset: attached.offset, ack: (seq) => send({ kind: FrameKind.Ack, session: session!.id, seq, payload: new Uint8Array(0) }) });
+      screen = new ScreenWriter({
+        output,
+        session: session.id,
+        offset: attached.offset,
+        ack: (seq) => send({ kind: FrameKind.Ack, session: session!.id, seq, payload: new Uint8Array(0) }),
+        onGap: (offset) => resync(offset),
+      });
     }
     stream = attached.stream;
+  };
+  /**
+   * Output skipped bytes (never expected of a daemon, but never shown as if whole): attach again over the same
+   * connection from the last byte written; frames wait meanwhile, as on a reconnect.
+   */
+  const resync = (offset: number): void => {
+    const connection = live;
+    if (over || !connection || held || stream === undefined) return;
+    attachOver({ stream, offset }).then(release, (failure: unknown) => {
+      if (live === connection) end({ how: 'disconnected', error: asError(failure) });
+    });
   };
   /** Writes the held frames and lets the next ones through. */
   const release = (): void => {

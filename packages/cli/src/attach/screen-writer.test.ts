@@ -28,6 +28,7 @@ function writer(offset = 0, ackEveryBytes?: number) {
   const sw = new ScreenWriter({ output: out, session: 4, offset, ack: (seq) => acks.push(seq), ackDelayMs: 5, ...(ackEveryBytes && { ackEveryBytes }) });
   return {
     sw,
+    out,
     screen,
     acks,
     /** The terminal stops taking bytes at once; flush() lets the queued writes complete. */
@@ -55,6 +56,17 @@ describe('ScreenWriter', () => {
     sw.frame(output(0, 'hello'));
     sw.frame(output(3, 'lo world'));
     expect(screen.join('')).toBe('hello world');
+  });
+
+  it('does not write output that starts past what it wrote, and says where the stream broke off', () => {
+    const gaps: number[] = [];
+    const { screen, out } = writer(0);
+    const sw = new ScreenWriter({ output: out, session: 4, offset: 0, ack: () => {}, onGap: (offset) => gaps.push(offset) });
+    sw.frame(output(0, 'abc'));
+    sw.frame(output(7, 'later'));
+    sw.frame(output(3, 'defg'));
+    expect(screen).toEqual(['abc', 'defg']);
+    expect(gaps).toEqual([3]);
   });
 
   it('ignores output before the attach offset and frames of other sessions', () => {

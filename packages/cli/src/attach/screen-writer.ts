@@ -21,6 +21,11 @@ export interface ScreenWriterOptions {
   ack(seq: number): void;
   ackEveryBytes?: number;
   ackDelayMs?: number;
+  /**
+   * Output arrived that starts past the last byte written: bytes are missing. The frame is not written; the
+   * caller resumes from `offset` (the daemon resends what is held, or a snapshot marks the resync).
+   */
+  onGap?(offset: number): void;
 }
 
 /**
@@ -58,7 +63,11 @@ export class ScreenWriter {
     if (frame.kind !== FrameKind.Output) return;
     const end = frame.seq + frame.payload.length;
     if (end <= this.written) return;
-    const skip = Math.max(0, this.written - frame.seq);
+    if (frame.seq > this.written) {
+      this.options.onGap?.(this.written);
+      return;
+    }
+    const skip = this.written - frame.seq;
     this.write(skip > 0 ? frame.payload.subarray(skip) : frame.payload, end);
   }
 
