@@ -7,9 +7,10 @@ import * as attach from './suites/attach.mjs';
 import * as board from './suites/board.mjs';
 import * as daemonSessions from './suites/daemon-sessions.mjs';
 import * as foundation from './suites/foundation.mjs';
+import * as relay from './suites/relay.mjs';
 import * as sessions from './suites/sessions.mjs';
 
-const suites = { foundation, sessions, 'daemon-sessions': daemonSessions, board, attach };
+const suites = { foundation, sessions, 'daemon-sessions': daemonSessions, board, attach, relay };
 const only = process.argv.slice(2);
 
 const rows = [];
