@@ -139,12 +139,9 @@ describe('records toward the client', () => {
     },
   );
 
-  // A known gap, in a file these tests do not own: once a record fails, connectOverRelay
-  // (protocol/src/e2e/relay-client.ts) goes on opening the messages already in flight until the relay answers
-  // its close (ws waits up to 30 s for that), so a record the relay held back is delivered, genuine and in
-  // order, after onClose said the connection was over. The fix there: ignore socket messages once `closing`.
-  // `it.fails` goes red when that is fixed; make it `it` then.
-  it.fails('delivers nothing after it reports the break, not even a genuine record the relay held back', async () => {
+  // The relay holds back a genuine record and sends it after one that fails: the client must not deliver it
+  // once it has reported the break (its close handshake with the relay can take up to 30 s).
+  it('delivers nothing after it reports the break, not even a genuine record the relay held back', async () => {
     const { victim, seen, typeSlowly } = await watchedVictim('reorder');
     let framesAtBreak: number | undefined;
     victim.client.onClose(() => (framesAtBreak = seen.frames.length));

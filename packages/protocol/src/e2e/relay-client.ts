@@ -143,10 +143,19 @@ export function connectOverRelay(linkOrUrl: ParsedLink | string, options: RelayC
       if (closing && settled) return client.closed(new ProtocolError('internal', 'connection closed'));
       const opened = cipher !== undefined;
       const kind = event.code === 1006 && !opened ? 'unreachable' : 'closed';
-      const message = kind === 'unreachable' ? `cannot reach the relay at ${link.relayUrl}` : describeClose(event.code, event.reason);
+      // After the handshake, 4401 is the daemon refusing a record of ours that failed authentication, not a bad secret.
+      const message =
+        kind === 'unreachable'
+          ? `cannot reach the relay at ${link.relayUrl}`
+          : opened && settled && event.code === 4401
+            ? 'the daemon refused a record that failed authentication (altered, replayed or reordered in transit)'
+            : describeClose(event.code, event.reason);
       fail(new RelayConnectError(message, event.code, kind));
     };
     socket.onmessage = (event) => {
+      // Once the connection is reported over (a record failed, a timeout), nothing more is delivered, even a
+      // genuine record still in flight: the stream already has a hole the caller was told about.
+      if (closing) return;
       heartbeat?.alive();
       const bytes = asBytes(event.data);
       if (!bytes) return fail(new RelayConnectError('the relay sent a text message; this is not a vibe relay', 1003, 'malformed'));
