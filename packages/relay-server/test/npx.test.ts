@@ -88,9 +88,12 @@ describe('npx @vibe/relay-server', () => {
     npx.child.kill('SIGTERM');
     await npx.exited;
     const stopped = (): boolean => !running(relayPid) && npx.logs.some((entry) => entry.msg === 'stopped');
-    const deadline = Date.now() + 5_000;
+    // Half a second to notice, a moment to close; generous for a loaded machine.
+    const deadline = Date.now() + 15_000;
     while (!stopped() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(running(relayPid)).toBe(false);
-    expect(npx.logs.map((entry) => entry.msg)).toEqual(expect.arrayContaining(['parent process exited', 'stopped']));
+    expect({ running: running(relayPid), logs: npx.logs.map((entry) => entry.msg) }).toEqual({
+      running: false,
+      logs: expect.arrayContaining(['parent process exited', 'stopped']),
+    });
   });
 });
