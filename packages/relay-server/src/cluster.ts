@@ -1,7 +1,7 @@
 // Routing shared between relay processes through Redis pub/sub: a channel per daemon held here and one for this
 // relay. Redis going away is survivable: local routing goes on, remote routes are dropped (their peers reconnect)
 // and the clients reconnect to Redis with backoff.
-import { createClient } from 'redis';
+import type { createClient } from 'redis';
 import { ClusterOp, daemonChannel, decodeClusterMessage, encodeClusterMessage, relayChannel, type ClusterMessage } from './cluster-codec.js';
 import type { RelayLogger } from './logger.js';
 
@@ -15,6 +15,8 @@ export interface ClusterHandlers {
 }
 
 type Client = ReturnType<typeof createClient>;
+/** redis's `createClient`, imported by the caller only when a Redis URL is given (the module costs ~24 MB). */
+export type CreateRedisClient = typeof createClient;
 
 const DAEMON_PREFIX = 'vibe:daemon:';
 
@@ -29,6 +31,7 @@ export class Cluster {
 
   constructor(
     url: string,
+    createClient: CreateRedisClient,
     private readonly instanceId: string,
     private readonly handlers: ClusterHandlers,
     private readonly logger: RelayLogger,

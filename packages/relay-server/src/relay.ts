@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { RELAY_CLOSE, RELAY_HEADER_SIZE } from '@vibe/protocol';
 import { WebSocketServer } from 'ws';
 import { Clients } from './clients.js';
-import { Cluster } from './cluster.js';
+import { Cluster, type CreateRedisClient } from './cluster.js';
 import { ClusterRoutes } from './cluster-routes.js';
 import type { RelayContext } from './context.js';
 import { Daemons } from './daemons.js';
@@ -40,7 +40,7 @@ export class Relay {
     readonly instanceId: string,
     private readonly limits: RelayLimits,
     private readonly logger: RelayLogger,
-    redisUrl: string | undefined,
+    redis: { url: string; createClient: CreateRedisClient } | undefined,
     private readonly trustProxy: boolean,
   ) {
     this.limiter = new HandshakeLimiter(limits.handshakeRate, limits.handshakeBurst);
@@ -48,8 +48,8 @@ export class Relay {
     const common = { noServer: true, perMessageDeflate: false, clientTracking: false } as const;
     this.daemonWss = new WebSocketServer({ ...common, maxPayload: limits.maxMessageBytes + RELAY_HEADER_SIZE });
     this.clientWss = new WebSocketServer({ ...common, maxPayload: limits.maxMessageBytes });
-    this.cluster = redisUrl
-      ? new Cluster(redisUrl, instanceId, {
+    this.cluster = redis
+      ? new Cluster(redis.url, redis.createClient, instanceId, {
           daemonMessage: (daemonId, message) => this.routes!.fromCluster(daemonId, message),
           relayMessage: (message) => this.routes!.fromHolder(message),
           down: () => this.routes!.dropRemoteRoutes(),

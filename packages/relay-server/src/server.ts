@@ -36,7 +36,9 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayServe
   const tls = options.tlsCert !== undefined || options.tlsKey !== undefined;
   if (tls && (options.tlsCert === undefined || options.tlsKey === undefined)) throw new Error('TLS needs both a certificate and a key');
 
-  const relay = new Relay(instanceId, limits, logger, options.redisUrl, options.trustProxy ?? false);
+  // redis is loaded only for a relay that shares routing: a lone relay's idle memory is half of it.
+  const redis = options.redisUrl ? { url: options.redisUrl, createClient: (await import('redis')).createClient } : undefined;
+  const relay = new Relay(instanceId, limits, logger, redis, options.trustProxy ?? false);
   const handle = (req: IncomingMessage, res: ServerResponse): void => serveHttp(relay, instanceId, req, res);
   const server: Server = tls ? createHttpsServer({ cert: options.tlsCert, key: options.tlsKey }, handle) : createHttpServer(handle);
   // A slow or silent HTTP client must not hold a socket for long.
