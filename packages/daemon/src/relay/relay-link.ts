@@ -48,6 +48,7 @@ export class RelayLink {
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private alive = false;
   private registered = false;
+  private corked = false;
   readonly daemonId: string;
   state: RelayLinkState = { connected: false, connectedAt: null, lastError: null };
   private readonly waiters = new Set<() => void>();
@@ -74,7 +75,23 @@ export class RelayLink {
   /** Sends one message to client `conn`; `written` runs once ws has handed it to the kernel. */
   send(conn: number, payload: Uint8Array, written?: () => void): void {
     if (!this.registered) return;
+    this.corkUntilNextTick();
     this.socket!.send(encodeRelayMessage({ op: RelayOp.Data, conn, payload }), { binary: true }, written);
+  }
+
+  /**
+   * One chunk of output fans out as a message per remote viewer: corked, they leave in one write(2) at the
+   * end of the tick instead of one each (a hundred viewers of a flood were a hundred system calls per read).
+   */
+  private corkUntilNextTick(): void {
+    const raw = (this.socket as unknown as { _socket?: { cork(): void; uncork(): void } } | undefined)?._socket;
+    if (this.corked || !raw) return;
+    this.corked = true;
+    raw.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      raw.uncork();
+    });
   }
 
   closeClient(conn: number, code: number, reason: string): void {
@@ -99,7 +116,15 @@ export class RelayLink {
   private connect(): void {
     if (this.disposed) return;
     const url = relaySocketUrl(this.options.relayUrl, 'daemon');
-    const socket = new WebSocket(url, { maxPayload: 2 * 1024 * 1024, perMessageDeflate: false, handshakeTimeout: 10_000 });
+    const socket = new WebSocket(url, {
+      maxPayload: 2 * 1024 * 1024,
+      perMessageDeflate: false,
+      handshakeTimeout: 10_000,
+      // A zero mask, so ws skips XOR-ing every byte it sends. Masking keeps a browser script's chosen bytes
+      // from reading as another protocol to proxies on the way; this client is not a browser and what it sends
+      // past the registration is AEAD ciphertext, which no one chooses.
+      generateMask: (mask: Buffer) => void mask.fill(0),
+    });
     this.socket = socket;
     socket.binaryType = 'nodebuffer';
     socket.on('message', (data: Buffer, isBinary: boolean) => this.message(data, isBinary));

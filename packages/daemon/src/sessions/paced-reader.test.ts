@@ -67,6 +67,21 @@ describe('PacedReader', () => {
     await sleep(40);
   });
 
+  it('does not pause after a delivery that took the whole pace (many viewers): the next read is due already', async () => {
+    let clock = 0;
+    const events: string[] = [];
+    const reader = new PacedReader(
+      { pause: () => events.push('pause'), resume: () => events.push('resume') },
+      () => (clock += 25),
+      { paceMs: 20, floodGapMs: 100, now: () => clock },
+    );
+    for (let i = 0; i < 3; i++) {
+      reader.push(Buffer.from('line\n'));
+      await microtasks();
+    }
+    expect(events).toEqual([]);
+  });
+
   it('delivers what it holds when disposed, then nothing more, and leaves the source reading', async () => {
     const h = harness({ paceMs: 1000 });
     h.at(1);

@@ -71,12 +71,16 @@ export class PacedReader {
     this.lastAt = now;
     this.deliver(bytes);
     if (!flooding || this.timer || this.disposed) return;
+    // The pace counts from the read: a delivery that took as long (many viewers) is pause enough. Timers
+    // are whole milliseconds: round up, or 1.9 ms would pause for one.
+    const rest = this.paceMs - (this.now() - now);
+    if (rest <= 0) return;
     this.source.pause();
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.disposed) return;
       this.lastAt = this.now();
       this.source.resume();
-    }, this.paceMs);
+    }, Math.ceil(rest));
   }
 }
