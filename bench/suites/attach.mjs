@@ -11,7 +11,7 @@ const ROUNDS = Number(process.env.VIBE_BENCH_ROUNDS ?? 5);
 const FILE_MIB = 32;
 const ECHO_SAMPLES = 300;
 const CTRL_C_SAMPLES = 5;
-const KEY_GAP_MS = 5;
+const KEY_GAP_MS = Number(process.env.VIBE_BENCH_KEY_GAP_MS ?? 5);
 /** VIBE_BENCH_CLIENTS=vibe,link measures only those clients and prints no table (for profiling). */
 const only = process.env.VIBE_BENCH_CLIENTS?.split(',');
 const COLS = 120;
@@ -42,8 +42,8 @@ export async function run() {
   const bareSocket = join(scratch.dir, 'bare.sock');
   const bareTmux = (...args) => execFileSync('tmux', ['-S', bareSocket, '-f', '/dev/null', ...args], { env: { ...scratch.env, ...sessionEnv } });
   try {
-    bareTmux(...TMUX_OPTIONS.flatMap((command, i) => (i === 0 ? ['start-server', ';', ...command] : [';', ...command])));
-    bareTmux('new-session', '-d', '-s', 'bare', '-x', String(COLS), '-y', String(ROWS), ...SHELL);
+    // One invocation: a server started on its own exits at once (no sessions), taking the options with it.
+    bareTmux('start-server', ...TMUX_OPTIONS.flatMap((command) => [';', ...command]), ';', 'new-session', '-d', '-s', 'bare', '-x', String(COLS), '-y', String(ROWS), ...SHELL);
     vibe('task', 'add', 'bench shell', '--agent', 'sh', '--start');
     const link = JSON.parse(vibe('connect', '--json', '--label', 'bench')).url;
     const clients = {
@@ -107,6 +107,9 @@ const fmt = (value) => value.toFixed(2);
 async function measureClient(spec, scratch, file, bareSocket, viaRelay) {
   const client = new PtyClient(spec.command, spec.args, { ...scratch.env, TERM: 'xterm-256color' }, scratch.repo);
   try {
+    // Keys typed before the client put its terminal in raw mode would be flushed (or, for ^C, signal it).
+    await client.firstOutput(10_000);
+    await settle(client);
     client.write('\r');
     await client.waitFor(PROMPT, 10_000);
     await settle(client);
@@ -291,6 +294,7 @@ function writeFlood(file, mib) {
 class PtyClient {
   constructor(command, args, env, cwd) {
     this.proc = pty.spawn(command, args, { name: 'xterm-256color', cols: COLS, rows: ROWS, cwd, env });
+    this.label = [command, ...args].join(' ');
     this.pid = this.proc.pid;
     this.tail = '';
     this.waiter = undefined;
@@ -302,12 +306,21 @@ class PtyClient {
     this.proc.write(text);
   }
 
+  /** Resolves once the client has printed anything at all. */
+  async firstOutput(timeoutMs) {
+    const deadline = nowMs() + timeoutMs;
+    while (!this.printed) {
+      if (nowMs() > deadline) throw new Error(`${this.label}: printed nothing within ${timeoutMs} ms`);
+      await sleep(10);
+    }
+  }
+
   /** Resolves when `needle` appears in output that arrives after this call. */
   waitFor(needle, timeoutMs) {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiter = undefined;
-        reject(new Error(`timed out waiting for ${JSON.stringify(needle)}; last output ${JSON.stringify(this.tail.slice(-200))}`));
+        reject(new Error(`${this.label}: timed out waiting for ${JSON.stringify(needle)}; last output ${JSON.stringify(this.tail.slice(-200))}`));
       }, timeoutMs);
       this.tail = '';
       this.waiter = { needle, resolve: () => (clearTimeout(timer), resolve()) };
@@ -323,6 +336,7 @@ class PtyClient {
   }
 
   onData(data) {
+    this.printed = true;
     this.lastDataAt = nowMs();
     const waiter = this.waiter;
     if (!waiter) return;
