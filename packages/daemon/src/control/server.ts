@@ -42,7 +42,7 @@ export class ControlServer {
       },
     };
     this.server = createServer((socket) => {
-      const port = this.openConnection(socketTransport(socket), LOCAL_ACCESS);
+      const port: ControlPort & { readonly id: number } = this.openConnection(socketTransport(socket, () => port.drained()), LOCAL_ACCESS);
       socket.on('data', (chunk) => port.receive(chunk));
       socket.on('error', (error) => options.logger.debug('control connection error', { connection: port.id, error: error.message }));
       socket.on('close', () => port.closed());

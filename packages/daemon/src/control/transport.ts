@@ -46,11 +46,26 @@ export function accessName(access: ConnectionAccess): 'local' | 'control' | 'vie
   return access.readOnly ? 'view' : 'control';
 }
 
-/** A unix-socket client as a transport; the socket's own events are wired to the port by the server. */
-export function socketTransport(socket: Socket): ConnectionTransport {
+const NOTHING = Buffer.alloc(0);
+
+/**
+ * A unix-socket client as a transport; the socket's own events are wired to the port by the server.
+ * `flushed` runs once bytes the kernel did not take at once are all out: `drain` fires only past the
+ * high-water mark, and a viewer held back while its connection is busy must hear of every flush.
+ */
+export function socketTransport(socket: Socket, flushed: () => void = () => {}): ConnectionTransport {
+  let waiting = false;
   return {
     write: (bytes) => {
-      if (!socket.destroyed && !socket.writableEnded) socket.write(bytes);
+      if (socket.destroyed || socket.writableEnded) return;
+      socket.write(bytes);
+      if (waiting || socket.writableLength === 0) return;
+      waiting = true;
+      // An empty write's callback runs once everything queued before it is written.
+      socket.write(NOTHING, () => {
+        waiting = false;
+        flushed();
+      });
     },
     bufferedBytes: () => socket.writableLength,
     end: () => {

@@ -29,6 +29,40 @@ describe('LiveSession', () => {
     expect(terminal.snapshots).toBe(2);
   });
 
+  it('holds new output for a viewer whose connection is still writing, and sends it as one frame when it drains', async () => {
+    const terminal = new FakeTerminal();
+    const session = new LiveSession(7, terminal);
+    const sink = new RecordingSink();
+    await session.attach(sink, { readOnly: false });
+    terminal.push('first ');
+    sink.buffered = 6;
+    terminal.push('second ');
+    terminal.push('third');
+    expect(sink.outputs().map((f) => text(f.payload))).toEqual(['first ']);
+    sink.buffered = 0;
+    session.drained(sink);
+    expect(sink.outputs().map((f) => text(f.payload))).toEqual(['first ', 'second third']);
+    expect(text(sink.stream())).toBe('first second third');
+  });
+
+  it('sends a trickle at once to a crowd, and batches a flood to it: one frame per viewer per interval', async () => {
+    const terminal = new FakeTerminal();
+    const session = new LiveSession(7, terminal);
+    const sinks = Array.from({ length: 50 }, () => new RecordingSink());
+    for (const sink of sinks) await session.attach(sink, { readOnly: true });
+    terminal.push('echo');
+    for (const sink of sinks) expect(sink.outputs().map((f) => text(f.payload))).toEqual(['echo']);
+    for (let i = 0; i < 20; i++) terminal.push(`line ${i}\n`);
+    // 50 viewers: a fan-out at most every 10 ms; what came meanwhile leaves together.
+    expect(sinks[0]!.outputs()).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    for (const sink of sinks) {
+      expect(sink.outputs()).toHaveLength(2);
+      expect(text(sink.stream())).toBe(`echo${Array.from({ length: 20 }, (_, i) => `line ${i}\n`).join('')}`);
+    }
+    session.dispose();
+  });
+
   it('shares one snapshot among viewers attaching at once', async () => {
     const terminal = new FakeTerminal();
     const session = new LiveSession(1, terminal);

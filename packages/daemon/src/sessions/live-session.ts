@@ -2,7 +2,9 @@
 // and the state heuristics. Output is forwarded the moment it arrives; nothing here ever pauses the pty.
 //
 // Flow: each viewer may have at most `windowBytes` unacknowledged (and at most that much queued in its
-// connection). A viewer that fills its window waits; when it acks, it continues exactly where it was. One
+// connection). A viewer that fills its window waits; when it acks, it continues exactly where it was. Output
+// for a viewer whose connection is still writing waits for the drain and goes as one frame, and a session with
+// many viewers fans a flood out in batches (`fanOutInterval`). One
 // that falls further behind than a window (a slow phone under a flood) is marked behind and skipped; once it
 // has drained, it gets a Snapshot and resumes at the present, so stale output never delays a Ctrl-C.
 import { randomBytes } from 'node:crypto';
@@ -63,6 +65,15 @@ const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
 const ACTIVITY_MIN_BYTES = 16;
 const RECOVERY_POLL_MS = 25;
 
+/**
+ * The least time between two fan-outs of new output. Each fan-out is a frame (for a remote viewer: a sealed
+ * record and a relay message) per viewer, so with many viewers a flood is batched: 0.2 ms per viewer past
+ * four, at most 20 ms. Output after a quiet spell is never held: its fan-out is due already.
+ */
+function fanOutInterval(viewers: number): number {
+  return viewers <= 4 ? 0 : Math.min(20, viewers * 0.2);
+}
+
 interface Viewer {
   readonly sink: TerminalSink;
   readonly readOnly: boolean;
@@ -90,6 +101,8 @@ export class LiveSession {
   private readonly unsubscribe: () => void;
   private pendingSnapshot: Promise<Uint8Array> | undefined;
   private recoveryTimer: NodeJS.Timeout | undefined;
+  private fanOutTimer: NodeJS.Timeout | undefined;
+  private lastFanOutAt = -Infinity;
   private activityAt: number;
   private activityEmittedAt = -Infinity;
   private activityTimer: NodeJS.Timeout | undefined;
@@ -217,6 +230,8 @@ export class LiveSession {
     this.viewers.clear();
     clearTimeout(this.recoveryTimer);
     this.recoveryTimer = undefined;
+    clearTimeout(this.fanOutTimer);
+    this.fanOutTimer = undefined;
     if (this.activityTimer) {
       clearTimeout(this.activityTimer);
       this.activityTimer = undefined;
@@ -230,7 +245,20 @@ export class LiveSession {
     this.modes.feed(chunk);
     if (chunk.length >= ACTIVITY_MIN_BYTES) this.touch();
     this.detector?.feed(chunk);
-    for (const viewer of this.viewers.values()) this.pump(viewer, chunk, offset);
+    if (this.fanOutTimer) return;
+    const now = performance.now();
+    const wait = this.lastFanOutAt + fanOutInterval(this.viewers.size) - now;
+    if (wait <= 0) {
+      this.lastFanOutAt = now;
+      for (const viewer of this.viewers.values()) this.pump(viewer, chunk, offset);
+      return;
+    }
+    // Output close on the heels of the last fan-out, with many viewers: it goes to all of them at once, later.
+    this.fanOutTimer = setTimeout(() => {
+      this.fanOutTimer = undefined;
+      this.lastFanOutAt = performance.now();
+      for (const viewer of this.viewers.values()) this.pump(viewer);
+    }, Math.ceil(wait));
   }
 
   /** Sends a viewer what it lacks, as far as its window allows; `chunk` is the newest output, sent as is when it fits. */
@@ -244,8 +272,12 @@ export class LiveSession {
       while (viewer.sentEnd < this.scrollback.end) {
         const end = this.scrollback.end;
         if (viewer.sentEnd < this.scrollback.start) return this.markBehind(viewer);
-        const budget = Math.min(this.window - (viewer.sentEnd - viewer.acked), this.window - sink.bufferedBytes());
-        if (budget <= 0) {
+        const buffered = sink.bufferedBytes();
+        const budget = Math.min(this.window - (viewer.sentEnd - viewer.acked), this.window - buffered);
+        // While the connection still holds bytes it has not written out, new output waits and leaves as one
+        // frame when it drains: a busy link gets a few large records, not one per read for every viewer.
+        const busy = buffered > 0 && !viewer.catchingUp && viewer.sentEnd > viewer.acked;
+        if (budget <= 0 || busy) {
           if (!viewer.catchingUp && end - viewer.sentEnd > this.window) this.markBehind(viewer);
           else if (!viewer.stalled) {
             // Acks or a drain will continue it; the timer covers a connection full of other traffic.
