@@ -105,6 +105,7 @@ const fmt = (value) => value.toFixed(2);
 
 /** Runs one client in a pty: throughput of `cat FILE`, keystroke echo, Ctrl-C under a flood, RSS. */
 async function measureClient(spec, scratch, file, bareSocket, viaRelay) {
+  await quiesce(bareSocket ?? join(scratch.env.VIBE_HOME, 'run', 'tmux.sock'));
   const client = new PtyClient(spec.command, spec.args, { ...scratch.env, TERM: 'xterm-256color' }, scratch.repo);
   try {
     // Keys typed before the client put its terminal in raw mode would be flushed (or, for ^C, signal it).
@@ -179,6 +180,16 @@ async function measureCtrlC(client) {
     await settle(client);
   }
   return median(samples);
+}
+
+/**
+ * Interrupts whatever the session's shell may still run from the round before (a `yes` whose Ctrl-C was lost
+ * leaves the next client blocked on a flooding pane), straight through tmux, and lets the pane settle.
+ */
+async function quiesce(socket) {
+  const name = execFileSync('tmux', ['-S', socket, 'list-sessions', '-F', '#{session_name}']).toString().split('\n')[0];
+  execFileSync('tmux', ['-S', socket, 'send-keys', '-t', `=${name}:`, 'C-c']);
+  await sleep(300);
 }
 
 /** Waits until the client has printed nothing for a moment. */
