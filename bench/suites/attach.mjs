@@ -11,7 +11,7 @@ const ROUNDS = Number(process.env.VIBE_BENCH_ROUNDS ?? 5);
 const FILE_MIB = 32;
 const ECHO_SAMPLES = 300;
 const CTRL_C_SAMPLES = 5;
-const KEY_GAP_MS = Number(process.env.VIBE_BENCH_KEY_GAP_MS ?? 5);
+const KEY_GAP_MS = Number(process.env.VIBE_BENCH_KEY_GAP_MS ?? 0);
 /** VIBE_BENCH_CLIENTS=vibe,link measures only those clients and prints no table (for profiling). */
 const only = process.env.VIBE_BENCH_CLIENTS?.split(',');
 const COLS = 120;
@@ -106,14 +106,8 @@ const fmt = (value) => value.toFixed(2);
 /** Runs one client in a pty: throughput of `cat FILE`, keystroke echo, Ctrl-C under a flood, RSS. */
 async function measureClient(spec, scratch, file, bareSocket, viaRelay) {
   await quiesce(bareSocket ?? join(scratch.env.VIBE_HOME, 'run', 'tmux.sock'));
-  const client = new PtyClient(spec.command, spec.args, { ...scratch.env, TERM: 'xterm-256color' }, scratch.repo);
+  const client = await startClient(spec, scratch);
   try {
-    // Keys typed before the client put its terminal in raw mode would be flushed (or, for ^C, signal it).
-    await client.firstOutput(10_000);
-    await settle(client);
-    client.write('\r');
-    await client.waitFor(PROMPT, 10_000);
-    await settle(client);
     const groups = processGroups(client.pid, scratch, bareSocket);
     const cpuBefore = groupCpu(groups);
     const ioBefore = groupIo(groups);
@@ -131,13 +125,30 @@ async function measureClient(spec, scratch, file, bareSocket, viaRelay) {
       }
     }
     const cpu = Object.fromEntries(Object.keys(groups).map((name) => [name, (cpuAfter[name] - cpuBefore[name]) / FILE_MIB]));
-    await client.waitFor(PROMPT, 10_000);
+    await client.waitFor(PROMPT, 10_000, { sinceLastMatch: true });
     const rss = sumRss(groups, viaRelay);
     const echo = await measureEcho(client);
     const ctrlC = await measureCtrlC(client);
     return { mibs, echo, ctrlC, rss, cpu };
   } finally {
     client.kill();
+  }
+}
+
+/** Starts the client and waits until it shows the session's prompt. */
+async function startClient(spec, scratch) {
+  const client = new PtyClient(spec.command, spec.args, { ...scratch.env, TERM: 'xterm-256color' }, scratch.repo);
+  try {
+    // Keys typed before the client put its terminal in raw mode would be flushed (or, for ^C, signal it).
+    await client.firstOutput(10_000);
+    await settle(client);
+    client.write('\r');
+    await client.waitFor(PROMPT, 10_000);
+    await settle(client);
+    return client;
+  } catch (error) {
+    client.kill();
+    throw error;
   }
 }
 
@@ -307,7 +318,7 @@ class PtyClient {
     this.proc = pty.spawn(command, args, { name: 'xterm-256color', cols: COLS, rows: ROWS, cwd, env });
     this.label = [command, ...args].join(' ');
     this.pid = this.proc.pid;
-    this.tail = '';
+    this.rest = '';
     this.waiter = undefined;
     this.lastDataAt = nowMs();
     this.proc.onData((data) => this.onData(data));
@@ -326,15 +337,19 @@ class PtyClient {
     }
   }
 
-  /** Resolves when `needle` appears in output that arrives after this call. */
-  waitFor(needle, timeoutMs) {
+  /**
+   * Resolves when `needle` appears in output that arrives after this call — or, with `sinceLastMatch`, in
+   * output since the previous match (a prompt printed in the same chunk as the marker before it).
+   */
+  waitFor(needle, timeoutMs, { sinceLastMatch = false } = {}) {
+    if (!sinceLastMatch) this.rest = '';
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiter = undefined;
-        reject(new Error(`${this.label}: timed out waiting for ${JSON.stringify(needle)}; last output ${JSON.stringify(this.tail.slice(-200))}`));
+        reject(new Error(`${this.label}: timed out waiting for ${JSON.stringify(needle)}; last output ${JSON.stringify(this.rest.slice(-200))}`));
       }, timeoutMs);
-      this.tail = '';
       this.waiter = { needle, resolve: () => (clearTimeout(timer), resolve()) };
+      this.match();
     });
   }
 
@@ -349,14 +364,16 @@ class PtyClient {
   onData(data) {
     this.printed = true;
     this.lastDataAt = nowMs();
+    this.rest = (this.rest + data).slice(-4096);
+    this.match();
+  }
+
+  match() {
     const waiter = this.waiter;
-    if (!waiter) return;
-    const text = this.tail + data;
-    if (text.includes(waiter.needle)) {
-      this.waiter = undefined;
-      waiter.resolve();
-      return;
-    }
-    this.tail = text.slice(-(waiter.needle.length + 256));
+    const at = waiter ? this.rest.indexOf(waiter.needle) : -1;
+    if (at < 0) return;
+    this.rest = this.rest.slice(at + waiter.needle.length);
+    this.waiter = undefined;
+    waiter.resolve();
   }
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PACE_MS, PacedReader } from './paced-reader.js';
 import { nodePtySpawner } from './processes.js';
 
-function harness(options: { paceMs?: number; floodGapMs?: number } = {}) {
+function harness(options: { paceMs?: number; floodGapMs?: number; floodBytes?: number } = {}) {
   let clock = 0;
   const events: string[] = [];
   const delivered: string[] = [];
@@ -38,6 +38,17 @@ describe('PacedReader', () => {
     expect(h.events).toEqual([]);
   });
 
+  it('never pauses for echoes of keys typed back to back: quick, but a few bytes each', async () => {
+    const h = harness();
+    for (let i = 0; i < 200; i++) {
+      h.at(i * 0.2);
+      h.chunk('x');
+      await microtasks();
+    }
+    expect(h.delivered).toHaveLength(200);
+    expect(h.events).toEqual([]);
+  });
+
   it('joins the chunks read in one turn of the event loop into one delivery', async () => {
     const h = harness();
     h.chunk('one ');
@@ -47,8 +58,8 @@ describe('PacedReader', () => {
     expect(h.delivered).toEqual(['one two three']);
   });
 
-  it('pauses reading for the pace when a chunk follows the last delivery within the flood gap, and resumes after it', async () => {
-    const h = harness({ paceMs: 20, floodGapMs: 1 });
+  it('pauses reading for the pace when a chunk follows the last delivery within the flood gap with a flood\'s bytes, and resumes after it', async () => {
+    const h = harness({ paceMs: 20, floodGapMs: 1, floodBytes: 8 });
     h.at(10);
     h.chunk('first');
     await microtasks();
@@ -60,8 +71,8 @@ describe('PacedReader', () => {
     h.at(31);
     await sleep(40);
     expect(h.events).toEqual(['pause@10.5', 'resume@31']);
-    // What the kernel held meanwhile comes right after the resume: still a flood, so another pause.
-    h.chunk('held');
+    // What the kernel held meanwhile comes right after the resume: a flood's batch on its own, so another pause.
+    h.chunk('held batch');
     await microtasks();
     expect(h.events).toEqual(['pause@10.5', 'resume@31', 'pause@31']);
     await sleep(40);
@@ -73,7 +84,7 @@ describe('PacedReader', () => {
     const reader = new PacedReader(
       { pause: () => events.push('pause'), resume: () => events.push('resume') },
       () => (clock += 25),
-      { paceMs: 20, floodGapMs: 100, now: () => clock },
+      { paceMs: 20, floodGapMs: 100, floodBytes: 1, now: () => clock },
     );
     for (let i = 0; i < 3; i++) {
       reader.push(Buffer.from('line\n'));
@@ -83,7 +94,7 @@ describe('PacedReader', () => {
   });
 
   it('delivers what it holds when disposed, then nothing more, and leaves the source reading', async () => {
-    const h = harness({ paceMs: 1000 });
+    const h = harness({ paceMs: 1000, floodBytes: 1 });
     h.at(1);
     h.chunk('x');
     await microtasks();

@@ -1,10 +1,11 @@
 // Reads a pty's output at once when it trickles and in paced batches while it floods, so a flood costs a
 // few large reads a millisecond apart instead of a wake-up of the daemon (and of every viewer) per line.
 //
-// A chunk that follows the previous delivery (or the end of a pause) within `floodGapMs` means the program
-// is flooding: the chunk is delivered, then reading stops for `paceMs` while the kernel collects the next
-// batch. A chunk after a quiet spell — a keystroke's echo, a prompt — is delivered the moment it is read and
-// starts no pause, so nothing on the keystroke path waits for a timer. Chunks read in one go (the batch a
+// A flood is a chunk that follows the previous delivery (or the end of a pause) within `floodGapMs` while
+// at least `floodBytes` came within the current pace: that chunk is delivered, then reading stops for the rest
+// of `paceMs` while the kernel collects the next batch. Echoes of keys typed back to back come as quickly but
+// carry a few bytes each; they, and anything after a quiet spell, are delivered the moment they are read and
+// start no pause, so nothing on the keystroke path waits for a timer. Chunks read in one go (the batch a
 // resume releases) are joined into one delivery.
 
 /** What the reader needs of the stream it paces. */
@@ -17,22 +18,32 @@ export interface PausableSource {
 export interface PacedReaderOptions {
   paceMs?: number;
   floodGapMs?: number;
+  floodBytes?: number;
   now?: () => number;
 }
 
 /** How long reading stops between batches of a flood. */
 export const DEFAULT_PACE_MS = 2;
-/** Chunks closer together than this are a flood. */
+/** Chunks closer together than this may be a flood. */
 export const DEFAULT_FLOOD_GAP_MS = 1;
+/**
+ * ...if this much came within one pace (64 KB/s): a tmux redraw of a `cat` brings several times that, the
+ * echoes of keys typed as fast as a program can type a tenth of it.
+ */
+export const DEFAULT_FLOOD_BYTES = 128;
 
 export class PacedReader {
   private batch: Uint8Array[] = [];
   /** When the last delivery or resume happened. */
   private lastAt = -Infinity;
+  /** Bytes delivered since `windowStart`; a window lasts one pace. */
+  private windowBytes = 0;
+  private windowStart = -Infinity;
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
   private readonly paceMs: number;
   private readonly floodGapMs: number;
+  private readonly floodBytes: number;
   private readonly now: () => number;
 
   constructor(
@@ -42,6 +53,7 @@ export class PacedReader {
   ) {
     this.paceMs = options.paceMs ?? DEFAULT_PACE_MS;
     this.floodGapMs = options.floodGapMs ?? DEFAULT_FLOOD_GAP_MS;
+    this.floodBytes = options.floodBytes ?? DEFAULT_FLOOD_BYTES;
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -67,7 +79,12 @@ export class PacedReader {
     const bytes = this.batch.length === 1 ? this.batch[0]! : Buffer.concat(this.batch);
     this.batch = [];
     const now = this.now();
-    const flooding = now - this.lastAt < this.floodGapMs;
+    if (now - this.windowStart >= this.paceMs) {
+      this.windowStart = now;
+      this.windowBytes = 0;
+    }
+    this.windowBytes += bytes.length;
+    const flooding = now - this.lastAt < this.floodGapMs && this.windowBytes >= this.floodBytes;
     this.lastAt = now;
     this.deliver(bytes);
     if (!flooding || this.timer || this.disposed) return;
@@ -79,7 +96,9 @@ export class PacedReader {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.disposed) return;
+      // What the kernel gathered meanwhile opens a window of its own: a flood's batch is a flood alone.
       this.lastAt = this.now();
+      this.windowStart = -Infinity;
       this.source.resume();
     }, Math.ceil(rest));
   }
