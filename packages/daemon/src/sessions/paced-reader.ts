@@ -27,10 +27,10 @@ export const DEFAULT_PACE_MS = 2;
 /** Chunks closer together than this may be a flood. */
 export const DEFAULT_FLOOD_GAP_MS = 1;
 /**
- * ...if this much came within one pace (64 KB/s): a tmux redraw of a `cat` brings several times that, the
- * echoes of keys typed as fast as a program can type a tenth of it.
+ * ...if this much came within one pace (32 KB/s): tmux redrawing a `cat` for its client writes a few
+ * hundred bytes a pace, the echoes of keys typed as fast as a program types them a few dozen.
  */
-export const DEFAULT_FLOOD_BYTES = 128;
+export const DEFAULT_FLOOD_BYTES = 64;
 
 export class PacedReader {
   private batch: Uint8Array[] = [];
