@@ -162,7 +162,7 @@ describe.skipIf(!hasTmux)('vibe --link URL board', () => {
     }
   };
 
-  it('shows the tasks through a control link, creates one, and attaches to a session and types into it', async () => {
+  it('shows the tasks through a control link, creates one, attaches to a session, rides out a relay restart and types into it', async () => {
     const w = 'laptop';
     remoteTmux.start(w, [vibeBin, '--link', control, 'board'], remote.dir, { cols: 100, rows: 30 });
     const first = await remoteTmux.waitForScreen(w, /#\d+ Watch me/);
@@ -181,6 +181,19 @@ describe.skipIf(!hasTmux)('vibe --link URL board', () => {
     // The new task is selected in TODO; one column right is the running one. Enter attaches with write access.
     await remotePress(w, 'l', 'Enter');
     await remoteTmux.waitForScreen(w, /Continue\?/);
+    // The relay dies under the attach: the daemon brings it back, and the attach resumes instead of ending.
+    const { relay } = await sandbox.json<{ relay: { embedded: { pid: number } | null } }>(['status']);
+    const killed = relay.embedded!.pid;
+    process.kill(killed, 'SIGKILL');
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const now = (await sandbox.json<{ relay: { connected: boolean; embedded: { pid: number } | null } }>(['status'])).relay;
+      if (now.connected && now.embedded && now.embedded.pid !== killed) break;
+      if (Date.now() > deadline) throw new Error('the daemon did not bring its relay back within 20 s');
+      await pause(200);
+    }
+    await pause(1500);
+    expect(remoteTmux.screen(w)).not.toMatch(/lost|detached/);
     remoteTmux.keys(w, ['yes', 'Enter']);
     await remoteTmux.waitForScreen(w, /got yes/);
     remoteTmux.keys(w, ['C-]']);

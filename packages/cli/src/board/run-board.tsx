@@ -5,6 +5,7 @@ import { render, useStdout } from 'ink';
 import type { ControlClient, Task } from '@vibe/protocol';
 import { attachSession, type AttachInput } from '../attach/attach-session.js';
 import { detachKeyFrom } from '../attach/detach-key.js';
+import { linkReconnect } from '../attach/link-reconnect.js';
 import { connect, onDisconnect } from '../daemon-connection.js';
 import { colorEnabled } from '../terminal.js';
 import { BoardApp, type BoardActions } from './app.js';
@@ -134,6 +135,11 @@ async function attachTo(task: Task, project: string, cwd: string, signal: AbortS
       input: byteInput(process.stdin),
       output: process.stdout,
       signal,
+      // Through a link the attach rides out a relay restart and resumes, as `vibe attach` does.
+      reconnect: linkReconnect(
+        () => `#${task.number}`,
+        () => process.stderr.write(`connection to the daemon lost — reconnecting to #${task.number} through the relay (Ctrl-C stops)\n`),
+      ),
     });
     switch (outcome.how) {
       case 'detached':
