@@ -1,5 +1,6 @@
 // One session's live output: the scrollback, every viewer's place in the stream and flow control, activity
-// and the state heuristics. Output is forwarded the moment it arrives; nothing here ever pauses the pty.
+// and the state heuristics. Output after a quiet spell is forwarded the moment it arrives; nothing here ever
+// pauses the pty.
 //
 // Flow: each viewer may have at most `windowBytes` unacknowledged (and at most that much queued in its
 // connection). A viewer that fills its window waits; when it acks, it continues exactly where it was. Output
