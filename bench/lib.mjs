@@ -1,9 +1,9 @@
 // Shared bench helpers: a scratch git repo with an isolated daemon, timing, medians and the result table.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 export const vibeBin = join(root, 'bin', 'vibe');
@@ -76,4 +76,25 @@ function format(value) {
   if (Math.abs(value) >= 100) return value.toFixed(0);
   if (Math.abs(value) >= 10) return value.toFixed(1);
   return value.toFixed(2);
+}
+
+/**
+ * Bundles `contents` (imports from the workspace's TypeScript sources, relative to the root) with esbuild
+ * into bench/results/NAME.mjs and imports it, so a suite needs no build entry of its own.
+ */
+export async function bundleFromSource(name, contents, external) {
+  const esbuild = await import('esbuild');
+  const out = join(root, 'bench', 'results', `${name}.mjs`);
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  await esbuild.build({
+    stdin: { contents, resolveDir: root, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external,
+    outfile: out,
+    logLevel: 'error',
+  });
+  return import(pathToFileURL(out).href);
 }

@@ -17,7 +17,7 @@ import { clearInterval, setInterval } from 'node:timers';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { WebSocket } from 'ws';
-import { root, rssMb, sleep, startScratchDaemon, vibeBin } from '../lib.mjs';
+import { bundleFromSource, root, rssMb, sleep, startScratchDaemon, vibeBin } from '../lib.mjs';
 
 // Quick looks may lower these (VIBE_BENCH_RELAY_PAIRS=200 VIBE_BENCH_RELAY_WATCHERS=20); reported figures use the defaults.
 const PAIRS = Number(process.env.VIBE_BENCH_RELAY_PAIRS) || 1000;
@@ -51,34 +51,19 @@ export async function run() {
 
 /** Code shared with the CLI, bundled from source (the packages export TypeScript sources). */
 async function loadProtocol() {
-  const esbuild = await import('esbuild');
-  const out = join(root, 'bench', 'results', 'relay-protocol.mjs');
-  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   const p = './packages/protocol/src';
-  await esbuild.build({
-    stdin: {
-      contents: [
-        `export { connectOverRelay } from '${p}/e2e/relay-client.ts';`,
-        `export { nodeAead } from '${p}/node/aead.ts';`,
-        `export { connectToDaemon } from '${p}/node/socket-client.ts';`,
-        `export { FrameKind } from '${p}/frame.ts';`,
-        `export { daemonIdFor } from '${p}/e2e/identity.ts';`,
-        `export { fromBase64Url, toBase64Url } from '${p}/e2e/bytes.ts';`,
-        `export { registerTranscript, encodeRelayMessage, decodeRelayMessage, RelayOp } from '${p}/relay/index.ts';`,
-        "export { ScreenWriter } from './packages/cli/src/attach/screen-writer.ts';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['ws'],
-    outfile: out,
-    logLevel: 'error',
-  });
-  return { ...(await import(pathToFileURL(out).href)), bundlePath: out };
+  const contents = [
+    `export { connectOverRelay } from '${p}/e2e/relay-client.ts';`,
+    `export { nodeAead } from '${p}/node/aead.ts';`,
+    `export { connectToDaemon } from '${p}/node/socket-client.ts';`,
+    `export { FrameKind } from '${p}/frame.ts';`,
+    `export { daemonIdFor } from '${p}/e2e/identity.ts';`,
+    `export { fromBase64Url, toBase64Url } from '${p}/e2e/bytes.ts';`,
+    `export { registerTranscript, encodeRelayMessage, decodeRelayMessage, RelayOp } from '${p}/relay/index.ts';`,
+    "export { ScreenWriter } from './packages/cli/src/attach/screen-writer.ts';",
+  ].join('\n');
+  // Worker threads import the same bundle by path.
+  return { ...(await bundleFromSource('relay-protocol', contents, ['ws'])), bundlePath: join(root, 'bench', 'results', 'relay-protocol.mjs') };
 }
 
 // ---- One relay process: idle, then 1,000 daemon+client pairs ----

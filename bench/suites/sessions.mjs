@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { median, nowMs, root, sleep } from '../lib.mjs';
+import { bundleFromSource, median, nowMs, root, sleep } from '../lib.mjs';
 
 // Quick looks may lower these (BENCH_SESSIONS_ROUNDS=1 BENCH_SESSIONS_MIB=8); reported figures use the defaults.
 const ROUNDS = Number(process.env.BENCH_SESSIONS_ROUNDS) || 5;
@@ -63,25 +63,8 @@ function rows(rounds, rss) {
 }
 
 /** Bundles the sessions room (and the frame encoder) from source, so the bench needs no extra build entry. */
-async function loadRoom() {
-  const esbuild = await import('esbuild');
-  const out = join(root, 'bench', 'results', 'sessions-room.mjs');
-  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-  await esbuild.build({
-    stdin: {
-      contents: "export * from './packages/daemon/src/sessions/index.ts';\nexport { encodeFrame } from './packages/protocol/src/index.ts';\n",
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['node-pty'],
-    outfile: out,
-    logLevel: 'error',
-  });
-  return import(pathToFileURL(out).href);
+function loadRoom() {
+  return bundleFromSource('sessions-room', "export * from './packages/daemon/src/sessions/index.ts';\nexport { encodeFrame } from './packages/protocol/src/index.ts';\n", ['node-pty']);
 }
 
 /** Log-like text lines, so the terminal does real work per byte. */
