@@ -20,23 +20,24 @@ export interface RelayProcess {
   logs: Array<Record<string, unknown>>;
   /** Raw stdout and stderr lines. */
   output: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exited: Promise<Exit>;
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 const started: RelayProcess[] = [];
 
-/** Starts dist/main.js with `args` and resolves once its first log line names the port. */
-export function startRelayProcess(args: string[] = []): Promise<RelayProcess> {
-  const child = spawn(process.execPath, [MAIN, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
+/**
+ * Follows a relay's JSON log on `child`'s stdout (and stderr, for the record) until its `listening` line; rejects
+ * with everything it printed when that takes over `timeoutMs` or the process exits first.
+ */
+export function followRelayLog(child: ChildProcess, what: string, timeoutMs: number): { logs: Array<Record<string, unknown>>; output: string[]; exited: Promise<Exit>; listening: Promise<Record<string, unknown>> } {
   const logs: Array<Record<string, unknown>> = [];
   const output: string[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`relay did not start: ${output.join('\n')}`));
-    }, 10_000);
+  const exited = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const listening = new Promise<Record<string, unknown>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start: ${output.join('\n')}`)), timeoutMs);
     createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       output.push(line);
@@ -49,30 +50,45 @@ export function startRelayProcess(args: string[] = []): Promise<RelayProcess> {
       logs.push(entry);
       if (entry.msg === 'listening') {
         clearTimeout(timer);
-        const url = entry.url as string;
-        const relay: RelayProcess = {
-          url,
-          wsUrl: url.replace(/^http/, 'ws'),
-          port: entry.port as number,
-          instance: entry.instance as string,
-          child,
-          logs,
-          output,
-          exited,
-          stop(signal = 'SIGTERM') {
-            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-            return exited;
-          },
-        };
-        started.push(relay);
-        resolve(relay);
+        resolve(entry);
       }
     });
     void exited.then(() => {
       clearTimeout(timer);
-      reject(new Error(`relay exited before listening: ${output.join('\n')}`));
+      reject(new Error(`${what} exited before listening: ${output.join('\n')}`));
     });
   });
+  return { logs, output, exited, listening };
+}
+
+/** Starts dist/main.js with `args` and resolves once its first log line names the port. */
+export async function startRelayProcess(args: string[] = []): Promise<RelayProcess> {
+  const child = spawn(process.execPath, [MAIN, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const { logs, output, exited, listening } = followRelayLog(child, 'relay', 10_000);
+  let entry: Record<string, unknown>;
+  try {
+    entry = await listening;
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  const url = entry.url as string;
+  const relay: RelayProcess = {
+    url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    port: entry.port as number,
+    instance: entry.instance as string,
+    child,
+    logs,
+    output,
+    exited,
+    stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+  started.push(relay);
+  return relay;
 }
 
 /** Kills (by pid) every relay process this file started and has not stopped. */

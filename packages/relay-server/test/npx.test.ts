@@ -1,10 +1,9 @@
 // `npx @vibe/relay-server` from packages/relay-server, as a server operator would run it: offline (the package
 // is the workspace's own, never fetched), --port 0, /healthz answers, and SIGTERM stops it gracefully.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getJson } from './helpers.js';
+import { followRelayLog, getJson, type Exit } from './helpers.js';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const groups: number[] = [];
@@ -25,7 +24,7 @@ interface Npx {
   /** The relay's first log line. */
   listening: Record<string, unknown>;
   logs: Array<Record<string, unknown>>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exited: Promise<Exit>;
 }
 
 /** Starts `npx --no-install @vibe/relay-server --port 0` in its own process group; resolves once it listens. */
@@ -37,29 +36,8 @@ async function startNpx(): Promise<Npx> {
     env: { ...process.env, npm_config_offline: 'true', npm_config_update_notifier: 'false' },
   });
   groups.push(child.pid!);
-  const output: string[] = [];
-  const logs: Array<Record<string, unknown>> = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const listening = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npx @vibe/relay-server did not start: ${output.join('\n')}`)), 30_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      output.push(line);
-      let entry: Record<string, unknown>;
-      try {
-        entry = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      logs.push(entry);
-      if (entry.msg === 'listening') {
-        clearTimeout(timer);
-        resolve(entry);
-      }
-    });
-    void exited.then(() => reject(new Error(`npx exited before the relay listened: ${output.join('\n')}`)));
-  });
-  return { child, listening, logs, exited };
+  const { logs, exited, listening } = followRelayLog(child, 'npx @vibe/relay-server', 30_000);
+  return { child, listening: await listening, logs, exited };
 }
 
 function running(pid: number): boolean {
