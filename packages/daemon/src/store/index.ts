@@ -5,6 +5,7 @@ export type {
   CreateTaskInput,
   EventOf,
   SessionEvent,
+  StatusCounts,
   StoreOptions,
   TaskCountsResult,
   UpdateTaskInput,
@@ -14,7 +15,7 @@ export type { CreateLinkInput, LinkKind, LinkRecord, RelaySettingsRecord } from 
 export { DEFAULT_PROJECT_SETTINGS, type UpdateProjectInput } from './project-settings.js';
 export type { SessionPatch } from './session-rules.js';
 export type { SessionFilter, SessionHostKind, SessionSecret } from './sessions.js';
-export { zeroCounts, type StatusCounts, type TaskFilter } from './tasks.js';
+export { zeroCounts, type TaskFilter } from './tasks.js';
 export type { EventsSinceOptions } from './events.js';
 export { isBusyError, StoreError, type StoreErrorCode } from './errors.js';
 export { DEFAULT_BUSY_TIMEOUT_MS } from './database.js';

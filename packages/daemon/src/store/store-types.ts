@@ -1,6 +1,5 @@
 // The shapes callers hand the Store and get back: options, inputs, results and the events writes return.
-import type { EventName, Project, ProjectSettings, Task, VibeEvent } from '@vibe/protocol';
-import type { StatusCounts } from './tasks.js';
+import type { EventName, Project, ProjectSettings, Task, TaskStatus, VibeEvent } from '@vibe/protocol';
 
 export interface StoreOptions {
   /** The database file; its directory must already exist. */
@@ -33,6 +32,9 @@ export interface UpdateTaskInput {
   /** null resets to the default agent; undefined leaves it alone. */
   agent?: string | null;
 }
+
+/** How many tasks have each status. */
+export type StatusCounts = Record<TaskStatus, number>;
 
 export interface TaskCountsResult {
   total: StatusCounts;

@@ -23,12 +23,13 @@ import type {
   FullProject,
   FullTask,
   SessionEvent,
+  StatusCounts,
   StoreOptions,
   TaskCountsResult,
   UpdateTaskInput,
 } from './store-types.js';
 import { checkNewTask, checkTaskPatch, insertTask, moveTask, patchTask } from './task-writes.js';
-import { zeroCounts, type StatusCounts, type TaskFilter } from './tasks.js';
+import { zeroCounts, type TaskFilter } from './tasks.js';
 import { assertWellFormed } from './verbatim.js';
 
 export class Store {

@@ -1,7 +1,7 @@
 // The tasks table: rows to wire shapes and the statements that read and change tasks.
 import { TASK_STATUSES, type TaskStatus } from '@vibe/protocol';
 import type { Db } from './database.js';
-import type { FullTask } from './store-types.js';
+import type { FullTask, StatusCounts } from './store-types.js';
 
 interface TaskRow {
   project: string;
@@ -47,8 +47,6 @@ function toTask(row: TaskRow): FullTask {
     session: row.session === null ? null : (JSON.parse(row.session) as FullTask['session']),
   };
 }
-
-export type StatusCounts = Record<TaskStatus, number>;
 
 export function zeroCounts(): StatusCounts {
   return Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as StatusCounts;
