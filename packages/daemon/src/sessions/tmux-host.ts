@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { nullLogger, type Logger } from '../logger.js';
 import { cleanEnv, execRunner, nodePtySpawner, processSignaller, type CommandRunner, type PtyProcess, type PtySpawner, type Signaller } from './processes.js';
-import { TmuxTerminal } from './tmux-terminal.js';
+import { TmuxTerminal, type TmuxServer } from './tmux-terminal.js';
 import {
   attachArgs,
   isNoServer,
@@ -53,7 +53,7 @@ export class TmuxError extends Error {
 
 const ATTACH_TERM = 'xterm-256color';
 
-export class TmuxHost implements SessionHost {
+export class TmuxHost implements SessionHost, TmuxServer {
   readonly kind = 'tmux';
   readonly survivesRestart = true;
   readonly socketPath: string;

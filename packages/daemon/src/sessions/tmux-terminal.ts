@@ -1,9 +1,24 @@
 // One tmux session as the daemon holds it: its attach pty (the byte stream), the pane's pid, its exit.
-import type { Signaller, PtyProcess } from './processes.js';
+import type { Logger } from '../logger.js';
+import type { CommandRunner, PtyProcess, Signaller } from './processes.js';
 import { replaySnapshot, TerminalBase } from './terminal-base.js';
 import { buildTmuxSnapshot, CURSOR_FORMAT, paneTarget, sessionTarget, type PaneStatus } from './tmux-commands.js';
-import type { TmuxHost } from './tmux-host.js';
 import type { HostedTerminal } from './types.js';
+
+/** What a terminal asks of the host that runs vibe's tmux server (`TmuxHost`). */
+export interface TmuxServer {
+  readonly logger: Logger;
+  /** Runs tmux commands on the private server, in one invocation. */
+  tmux(commands: readonly (readonly string[])[]): ReturnType<CommandRunner>;
+  /** Polls the panes now and resolves when the answer has reached every terminal. */
+  pollNow(): Promise<void>;
+  /** The pane's text, read by the next poll. */
+  readScreen(name: string): Promise<string | undefined>;
+  /** Starts the daemon's `tmux attach` client of a session on a new pty. */
+  spawnAttach(name: string, cols: number, rows: number): PtyProcess;
+  /** The terminal is done with: the host stops polling for it. */
+  forget(terminal: TmuxTerminal): void;
+}
 
 const MAX_REATTACH = 3;
 const UNREAPED_GIVE_UP_MS = 3000;
@@ -18,7 +33,7 @@ export class TmuxTerminal extends TerminalBase implements HostedTerminal {
   private deadSince: number | undefined;
 
   constructor(
-    private readonly host: TmuxHost,
+    private readonly host: TmuxServer,
     name: string,
     private cols: number,
     private rows: number,
