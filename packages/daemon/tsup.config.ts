@@ -6,9 +6,16 @@ export default defineConfig({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Workspace sources are bundled; npm dependencies (better-sqlite3 is native) stay external.
-  noExternal: ['@vibe/protocol'],
-  external: ['better-sqlite3', 'node-pty'],
+  // Each entry is one self-contained file. A runner lives as long as its session, across upgrades that
+  // replace this folder, and a hook runs whichever file is there now: neither may need a chunk of another build.
+  splitting: false,
+  // Everything but the native modules is bundled, so the installed package needs no other dependency.
+  noExternal: [/^(?!better-sqlite3|node-pty|@napi-rs\/keyring)/],
+  external: ['better-sqlite3', 'node-pty', '@napi-rs/keyring', 'bufferutil', 'utf-8-validate'],
   clean: true,
   sourcemap: true,
+  // Bundled CommonJS packages (ws) call require(); ESM has none, so each file gets one.
+  banner: {
+    js: "import { createRequire as __vibeCreateRequire } from 'node:module';\nconst require = __vibeCreateRequire(import.meta.url);",
+  },
 });

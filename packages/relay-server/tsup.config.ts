@@ -6,9 +6,14 @@ export default defineConfig({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Workspace sources are bundled; ws and redis stay npm dependencies.
-  noExternal: ['@vibe/protocol'],
-  external: ['ws', 'redis'],
+  // Everything is bundled (ws, and redis as a chunk loaded only with --redis), so the published package has
+  // no dependencies to install. ws's optional native helpers are left to ws's own fallback.
+  noExternal: [/.*/],
+  external: ['bufferutil', 'utf-8-validate'],
   clean: true,
   sourcemap: true,
+  // Bundled CommonJS packages (ws) call require(); ESM has none, so each chunk gets one.
+  banner: {
+    js: "import { createRequire as __vibeCreateRequire } from 'node:module';\nconst require = __vibeCreateRequire(import.meta.url);",
+  },
 });

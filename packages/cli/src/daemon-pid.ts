@@ -1,7 +1,7 @@
 // Finding, waiting for and killing the daemon's process by pid, for `vibe up` and `vibe down`.
 import { readFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
-import { daemonMainPath } from './daemon-process.js';
+import { daemonMainPath } from './parts.js';
 
 /** True while `pid` exists and is not a zombie waiting to be reaped. */
 export async function isAlive(pid: number): Promise<boolean> {
@@ -49,7 +49,7 @@ export async function commandLine(pid: number): Promise<string[] | undefined> {
 /** Whether `pid` runs the daemon's entry point, so a stale pid file never gets an unrelated process killed. */
 export async function isDaemonProcess(pid: number, daemonMain: string): Promise<boolean> {
   const args = await commandLine(pid);
-  return args !== undefined && args.some((arg) => arg === daemonMain || arg.endsWith('/daemon/dist/main.js'));
+  return args !== undefined && args.some((arg) => arg === daemonMain || arg.endsWith('/dist/daemon/main.js') || arg.endsWith('/daemon/dist/main.js'));
 }
 
 /** Whether `pid` is a live daemon other than this process — what a pid file must name to be trusted. */
@@ -59,8 +59,8 @@ export async function isLiveDaemon(pid: number): Promise<boolean> {
   try {
     main = daemonMainPath();
   } catch {
-    // Not built: the path suffix alone still recognises a daemon started from another checkout's build.
-    main = '/daemon/dist/main.js';
+    // Not built: the path suffix alone still recognises a daemon started from another build.
+    main = '/dist/daemon/main.js';
   }
   return isDaemonProcess(pid, main);
 }

@@ -52,11 +52,16 @@ describe('readLine', () => {
 
 describe('daemonEnv', () => {
   it('passes the environment on with the readiness fd and VIBE_HOME as the absolute path this process resolved', () => {
-    const env = daemonEnv({ PATH: '/bin', VIBE_HOME: 'rel/home' }, { home: '/work/rel/home' });
-    expect(env).toEqual({ PATH: '/bin', VIBE_HOME: '/work/rel/home', VIBE_DAEMON_READY_FD: '3' });
+    const env = daemonEnv({ PATH: '/bin', VIBE_HOME: 'rel/home' }, { home: '/work/rel/home' }, '/v/relay/main.js');
+    expect(env).toEqual({ PATH: '/bin', VIBE_HOME: '/work/rel/home', VIBE_RELAY_ENTRY: '/v/relay/main.js', VIBE_DAEMON_READY_FD: '3' });
   });
 
   it('adds no VIBE_HOME when none is set', () => {
-    expect(daemonEnv({ PATH: '/bin' }, { home: null })).toEqual({ PATH: '/bin', VIBE_DAEMON_READY_FD: '3' });
+    expect(daemonEnv({ PATH: '/bin' }, { home: null }, '/v/relay/main.js')).toEqual({ PATH: '/bin', VIBE_RELAY_ENTRY: '/v/relay/main.js', VIBE_DAEMON_READY_FD: '3' });
+  });
+
+  it('keeps a VIBE_RELAY_ENTRY that is set, and otherwise names the relay built into this vibe', () => {
+    expect(daemonEnv({ VIBE_RELAY_ENTRY: '/mine.js' }, { home: null }, '/v/relay/main.js').VIBE_RELAY_ENTRY).toBe('/mine.js');
+    expect(daemonEnv({}, { home: null }).VIBE_RELAY_ENTRY).toMatch(/\/cli\/dist\/relay\/main\.js$/);
   });
 });

@@ -2,23 +2,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import type { VibePaths } from '@vibe/protocol/node';
 import { CliError } from './errors.js';
+import { daemonMainPath, relayMainPath } from './parts.js';
 
 /** The daemon's one readiness line. `running` may lack a pid when the lock holder's pid file is not written yet. */
 export type ReadyMessage = { status: 'ready'; pid: number } | { status: 'running'; pid?: number } | { status: 'error'; message: string };
 
 export const READY_TIMEOUT_MS = 15_000;
-
-/** Where the daemon's entry point is: packages/daemon/dist/main.js through the workspace link. */
-export function daemonMainPath(): string {
-  try {
-    return fileURLToPath(import.meta.resolve('@vibe/daemon/main'));
-  } catch (error) {
-    throw new CliError('the daemon is not built (@vibe/daemon/main not found): run `npm run build` in the vibe checkout', 1, { cause: error });
-  }
-}
 
 /**
  * Spawns the daemon detached from this terminal and waits for its readiness line. "running" means another
@@ -80,11 +71,17 @@ function openLog({ logs, logFile }: Pick<VibePaths, 'logs' | 'logFile'>): number
 }
 
 /**
- * The daemon's environment: ours, plus the readiness fd, with VIBE_HOME made absolute — resolved against
- * our cwd, as this process did — since a relative one would mean something else from /.
+ * The daemon's environment: ours, plus the readiness fd and where the relay it may embed is (VIBE_RELAY_ENTRY,
+ * unless set already), with VIBE_HOME made absolute — resolved against our cwd, as this process did — since a
+ * relative one would mean something else from /.
  */
-export function daemonEnv(env: NodeJS.ProcessEnv, paths: Pick<VibePaths, 'home'>): NodeJS.ProcessEnv {
-  return { ...env, ...(paths.home !== null && { VIBE_HOME: paths.home }), VIBE_DAEMON_READY_FD: '3' };
+export function daemonEnv(env: NodeJS.ProcessEnv, paths: Pick<VibePaths, 'home'>, relayEntry: string = relayMainPath()): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    ...(paths.home !== null && { VIBE_HOME: paths.home }),
+    VIBE_RELAY_ENTRY: env.VIBE_RELAY_ENTRY || relayEntry,
+    VIBE_DAEMON_READY_FD: '3',
+  };
 }
 
 /** The first line from `stream`, or undefined if it ended without one. */

@@ -1,4 +1,4 @@
-// The CLI's own version, read from its package.json at build time (the bundler inlines just this field).
-import { version } from '../package.json';
+// The CLI's own version: its package's, read when vibe starts (see packageVersion).
+import { packageVersion } from '@vibe/protocol/node';
 
-export const CLI_VERSION: string = version;
+export const CLI_VERSION: string = packageVersion(import.meta.url);

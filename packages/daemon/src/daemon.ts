@@ -214,6 +214,7 @@ export class Daemon {
   stop(reason: string): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info('daemon stopping', { reason });
+      await this.control.drain(DRAIN_LIMIT_MS);
       await this.relay.dispose();
       await this.control.close();
       // tmux sessions live on for the next daemon to adopt; node-pty sessions end with us.
@@ -231,7 +232,13 @@ export class Daemon {
   }
 }
 
-/** The embedded relay's entry: VIBE_RELAY_ENTRY, else @vibe/relay-server's main beside this install, else none. */
+/** How long a stop waits for requests under way (a task start creating its worktree) before it goes on. */
+const DRAIN_LIMIT_MS = 5_000;
+
+/**
+ * The embedded relay's entry: VIBE_RELAY_ENTRY (the CLI that spawns the daemon names the relay built into it),
+ * else @vibe/relay-server's main through a checkout's workspace link (a daemon started by hand), else none.
+ */
 function relayEntry(): string | undefined {
   if (process.env.VIBE_RELAY_ENTRY) return process.env.VIBE_RELAY_ENTRY;
   try {

@@ -1,7 +1,6 @@
 // The daemon process entry: starts the daemon, reports readiness to whoever spawned it, handles signals.
 import { closeSync, writeSync } from 'node:fs';
-import { resolvePaths } from '@vibe/protocol/node';
-import packageJson from '../package.json' with { type: 'json' };
+import { packageVersion, resolvePaths } from '@vibe/protocol/node';
 import { Daemon } from './daemon.js';
 import { FileLogger } from './logger.js';
 
@@ -33,7 +32,7 @@ async function main(): Promise<void> {
   const paths = resolvePaths(process.env);
   let outcome;
   try {
-    outcome = await Daemon.start({ paths, version: packageJson.version, validateResults: process.env.VIBE_VALIDATE_RESULTS === '1',
+    outcome = await Daemon.start({ paths, version: packageVersion(import.meta.url), validateResults: process.env.VIBE_VALIDATE_RESULTS === '1',
       preferPty: process.env.VIBE_SESSION_HOST === 'pty',
     });
   } catch (error) {

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import { DaemonUnavailableError } from '@vibe/protocol/node';
 import { connect, requireLocal } from '../daemon-connection.js';
-import { daemonMainPath } from '../daemon-process.js';
+import { daemonMainPath } from '../parts.js';
 import { findExecutable } from '../doctor/find-executable.js';
 import { CliError, UsageError } from '../errors.js';
 import { escapeText } from '../escape.js';

@@ -2,3 +2,4 @@
 export * from './paths.js';
 export * from './socket-client.js';
 export * from './aead.js';
+export * from './package-version.js';
