@@ -53,6 +53,8 @@ export class ControlConnection implements EventSink, TerminalSink, ControlPort {
   private disposed = false;
   /** Set once the transport was asked to end or was destroyed: nothing more is written to it. */
   private ending = false;
+  /** Answers of long requests not written yet; a stopping daemon waits for them (ControlServer.drain). */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     private readonly transport: ConnectionTransport,
@@ -72,6 +74,11 @@ export class ControlConnection implements EventSink, TerminalSink, ControlPort {
 
   bufferedBytes(): number {
     return this.transport.bufferedBytes();
+  }
+
+  /** The long requests under way, each settling once its answer is written. */
+  inFlight(): Promise<void>[] {
+    return [...this.pending];
   }
 
   /** Ends the connection after flushing what was written. */
@@ -173,10 +180,12 @@ export class ControlConnection implements EventSink, TerminalSink, ControlPort {
       const result = this.call(message.method, message.params);
       if (result instanceof Promise) {
         // Long requests (starting an agent) answer when done; later requests are not held up meanwhile.
-        result.then(
+        const answered = result.then(
           (value) => this.send({ type: 'response', id: message.id, result: value }),
           (error: unknown) => this.sendError(id, this.toProtocolError(error)),
         );
+        this.pending.add(answered);
+        void answered.finally(() => this.pending.delete(answered));
       } else {
         this.send({ type: 'response', id: message.id, result });
       }

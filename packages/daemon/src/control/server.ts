@@ -107,6 +107,20 @@ export class ControlServer {
   }
 
   /**
+   * Refuses every further request (`shutting_down`, nothing done) and waits, at most `limitMs`, for the
+   * requests under way to answer, so a stop (an upgrade's, say) never cuts a task start or a merge in half.
+   */
+  async drain(limitMs: number): Promise<void> {
+    this.draining = true;
+    const pending = [...this.connections].flatMap((connection) => connection.inFlight());
+    if (pending.length === 0) return;
+    this.options.logger.info('waiting for requests under way', { count: pending.length });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled(pending), new Promise((resolve) => (timer = setTimeout(resolve, limitMs)))]);
+    clearTimeout(timer);
+  }
+
+  /**
    * Stops accepting, refuses further requests (a client still writing gets `shutting_down`, so nothing it
    * sends after this point changes state), lets every client receive what was written, then removes the
    * socket file.
