@@ -174,12 +174,14 @@ export function buildProgram(output: Pick<OutputConfiguration, 'writeOut' | 'wri
 
   task
     .command('pr')
-    .description("push the attempt's branch and open a pull request with gh, or print the compare URL")
+    .description("push the attempt's branch and open a pull request with gh, or print the compare URL; on a fork checkout the branch goes to the fork and the pull request upstream")
     .argument('<id>', 'task id: 3, #3 or PROJECT#3')
     .option('--draft', 'open it as a draft')
+    .option('--remote <name>', 'the git remote to push to (default: remote.pushDefault, else origin, else the only remote)')
+    .option('--repo <[host/]owner/name>', "the GitHub repository to open it in (default: gh's default repository, else the upstream remote's, else origin's)")
     .addOption(attemptOption())
     .addOption(projectOption())
-    .option('--json', 'print { "remote", "pushed", "via", "url" } as JSON')
+    .option('--json', 'print { "remote", "pushed", "via", "url", "repo" } as JSON')
     .action(async (id: string, options) => (await import('./commands/task-pr.js')).taskPr(id, options));
 
   task

@@ -37,6 +37,8 @@ describe('the review and landing commands', () => {
     [['task', 'diff', '3', '--stat', '--name-only'], 'vibe: give --stat or --name-only, not both'],
     [['task', 'diff', '3', '--attempt', '0'], 'vibe: --attempt expects an attempt number like 1 or 2, got "0"'],
     [['task', 'pr', 'x'], 'vibe: invalid task id "x": expected a number like 3, #3 or PROJECT#3'],
+    [['task', 'pr', '3', '--repo', 'acme'], 'vibe: --repo expects OWNER/NAME or HOST/OWNER/NAME, like acme/app, got "acme"'],
+    [['task', 'pr', '3', '--remote', '-f'], 'vibe: --remote expects the name of a git remote, like origin, got "-f"'],
     [['task', 'review', '3', '  '], 'vibe: the review comment is empty'],
   ])('refuses %j as a usage error', async (args, line) => {
     expect(await run(...args)).toEqual({ exitCode: 2, lines: [line] });
@@ -48,6 +50,7 @@ describe('the review and landing commands', () => {
     [['task', 'merge', '3', '--merge', '--keep-branch']],
     [['task', 'rebase', '3', '--ask-agent']],
     [['task', 'pr', '3', '--draft']],
+    [['task', 'pr', '3', '--remote', 'fork', '--repo', 'https://github.example.com/acme/app']],
     [['task', 'log', '3']],
     [['gc', '--dry-run']],
   ])('takes %j and asks the daemon', async (args) => {

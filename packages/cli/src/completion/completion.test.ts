@@ -113,6 +113,10 @@ describe('bash completion behaviour', () => {
     expect(bashComplete('vibe task add --')).toContain('--start');
   });
 
+  it('offers the push remote and the repository to task pr', () => {
+    expect(bashComplete('vibe task pr --re')).toEqual(['--remote', '--repo']);
+  });
+
   it('offers install and uninstall to service', () => {
     expect(bashComplete('vibe service ')).toEqual(['install', 'uninstall']);
   });

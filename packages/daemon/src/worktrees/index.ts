@@ -16,5 +16,7 @@ export { execGit, execGitCapped, gitEnv, gitOrThrow, type CappedGitRunner, type 
 export { attemptDiff, MAX_PATCH_BYTES, type AttemptDiff, type AttemptDiffOptions } from './diff.js';
 export { applyMerge, planMerge, conflictError, type MergeMode, type MergeOptions, type MergePlan } from './merge.js';
 export { abortRebase, rebaseAttempt, type RebaseOptions, type RebaseOutcome } from './rebase.js';
-export { compareUrl, projectRemote, pushBranch } from './push.js';
+export { compareUrl, gitHubCompareUrl, pushBranch } from './push.js';
+export { pullRequestRemotes, type PullRequestRemotes, type PullRequestWanted } from './pull-request-remotes.js';
+export { repoArgument, sameRepo, type GitHubRepo } from './remote-url.js';
 export { changedFiles, checkoutOf, unmergedFiles } from './checkouts.js';

@@ -1,20 +1,11 @@
-// Publishing an attempt's branch: which remote is the project's, pushing to it without ever prompting, and
-// the web address where a pull request for it can be opened.
+// Publishing an attempt's branch: pushing it without ever prompting, and the web address where a pull
+// request for it can be opened.
 import { ProtocolError } from '@vibe/protocol';
 import { validateBranchName } from './branch-name.js';
-import { execGit, firstLine, gitOrThrow, type GitRunner } from './git-runner.js';
+import { execGit, firstLine, type GitRunner } from './git-runner.js';
+import { remoteAddress, sameRepo, type GitHubRepo } from './remote-url.js';
 
 const PUSH_TIMEOUT_MS = 120_000;
-
-/** `origin`, else the only remote; none, or several without an origin, is `conflict`. */
-export async function projectRemote(repo: string, git: GitRunner = execGit): Promise<{ name: string; url: string }> {
-  const names = (await gitOrThrow(git, ['remote'], repo)).split('\n').filter((n) => n !== '');
-  if (names.length === 0) throw new ProtocolError('conflict', 'the project has no git remote; add one with `git remote add origin URL`');
-  const name = names.includes('origin') ? 'origin' : names.length === 1 ? names[0]! : undefined;
-  if (name === undefined) throw new ProtocolError('conflict', `the project has several git remotes (${names.join(', ')}) and none is called origin`);
-  const url = (await gitOrThrow(git, ['remote', 'get-url', '--', name], repo)).trim();
-  return { name, url };
-}
 
 /** `git push -u <remote> <branch>`: no prompts (GIT_TERMINAL_PROMPT=0, ssh in batch mode), bounded time. */
 export async function pushBranch({ repo, remote, branch }: { repo: string; remote: string; branch: string }, git: GitRunner = execGit): Promise<void> {
@@ -35,19 +26,23 @@ export async function pushBranch({ repo, remote, branch }: { repo: string; remot
  * anything else (a local path, a bare host).
  */
 export function compareUrl(remoteUrl: string, base: string, branch: string): string | undefined {
-  const web = webAddress(remoteUrl);
+  const web = remoteAddress(remoteUrl);
   if (!web) return undefined;
-  const ref = (name: string): string => name.split('/').map(encodeURIComponent).join('/');
   if (web.host.includes('gitlab')) return `https://${web.host}/${web.path}/-/compare/${ref(base)}...${ref(branch)}`;
   return `https://${web.host}/${web.path}/compare/${ref(base)}...${ref(branch)}?expand=1`;
 }
 
-function webAddress(url: string): { host: string; path: string } | undefined {
-  const scp = /^(?:[^@/]+@)?([^:/]+):(?!\/)(.+)$/.exec(url);
-  const full = /^(?:https?|ssh|git):\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?\/(.+)$/.exec(url);
-  const match = full ?? scp;
-  if (!match) return undefined;
-  const path = match[2]!.replace(/\/+$/, '').replace(/\.git$/, '');
-  if (!path.includes('/') || path.startsWith('/')) return undefined;
-  return { host: match[1]!, path };
+/**
+ * GitHub's page for opening a pull request into `repo`'s `base` from `branch` of `head` — the same repository,
+ * or a fork named by its owner (`owner:branch`, or `owner:name:branch` when the fork was renamed).
+ */
+export function gitHubCompareUrl(repo: GitHubRepo, base: string, head: GitHubRepo, branch: string): string {
+  let from = ref(branch);
+  if (!sameRepo(repo, head)) from = head.name.toLowerCase() === repo.name.toLowerCase() ? `${head.owner}:${from}` : `${head.owner}:${head.name}:${from}`;
+  return `https://${repo.host}/${repo.owner}/${repo.name}/compare/${ref(base)}...${from}?expand=1`;
+}
+
+/** A branch name in a URL path: each segment escaped, the slashes kept. */
+function ref(name: string): string {
+  return name.split('/').map(encodeURIComponent).join('/');
 }

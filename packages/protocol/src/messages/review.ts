@@ -48,13 +48,32 @@ export const TaskRebaseResult = z.object({
   files: z.array(z.string()).describe('Conflicting files, when there were conflicts'),
 });
 
-export const TaskPrParams = AttemptRef.extend({ draft: z.boolean().optional() });
+/** gh's `--repo`: `OWNER/NAME`, or `HOST/OWNER/NAME` for GitHub Enterprise. */
+export const REPO_NAME_PATTERN = /^(?:[A-Za-z0-9.-]+\/)?[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
+
+export const TaskPrParams = AttemptRef.extend({
+  draft: z.boolean().optional(),
+  remote: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^-\s][^\s]*$/)
+    .optional()
+    .describe('@since 1.3: the git remote to push to. Default: remote.pushDefault, else origin, else the only remote'),
+  repo: z
+    .string()
+    .max(300)
+    .regex(REPO_NAME_PATTERN)
+    .optional()
+    .describe("@since 1.3: the GitHub repository to open the pull request in, [HOST/]OWNER/NAME. Default: the one `gh repo set-default` chose, else the upstream remote's, else origin's"),
+});
 export const TaskPrResult = z.object({
   remote: z.string(),
   pushed: z.boolean(),
   via: z.enum(['gh', 'compare']),
   url: z.string().describe('The pull request (via gh) or the page to open one; empty when no web page is known for the remote'),
   existing: z.boolean().optional().describe('@since 1.2: gh found a pull request for the branch open already; url is that one'),
+  repo: z.string().optional().describe('@since 1.3: the GitHub repository the pull request is for, [HOST/]OWNER/NAME; absent for other hosts'),
 });
 
 export const TaskLogParams = TaskRef;
