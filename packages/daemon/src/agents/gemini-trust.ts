@@ -10,9 +10,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** True or false when a rule (or the environment) decides; undefined when Gemini would ask. */
 export type Trust = boolean | undefined;
 
-/** Where Gemini CLI keeps the folders a user trusted. */
+/** Where Gemini CLI keeps the folders a user trusted; like Gemini, an empty variable counts as unset. */
 export function trustedFoldersPath(env: Env = process.env): string {
-  return env.GEMINI_CLI_TRUSTED_FOLDERS_PATH ?? join(env.GEMINI_CLI_HOME ?? homedir(), '.gemini', 'trustedFolders.json');
+  return env.GEMINI_CLI_TRUSTED_FOLDERS_PATH || join(env.GEMINI_CLI_HOME || homedir(), '.gemini', 'trustedFolders.json');
 }
 
 /**

@@ -2,6 +2,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { realpath } from 'node:fs/promises';
 import { ProtocolError } from '@vibe/protocol';
+import type { Logger } from '../logger.js';
+import { forgetWorktreeRecords } from './agent-records.js';
 import { BRANCH_PREFIX, validateBranchName } from './branch-name.js';
 import { execGit, firstLine, gitOrThrow, type GitRunner } from './git-runner.js';
 import { branchExists, isInside, pathExists, repoRoot, requireBaseBranch } from './repo.js';
@@ -50,6 +52,8 @@ export interface RemoveWorktreeOptions {
   dryRun?: boolean;
   /** Remove the worktree only; the branch stays (after a merge with keepBranch). */
   keepBranch?: boolean;
+  /** Told what could not be tidied beside the worktree (an agent's file naming it); silent by default. */
+  logger?: Logger;
 }
 
 export interface RemoveWorktreeResult {
@@ -61,15 +65,24 @@ export interface RemoveWorktreeResult {
   removed: boolean;
 }
 
-/** Reports what removal would lose; removes the worktree and branch only with `force` or when nothing would be lost. */
-export async function removeWorktree({ repo, path, branch, force, dryRun = false, keepBranch = false }: RemoveWorktreeOptions, git: GitRunner = execGit): Promise<RemoveWorktreeResult> {
+/**
+ * Reports what removal would lose; removes the worktree and branch only with `force` or when nothing would be
+ * lost, and then the entries agent CLIs keep under its path (Gemini's trust). Safe to run again after a
+ * removal that stopped part-way: what is already gone is skipped.
+ */
+export async function removeWorktree(
+  { repo, path, branch, force, dryRun = false, keepBranch = false, logger }: RemoveWorktreeOptions,
+  git: GitRunner = execGit,
+): Promise<RemoveWorktreeResult> {
   if (!branch.startsWith(BRANCH_PREFIX)) throw new ProtocolError('invalid_params', `vibe only deletes branches it created (${BRANCH_PREFIX}…), not "${branch}"`);
   await validateBranchName(git, branch, repo);
   const root = await repoRoot(git, repo);
   if (!isAbsolute(path)) throw new ProtocolError('invalid_params', `worktree path must be absolute, got ${JSON.stringify(path)}`);
   const present = await pathExists(path);
   const registered = present && (await isRegisteredWorktree(git, root, path));
-  if (present && !registered) throw new ProtocolError('conflict', `${path} exists but is not a worktree of ${root}; vibe will not delete it`);
+  if (present && !registered) {
+    throw new ProtocolError('conflict', `${path} exists but is not a worktree of ${root}; vibe will not delete it (if it is what a failed removal left, delete it yourself and run the command again)`);
+  }
   const hasBranch = await branchExists(git, repo, branch);
   const unmerged = hasBranch ? await onlyOnBranch(git, repo, branch) : 0;
   const dirty = registered ? await isDirty(git, path) : false;
@@ -81,6 +94,7 @@ export async function removeWorktree({ repo, path, branch, force, dryRun = false
   }
   await git(['worktree', 'prune'], repo);
   if (hasBranch && !keepBranch) await gitOrThrow(git, ['branch', '-D', branch], repo, 'conflict');
+  await forgetWorktreeRecords(path, { logger });
   return { unmergedCommits: unmerged, dirty, removed: true };
 }
 
