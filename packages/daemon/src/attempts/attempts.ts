@@ -15,8 +15,15 @@ import type { AttemptsOptions, Detection } from './types.js';
 
 const DEFAULT_SIZE = { cols: 120, rows: 36 };
 
+/** A start or restart asked for and not yet settled; `what` names it once it is known. */
+interface PendingStart {
+  what: string;
+}
+
 export class Attempts {
   private readonly taskLocks = new KeyedLock();
+  /** Per task: the starts under way or waiting their turn, which a remove must not follow. */
+  private readonly pendingStarts = new Map<string, Set<PendingStart>>();
 
   constructor(private readonly options: AttemptsOptions) {}
 
@@ -25,10 +32,10 @@ export class Attempts {
    * session limit, base branch, dirty checkout) is checked before anything is created.
    */
   start(selector: { project?: string; cwd?: string; number: number; agent?: string }): Promise<Session> {
-    return this.exclusive(selector, () => this.startNow(selector));
+    return this.starting(selector, (pending) => this.startNow(selector, pending));
   }
 
-  private async startNow(selector: { project?: string; cwd?: string; number: number; agent?: string }): Promise<Session> {
+  private async startNow(selector: { project?: string; cwd?: string; number: number; agent?: string }, pending: PendingStart): Promise<Session> {
     const { store, worktrees } = this.options;
     const project = store.resolveProject(selector);
     const task = store.getTask(project.id, selector.number);
@@ -48,6 +55,7 @@ export class Attempts {
     await worktrees.preflight({ repo: project.path, baseBranch: project.baseBranch });
 
     const attempt = task.attempts + 1;
+    pending.what = `attempt ${attempt} (${adapter.name})`;
     const branch = worktrees.branchName(task.number, task.title, attempt);
     const worktree = join(this.options.paths.worktrees, String(project.id), `${task.number}-${attempt}`);
     mkdirSync(dirname(worktree), { recursive: true, mode: 0o700 });
@@ -75,10 +83,10 @@ export class Attempts {
    * number is how `vibe ps` and the board tell the second run from the first.
    */
   resume(selector: { project?: string; cwd?: string; number: number; attempt?: number; prompt: string }): Promise<Session> {
-    return this.exclusive(selector, () => this.resumeNow(selector));
+    return this.starting(selector, (pending) => this.resumeNow(selector, pending));
   }
 
-  private async resumeNow(selector: { project?: string; cwd?: string; number: number; attempt?: number; prompt: string }): Promise<Session> {
+  private async resumeNow(selector: { project?: string; cwd?: string; number: number; attempt?: number; prompt: string }, pending: PendingStart): Promise<Session> {
     const { store } = this.options;
     const project = store.resolveProject(selector);
     const task = store.getTask(project.id, selector.number);
@@ -91,6 +99,7 @@ export class Attempts {
       throw new ProtocolError('conflict', `the worktree of attempt ${previous.attempt} (${previous.worktree}) is gone; start a new attempt with \`vibe task start ${task.number}\``);
     }
     const adapter = this.options.resolveAgent(previous.agent);
+    pending.what = `a restart of attempt ${previous.attempt} (${adapter.name})`;
     const live = store.countLiveSessions(project.id);
     if (live >= project.settings.maxSessions) {
       throw new ProtocolError('conflict', `project "${project.name}" already runs ${live} sessions (max ${project.settings.maxSessions}); stop one first`);
@@ -122,7 +131,25 @@ export class Attempts {
    * agent, and a remove never races a start into a half-made worktree.
    */
   private async exclusive<T>(selector: { project?: string; cwd?: string; number: number }, work: () => Promise<T>): Promise<T> {
-    return this.taskLocks.run(`${this.options.store.resolveProject(selector).id}#${selector.number}`, work);
+    return this.taskLocks.run(this.taskKey(selector), work);
+  }
+
+  /** Like `exclusive`, and known as a start from the moment it is asked for until it settles. */
+  private async starting<T>(selector: { project?: string; cwd?: string; number: number }, work: (pending: PendingStart) => Promise<T>): Promise<T> {
+    const key = this.taskKey(selector);
+    const pending: PendingStart = { what: 'a new attempt' };
+    const starts = this.pendingStarts.get(key) ?? new Set<PendingStart>();
+    this.pendingStarts.set(key, starts.add(pending));
+    try {
+      return await this.taskLocks.run(key, () => work(pending));
+    } finally {
+      starts.delete(pending);
+      if (starts.size === 0 && this.pendingStarts.get(key) === starts) this.pendingStarts.delete(key);
+    }
+  }
+
+  private taskKey(selector: { project?: string; cwd?: string; number: number }): string {
+    return `${this.options.store.resolveProject(selector).id}#${selector.number}`;
   }
 
   /** Records a session for the worktree and launches the agent in it; a launch that fails is marked exited. */
@@ -232,8 +259,21 @@ export class Attempts {
     return live.map((session) => this.session(session.id));
   }
 
-  /** Removes a task; with attempts, also their worktrees and branches — refusing without `force` if work would be lost. */
-  remove(selector: { project?: string; cwd?: string; number: number; force?: boolean }): Promise<VibeEvent | undefined> {
+  /**
+   * Removes a task; with attempts, also their worktrees and branches — refusing without `force` if work would
+   * be lost. A start asked for earlier wins: the remove is refused at once, even with `force`, rather than
+   * waiting to undo it; a start asked for later finds the task gone.
+   */
+  async remove(selector: { project?: string; cwd?: string; number: number; force?: boolean }): Promise<VibeEvent | undefined> {
+    const starts = [...(this.pendingStarts.get(this.taskKey(selector)) ?? [])];
+    if (starts.length > 0) {
+      const what = starts.map((start) => start.what).join(' and ');
+      throw new ProtocolError(
+        'conflict',
+        `task ${selector.number} is starting ${what}; nothing was removed — once it has started, stop it (\`vibe task stop ${selector.number}\`) and remove the task again`,
+        { starting: starts.map((start) => start.what) },
+      );
+    }
     return this.exclusive(selector, () => this.removeNow(selector));
   }
 
@@ -251,17 +291,42 @@ export class Attempts {
         const stop = running.length > 0 ? `stop its agent (\`vibe task stop ${selector.number}\`) or ` : '';
         throw new ProtocolError('conflict', `removing task ${selector.number} would lose work: ${losses.join('; ')} — ${stop}pass --force to remove it anyway`, { losses, running });
       }
-      for (const session of worktreesOf) {
-        await worktrees.removeWorktree({ repo: project.path, path: session.worktree, branch: session.branch, force: false });
-      }
     } else {
       for (const session of sessions) if (session.state !== 'exited') await this.stopSession(session.id);
-      for (const session of worktreesOf) {
-        await worktrees.removeWorktree({ repo: project.path, path: session.worktree, branch: session.branch, force: true });
-      }
     }
+    await this.removeWorktrees(project.path, selector.number, worktreesOf, selector.force ?? false);
     for (const session of sessions) this.options.terminals.remove(session.id);
     return store.removeTask(project.id, selector.number).event;
+  }
+
+  /**
+   * Removes each worktree and branch; the task itself goes only once they all have. Without `force`, git
+   * checks each again as it goes, so work written since the check stops the removal rather than going with
+   * it. A removal that stops keeps the task and what is left, and says so: running the remove again skips
+   * what is gone and finishes.
+   */
+  private async removeWorktrees(repo: string, taskNumber: number, attempts: readonly Session[], force: boolean): Promise<void> {
+    const { worktrees, logger } = this.options;
+    const gone: number[] = [];
+    for (const session of attempts) {
+      let why: string;
+      try {
+        const at = await worktrees.removeWorktree({ repo, path: session.worktree, branch: session.branch, force, logger });
+        if (at.removed) {
+          gone.push(session.attempt);
+          continue;
+        }
+        why = [at.unmergedCommits > 0 ? `${at.unmergedCommits} unmerged commit(s)` : '', at.dirty ? 'uncommitted changes' : ''].filter(Boolean).join(', ') + ' since the check';
+      } catch (error) {
+        why = error instanceof Error ? error.message : String(error);
+      }
+      const done = gone.length > 0 ? `the worktrees of attempt(s) ${gone.join(', ')} are gone, ` : '';
+      throw new ProtocolError(
+        'conflict',
+        `removing task ${taskNumber} stopped at attempt ${session.attempt} (${session.branch} at ${session.worktree}): ${why}; ${done}the task and its other attempts are kept — run \`vibe task rm ${taskNumber}\` again to finish${force ? '' : ' (with --force to drop that work)'}`,
+        { attempt: session.attempt, removed: gone },
+      );
+    }
   }
 
   /** A viewer resized the session: clients listing sessions see the new size. */

@@ -11,7 +11,14 @@ export interface WorktreeOps {
   preflight(input: { repo: string; baseBranch: string }): Promise<void>;
   branchName(taskNumber: number, title: string, attempt: number): string;
   createWorktree(input: { repo: string; baseBranch: string; path: string; branch: string }): Promise<void>;
-  removeWorktree(input: { repo: string; path: string; branch: string; force: boolean; dryRun?: boolean }): Promise<{ unmergedCommits: number; dirty: boolean }>;
+  removeWorktree(input: {
+    repo: string;
+    path: string;
+    branch: string;
+    force: boolean;
+    dryRun?: boolean;
+    logger?: Logger;
+  }): Promise<{ unmergedCommits: number; dirty: boolean; removed: boolean }>;
   excludeFromGit(worktree: string, patterns: string[]): Promise<void>;
   isTracked(worktree: string, relPath: string): Promise<boolean>;
 }
