@@ -43,8 +43,7 @@ export abstract class TerminalBase {
 
   /** Refuses (`busy`, nothing written) input that would take what the program has not read past the limit. */
   protected admitInput(pending: number, input: Uint8Array | string): void {
-    const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
-    if (pending + size <= MAX_PENDING_INPUT) return;
+    if (pending + inputBytes(input) <= MAX_PENDING_INPUT) return;
     throw new ProtocolError(
       'busy',
       `its program is not reading input: ${kib(pending)} typed earlier is still unread and vibe holds at most ${kib(MAX_PENDING_INPUT)}, so nothing more was typed`,
@@ -70,6 +69,9 @@ export abstract class TerminalBase {
     this.exitListeners.clear();
   }
 }
+
+/** The size of typed input in bytes (a string is typed as UTF-8). */
+export const inputBytes = (input: Uint8Array | string): number => (typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength);
 
 const kib = (bytes: number): string => `${Math.ceil(bytes / 1024)} KiB`;
 

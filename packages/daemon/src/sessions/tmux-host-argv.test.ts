@@ -2,9 +2,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PtyOptions, PtyProcess, RunResult } from './processes.js';
 import { TmuxHost } from './tmux-host.js';
+import { UNREAD_SCRIPT } from './tty-probe.js';
 
 interface Call {
   file: string;
@@ -232,5 +233,27 @@ describe('TmuxHost command lines', () => {
     expect(f.spawns).toHaveLength(2);
     expect(terminal?.exitStatus()).toBeUndefined();
     expect(await host.adopt('vibe 5; kill-server', 80, 24)).toBeUndefined();
+  });
+
+  it('asks perl what input waits unread on the attach client\'s tty and the pane\'s, once enough was typed to ask', async () => {
+    let unread = '70\n';
+    const f = fakes((args) => {
+      if (args.includes('new-session')) return { stdout: '8\n' };
+      if (args.includes('#{pane_tty}')) return { stdout: '/dev/pts/5\n' };
+      if (args[0] === '-e') return { stdout: unread };
+      return {};
+    });
+    const host = new TmuxHost({ socketDir: dir, run: f.run, spawnPty: f.spawnPty, signal: f.signal, defaultTerminal: 'screen-256color', pollMs: 60_000, perl: '/opt/perl' });
+    const terminal = await host.start({ name: 'vibe_6', cwd: dir, argv: ['sh'], env: {}, cols: 80, rows: 24 });
+    terminal.write('k'.repeat(1000));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(f.calls).toHaveLength(1);
+    terminal.write('p'.repeat(20_000));
+    const probe = { file: '/opt/perl', args: ['-e', UNREAD_SCRIPT, '--', '/dev/pts/9', '/dev/pts/5'] };
+    await vi.waitFor(() => expect(f.calls.slice(1, 3)).toEqual([{ file: 'tmux', args: [...base(), 'display-message', '-p', '-t', '=vibe_6:', '#{pane_tty}'] }, probe]));
+    expect(terminal.pendingInput()).toBe(21_000);
+    unread = '0\n';
+    await vi.waitFor(() => expect(terminal.pendingInput()).toBe(0));
+    expect(f.calls.slice(3).every((call) => call.file === probe.file)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 // Real tmux on a private socket in a temp dir: argv stays literal, input, resize, exits, stop, adopt.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LiveSession } from './live-session.js';
@@ -84,6 +84,34 @@ describe.skipIf(!hasTmux)('TmuxHost (real tmux)', () => {
     expect(terminal.pendingInput()).toBe(held);
     session.dispose();
   });
+
+  it('bounds the input a pane leaves unread though tmux would keep it all: busy past MAX_PENDING_INPUT, and typing works again once the program reads', async () => {
+    const f = fixture();
+    // Reads nothing until the test creates `go`, then everything, into `received`.
+    const script = 'stty raw -echo; echo ready; while [ ! -e go ]; do sleep 0.05; done; exec cat > received';
+    const terminal = await f.host.start({ name: 'vibe_13', cwd: f.dir, argv: ['sh', '-c', script], env: {}, cols: 80, rows: 24 });
+    await screenHas(terminal, 'ready');
+    const chunk = 'x'.repeat(64 * 1024);
+    let accepted = 0;
+    let refusal: unknown;
+    // A chunk at a time with a pause between: the attach client hands each on, so the daemon holds nothing
+    // and, unbounded, tmux would take all 2 MiB.
+    while (accepted < 2 * MAX_PENDING_INPUT && refusal === undefined) {
+      ({ refusal } = typeUntilRefused(terminal, chunk, 1));
+      if (refusal === undefined) accepted += chunk.length;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(refusal).toMatchObject({ code: 'busy', message: expect.stringContaining('not reading input'), data: { limitBytes: MAX_PENDING_INPUT } });
+    expect(accepted).toBeGreaterThan(MAX_PENDING_INPUT - chunk.length);
+    expect(accepted).toBeLessThanOrEqual(MAX_PENDING_INPUT + chunk.length);
+    expect(terminal.pendingInput()).toBe(accepted);
+
+    writeFileSync(join(f.dir, 'go'), '');
+    await waitFor(() => typeUntilRefused(terminal, chunk, 1).refusal === undefined, 'input to be taken again', 10_000);
+    accepted += chunk.length;
+    await waitFor(() => statSync(join(f.dir, 'received'), { throwIfNoEntry: false })?.size === accepted, 'the program to receive every byte taken');
+    await waitFor(() => terminal.pendingInput() === 0, 'the daemon to see nothing left unread');
+  }, 20_000);
 
   it('reports the exit code through remain-on-exit, then reaps the session', async () => {
     const f = fixture();

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { nullLogger, type Logger } from '../logger.js';
 import { cleanEnv, execRunner, nodePtySpawner, processSignaller, type CommandRunner, type PtyProcess, type PtySpawner, type Signaller } from './processes.js';
 import { TmuxTerminal, type TmuxServer } from './tmux-terminal.js';
+import { parseUnread, unreadProbeArgs } from './tty-probe.js';
 import {
   attachArgs,
   isNoServer,
@@ -44,6 +45,11 @@ export interface TmuxHostOptions {
   defaultTerminal?: string;
   /** After an exit is seen, the dead session is kept this long (final output drains), then killed. */
   reapDelayMs?: number;
+  /**
+   * The perl that asks the kernel what input a session's program has left unread (`tty-probe.ts`). Without
+   * one, input tmux keeps for a program that does not read is not bounded, only what the daemon holds.
+   */
+  perl?: string;
 }
 
 export class TmuxError extends Error {
@@ -198,6 +204,16 @@ export class TmuxHost implements SessionHost, TmuxServer {
     for (const terminal of this.terminals.values()) {
       if (terminal.registeredAt < generation && terminal.observe(panes.get(terminal.name)) === 'unreaped') this.unreaped = true;
     }
+  }
+
+  async paneTty(name: string): Promise<string | undefined> {
+    const result = await this.tmux([['display-message', '-p', '-t', paneTarget(name), '#{pane_tty}']]);
+    return (result.code === 0 && result.stdout.trim()) || undefined;
+  }
+
+  async unreadInput(ttys: readonly string[]): Promise<number | undefined> {
+    const args = unreadProbeArgs(ttys);
+    return args && parseUnread(await this.run(this.options.perl ?? 'perl', args));
   }
 
   /**

@@ -1,7 +1,8 @@
 // One tmux session as the daemon holds it: its attach pty (the byte stream), the pane's pid, its exit.
 import type { Logger } from '../logger.js';
 import type { CommandRunner, PtyProcess, Signaller } from './processes.js';
-import { replaySnapshot, TerminalBase } from './terminal-base.js';
+import { InputGauge } from './input-gauge.js';
+import { inputBytes, replaySnapshot, TerminalBase } from './terminal-base.js';
 import { buildTmuxSnapshot, CURSOR_FORMAT, paneTarget, sessionTarget, type PaneStatus } from './tmux-commands.js';
 import type { HostedTerminal } from './types.js';
 
@@ -16,6 +17,10 @@ export interface TmuxServer {
   readScreen(name: string): Promise<string | undefined>;
   /** Starts the daemon's `tmux attach` client of a session on a new pty. */
   spawnAttach(name: string, cols: number, rows: number): PtyProcess;
+  /** The path of the session's pane's tty, where its program reads what is typed. */
+  paneTty(name: string): Promise<string | undefined>;
+  /** Bytes waiting unread on these ttys (`tty-probe.ts`); undefined when that cannot be told. */
+  unreadInput(ttys: readonly string[]): Promise<number | undefined>;
   /** The terminal is done with: the host stops polling for it. */
   forget(terminal: TmuxTerminal): void;
 }
@@ -31,6 +36,12 @@ export class TmuxTerminal extends TerminalBase implements HostedTerminal {
   private stopping: Promise<void> | undefined;
   private reapTimer: NodeJS.Timeout | undefined;
   private deadSince: number | undefined;
+  private paneTty: string | undefined;
+  private readonly input = new InputGauge({
+    probe: () => this.nothingUnread(),
+    held: () => this.pty?.pendingWrite() ?? 0,
+    blind: () => this.host.logger.warn('cannot tell what input tmux holds for the session; only what the daemon holds is bounded', { session: this.name }),
+  });
 
   constructor(
     private readonly host: TmuxServer,
@@ -61,17 +72,18 @@ export class TmuxTerminal extends TerminalBase implements HostedTerminal {
   }
 
   /**
-   * The attach client passes input on to the tmux server as fast as tmux parses it, so what is held here
-   * only grows while input arrives faster than that; tmux itself then holds what the pane does not read.
+   * The attach client passes input on to the tmux server as fast as tmux parses it, and tmux keeps what the
+   * pane does not read, so the bound is on what was typed and not yet seen read (`input-gauge.ts`).
    */
   write(bytes: Uint8Array | string): void {
     if (this.exitStatus() || !this.pty) return;
-    this.admitInput(this.pty.pendingWrite(), bytes);
+    this.admitInput(this.input.unread(), bytes);
     this.pty.write(bytes);
+    this.input.add(inputBytes(bytes));
   }
 
   pendingInput(): number {
-    return this.pty?.pendingWrite() ?? 0;
+    return this.input.unread();
   }
 
   resize(cols: number, rows: number): void {
@@ -104,6 +116,7 @@ export class TmuxTerminal extends TerminalBase implements HostedTerminal {
 
   release(): void {
     this.released = true;
+    this.input.dispose();
     clearTimeout(this.reapTimer);
     this.closeAttach();
     this.host.forget(this);
@@ -128,6 +141,7 @@ export class TmuxTerminal extends TerminalBase implements HostedTerminal {
 
   ended(code: number | null): void {
     if (this.exitStatus()) return;
+    this.input.dispose();
     this.emitExit(code);
     if (this.stopping || this.released) return;
     // Keep the dead pane a moment so the last output drains through the attach client, then reap it.
@@ -158,6 +172,15 @@ export class TmuxTerminal extends TerminalBase implements HostedTerminal {
       this.host.logger.warn('tmux kill-session failed', { session: this.name, stderr: result.stderr.trim() });
     }
     this.host.forget(this);
+  }
+
+  /** Whether both ttys typed input crosses are empty: the attach client's (tmux reads it) and the pane's. */
+  private async nothingUnread(): Promise<boolean | undefined> {
+    this.paneTty ??= await this.host.paneTty(this.name);
+    if (!this.paneTty) return undefined;
+    const client = this.pty?.ptsName;
+    const unread = await this.host.unreadInput(client ? [client, this.paneTty] : [this.paneTty]);
+    return unread === undefined ? undefined : unread === 0;
   }
 
   private refresh(): void {
