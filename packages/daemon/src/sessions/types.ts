@@ -34,7 +34,10 @@ export interface HostedTerminal {
    * would pass `MAX_PENDING_INPUT`; after an exit it does nothing.
    */
   write(bytes: Uint8Array | string): void;
-  /** Bytes typed into the session that the daemon still holds because the program has not read them. */
+  /**
+   * Bytes typed into the session that its program has not been seen to read: what the daemon holds, and
+   * under tmux also what tmux and the pane's tty hold, until a probe finds them read (`input-gauge.ts`).
+   */
   pendingInput(): number;
   resize(cols: number, rows: number): void;
   /**
