@@ -2,11 +2,11 @@
 // wins, the other gets a clear error, and a removed task leaves no worktree, branch or session behind. A
 // removal that stops part-way keeps the task, and running it again finishes.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ControlClient } from '@vibe/protocol';
 import { connectToDaemon, resolvePaths } from '@vibe/protocol/node';
 import { Daemon } from '../src/daemon.js';
@@ -48,6 +48,7 @@ afterEach(async () => {
   client?.close();
   if (daemon) await stopDaemon(daemon);
   daemon = undefined;
+  vi.unstubAllEnvs();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -126,7 +127,12 @@ describe('task rm racing a start of the same task', () => {
 });
 
 describe('a removal that stops part-way', () => {
-  it('keeps the task and what is left, names where it stopped, and finishes when run again', async () => {
+  it("keeps the task and what is left, names where it stopped, and finishes when run again — Gemini's entries too", async () => {
+    // The daemon reads Gemini's home from its environment when it removes a worktree.
+    mkdirSync(join(dir, 'gemini', '.gemini'), { recursive: true });
+    vi.stubEnv('GEMINI_CLI_HOME', join(dir, 'gemini'));
+    const trustedHooks = join(dir, 'gemini', '.gemini', 'trusted_hooks.json');
+    const hookKeys = (worktree: string) => ({ [worktree]: ['vibe-working:sh -c x'] });
     const quick = { command: ['node', fakeAgent, '--script', 'exit:0'], prompt: 'none', hooks: 'env' };
     writeFileSync(join(dir, 'home', 'config', 'config.json'), JSON.stringify({ agents: { quick } }));
     await stopDaemon(daemon!);
@@ -143,6 +149,8 @@ describe('a removal that stops part-way', () => {
     await until(() => client.request('task.get', { project: 'repo', number }), ({ task }) => task.session?.state === 'exited', 'the second run to exit');
     // Nothing to lose, so the check passes; but git refuses to remove a locked worktree without a double force.
     git('worktree', 'lock', '--', second.worktree);
+    const mine = { '/home/me/app': ['mine:npm test'] };
+    writeFileSync(trustedHooks, JSON.stringify({ ...hookKeys(first.worktree), ...mine, ...hookKeys(second.worktree) }, null, 2));
 
     await expect(client.request('task.remove', { project: 'repo', number })).rejects.toMatchObject({
       code: 'conflict',
@@ -153,10 +161,12 @@ describe('a removal that stops part-way', () => {
     expect(existsSync(first.worktree)).toBe(false);
     expect(existsSync(second.worktree)).toBe(true);
     expect((await client.request('task.get', { project: 'repo', number })).task.number).toBe(number);
+    expect(readFileSync(trustedHooks, 'utf8')).toBe(JSON.stringify({ ...mine, ...hookKeys(second.worktree) }, null, 2));
 
     git('worktree', 'unlock', '--', second.worktree);
     await client.request('task.remove', { project: 'repo', number });
     await expect(client.request('task.get', { project: 'repo', number })).rejects.toMatchObject({ code: 'not_found' });
     expect(leftovers(number)).toEqual(nothingLeft);
+    expect(readFileSync(trustedHooks, 'utf8')).toBe(JSON.stringify(mine, null, 2));
   });
 });
