@@ -35,8 +35,9 @@ beforeEach(async () => {
   writeFileSync(join(repo, '.git', 'hooks', 'post-checkout'), '#!/bin/sh\nsleep 0.4\n');
   chmodSync(join(repo, '.git', 'hooks', 'post-checkout'), 0o755);
   mkdirSync(join(dir, 'home', 'config'), { recursive: true });
-  const agent = { command: ['node', fakeAgent, '--script', 'hook:working;sleep:60000'], prompt: 'none', hooks: 'env' };
-  writeFileSync(join(dir, 'home', 'config', 'config.json'), JSON.stringify({ agents: { fake: agent } }));
+  const agent = (script: string) => ({ command: ['node', fakeAgent, '--script', script], prompt: 'none', hooks: 'env' });
+  const agents = { fake: agent('hook:working;sleep:60000'), quick: agent('exit:0') };
+  writeFileSync(join(dir, 'home', 'config', 'config.json'), JSON.stringify({ agents }));
   const outcome = await Daemon.start({ paths: resolvePaths({ VIBE_HOME: join(dir, 'home') }), version: 't', validateResults: true, scriptsDir });
   if (outcome.status !== 'ready') throw new Error('daemon did not start');
   daemon = outcome.daemon;
@@ -126,6 +127,17 @@ describe('task rm racing a start of the same task', () => {
   }, 90_000);
 });
 
+/** A task whose agent ran twice and exited, leaving two clean worktrees with nothing unmerged. */
+async function twoExitedAttempts() {
+  const { number } = (await client.request('task.create', { project: 'repo', title: 'Twice', agent: 'quick' })).task;
+  const exited = () => until(() => client.request('task.get', { project: 'repo', number }), ({ task }) => task.session?.state === 'exited', 'the run to exit');
+  const first = (await client.request('task.start', { project: 'repo', number })).session;
+  await exited();
+  const second = (await client.request('task.start', { project: 'repo', number })).session;
+  await exited();
+  return { number, first, second };
+}
+
 describe('a removal that stops part-way', () => {
   it("keeps the task and what is left, names where it stopped, and finishes when run again — Gemini's entries too", async () => {
     // The daemon reads Gemini's home from its environment when it removes a worktree.
@@ -133,20 +145,7 @@ describe('a removal that stops part-way', () => {
     vi.stubEnv('GEMINI_CLI_HOME', join(dir, 'gemini'));
     const trustedHooks = join(dir, 'gemini', '.gemini', 'trusted_hooks.json');
     const hookKeys = (worktree: string) => ({ [worktree]: ['vibe-working:sh -c x'] });
-    const quick = { command: ['node', fakeAgent, '--script', 'exit:0'], prompt: 'none', hooks: 'env' };
-    writeFileSync(join(dir, 'home', 'config', 'config.json'), JSON.stringify({ agents: { quick } }));
-    await stopDaemon(daemon!);
-    const outcome = await Daemon.start({ paths: resolvePaths({ VIBE_HOME: join(dir, 'home') }), version: 't', validateResults: true, scriptsDir });
-    if (outcome.status !== 'ready') throw new Error('daemon did not start');
-    daemon = outcome.daemon;
-    client.close();
-    client = (await connectToDaemon(daemon.paths.socket, { client: { name: 'test', version: '0' } })).client;
-
-    const { number } = (await client.request('task.create', { project: 'repo', title: 'Twice', agent: 'quick' })).task;
-    const first = (await client.request('task.start', { project: 'repo', number })).session;
-    await until(() => client.request('task.get', { project: 'repo', number }), ({ task }) => task.session?.state === 'exited', 'the first run to exit');
-    const second = (await client.request('task.start', { project: 'repo', number })).session;
-    await until(() => client.request('task.get', { project: 'repo', number }), ({ task }) => task.session?.state === 'exited', 'the second run to exit');
+    const { number, first, second } = await twoExitedAttempts();
     // Nothing to lose, so the check passes; but git refuses to remove a locked worktree without a double force.
     git('worktree', 'lock', '--', second.worktree);
     const mine = { '/home/me/app': ['mine:npm test'] };
@@ -168,5 +167,23 @@ describe('a removal that stops part-way', () => {
     await expect(client.request('task.get', { project: 'repo', number })).rejects.toMatchObject({ code: 'not_found' });
     expect(leftovers(number)).toEqual(nothingLeft);
     expect(readFileSync(trustedHooks, 'utf8')).toBe(JSON.stringify(mine, null, 2));
+  });
+
+  it('stops at a worktree written to after the check, losing none of it', async () => {
+    const { number, first, second } = await twoExitedAttempts();
+    // Deleting the first attempt's branch is the moment between the check and the second removal.
+    const hook = join(repo, '.git', 'hooks', 'reference-transaction');
+    writeFileSync(hook, `#!/bin/sh\n[ "$1" = committed ] && echo late > '${join(second.worktree, 'late.txt')}'\nexit 0\n`);
+    chmodSync(hook, 0o755);
+    await expect(client.request('task.remove', { project: 'repo', number })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining(`stopped at attempt 2 (${second.branch} at ${second.worktree}): uncommitted changes since the check; the worktrees of attempt(s) 1 are gone`),
+    });
+    rmSync(hook);
+    expect(existsSync(first.worktree)).toBe(false);
+    expect(readFileSync(join(second.worktree, 'late.txt'), 'utf8')).toBe('late\n');
+    await expect(client.request('task.remove', { project: 'repo', number })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('uncommitted changes') });
+    await client.request('task.remove', { project: 'repo', number, force: true });
+    expect(leftovers(number)).toEqual(nothingLeft);
   });
 });
