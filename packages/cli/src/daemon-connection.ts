@@ -5,6 +5,7 @@ import { connectToDaemon } from '@vibe/protocol/node';
 import { CliError, EXIT } from './errors.js';
 import { vibePaths } from './paths.js';
 import { CLI_VERSION } from './version.js';
+import { noticeVersionSkew } from './version-skew.js';
 
 export interface DaemonSession {
   client: ControlClient;
@@ -40,7 +41,10 @@ export async function connect(options: { timeoutMs?: number; socketPath?: string
   if (url) return connectLink(url, options.timeoutMs);
   const socket = options.socketPath ?? vibePaths().socket;
   try {
-    return await connectToDaemon(socket, { client: CLIENT, timeoutMs: options.timeoutMs });
+    const session = await connectToDaemon(socket, { client: CLIENT, timeoutMs: options.timeoutMs });
+    // Only the daemon on this machine is ours to replace; one behind a link may be any version.
+    noticeVersionSkew(session.welcome.daemon.version);
+    return session;
   } catch (error) {
     const { code, syscall } = error as NodeJS.ErrnoException;
     if (typeof code === 'string' && syscall === 'connect') {

@@ -54,4 +54,17 @@ describe('process checks', () => {
       child.kill();
     }
   });
+
+  it('recognises the daemon a service runs as `vibe daemon run`', async () => {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 5000)', '/usr/local/bin/vibe', 'daemon', 'run']);
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 5000)', '/usr/local/bin/other', 'daemon', 'run']);
+    try {
+      await Promise.all([child, other].map((c) => new Promise((resolve) => c.once('spawn', resolve))));
+      expect(await isDaemonProcess(child.pid!, '/elsewhere/main.js')).toBe(true);
+      expect(await isDaemonProcess(other.pid!, '/elsewhere/main.js')).toBe(false);
+    } finally {
+      child.kill();
+      other.kill();
+    }
+  });
 });

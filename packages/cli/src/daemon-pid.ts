@@ -49,7 +49,10 @@ export async function commandLine(pid: number): Promise<string[] | undefined> {
 /** Whether `pid` runs the daemon's entry point, so a stale pid file never gets an unrelated process killed. */
 export async function isDaemonProcess(pid: number, daemonMain: string): Promise<boolean> {
   const args = await commandLine(pid);
-  return args !== undefined && args.some((arg) => arg === daemonMain || arg.endsWith('/dist/daemon/main.js') || arg.endsWith('/daemon/dist/main.js'));
+  if (args === undefined) return false;
+  // A service runs it as `vibe daemon run`.
+  if (args.length >= 3 && args.at(-2) === 'daemon' && args.at(-1) === 'run' && /(^|\/)vibe$/.test(args.at(-3)!)) return true;
+  return args.some((arg) => arg === daemonMain || arg.endsWith('/dist/daemon/main.js') || arg.endsWith('/daemon/dist/main.js'));
 }
 
 /** Whether `pid` is a live daemon other than this process — what a pid file must name to be trusted. */

@@ -19,6 +19,27 @@ async function main(argv: string[]): Promise<void> {
       process.exit(exitCode);
     }
   }
+  // `vibe daemon run`: the daemon in the foreground, in this process — what `vibe service install` runs.
+  if (argv[2] === 'daemon' && argv[3] === 'run' && argv.length === 4) {
+    const { pathToFileURL } = await import('node:url');
+    const { daemonMainPath, relayMainPath } = await import('./parts.js');
+    process.env.VIBE_RELAY_ENTRY ||= relayMainPath();
+    await import(pathToFileURL(daemonMainPath()).href);
+    return;
+  }
+  // `vibe --version` names the running daemon's version too, which commander's own flag cannot.
+  const rest = argv.slice(2).filter((arg) => arg !== '--debug');
+  if (rest.length === 1 && (rest[0] === '--version' || rest[0] === '-V')) {
+    const { version } = await import('./commands/version.js');
+    try {
+      await version();
+    } catch (error) {
+      const { exitCode, lines } = describeError(error, { debug });
+      process.stderr.write(`${lines.join('\n')}\n`);
+      process.exit(exitCode);
+    }
+    return;
+  }
   installInterruptHandler();
   // `vibe task ls | head`: a closed pipe is the reader's choice, not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {

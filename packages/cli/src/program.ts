@@ -12,7 +12,7 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export function buildProgram(output: Pick<OutputConfiguration, 'writeOut' | 'writeErr'> = {}): Command {
   const program = new Command('vibe')
     .description('Run AI coding agents in parallel, each task in its own git worktree and terminal session.')
-    .version(CLI_VERSION, '-V, --version', 'print the vibe version')
+    .version(CLI_VERSION, '-V, --version', 'print the versions of this vibe and of the running daemon')
     .option('--debug', 'show stack traces and error details')
     .option('--link <url>', 'reach the daemon through a relay link (`vibe connect` prints one) instead of the local socket; also $VIBE_LINK')
     .helpCommand('help [command]', 'show help for a command')

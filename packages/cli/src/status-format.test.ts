@@ -53,6 +53,17 @@ describe('formatDaemonStatus', () => {
     ]);
   });
 
+  it("shows this vibe's version under the daemon's, and what to do when they differ", () => {
+    expect(formatDaemonStatus(status, palette(false), '0.1.0').slice(0, 2)).toEqual([
+      'daemon   running (pid 4242, version 0.1.0, protocol 1.0)',
+      'vibe     0.1.0 (this command)',
+    ]);
+    expect(formatDaemonStatus(status, palette(false), '0.2.0')[1]).toBe(
+      'vibe     0.2.0 (this command) — the running daemon is vibe 0.1.0, this vibe is 0.2.0: `vibe up` replaces the daemon in place (every session keeps running)',
+    );
+    expect(formatDaemonStatus(status, palette(false), '0.0.9')[1]).toContain('upgrade this vibe (npm i -g @vibe/cli)');
+  });
+
   it('warns that pty sessions will not survive a daemon restart', () => {
     const lines = formatDaemonStatus({ ...status, sessionHost: 'pty' }, palette(false));
     expect(lines).toContain('sessions pty (tmux not found: sessions will not survive a daemon restart)');

@@ -6,6 +6,7 @@ import { escapeText } from './escape.js';
 import { relayLine } from './link-format.js';
 import { formatTable, type Cell } from './table.js';
 import type { Palette } from './terminal.js';
+import { versionSkewLine } from './version-skew.js';
 
 type Counts = Partial<Record<TaskStatus, number>>;
 
@@ -13,10 +14,13 @@ function total(counts: Counts): number {
   return TASK_STATUSES.reduce((sum, status) => sum + (counts[status] ?? 0), 0);
 }
 
-export function formatDaemonStatus(status: DaemonStatus & { relay?: RelayStatus }, colors: Palette): string[] {
+/** `cliVersion` is the version of the vibe asking, shown beside the daemon's; a difference says what to do. */
+export function formatDaemonStatus(status: DaemonStatus & { relay?: RelayStatus }, colors: Palette, cliVersion?: string): string[] {
   const field = (name: string, value: string): string => `${colors.dim(name.padEnd(9))}${value}`;
+  const skew = cliVersion === undefined ? undefined : versionSkewLine(status.version, cliVersion);
   const lines = [
     field('daemon', `${colors.green('running')} (pid ${status.pid}, version ${escapeText(status.version)}, protocol ${escapeText(status.protocol)})`),
+    ...(cliVersion === undefined ? [] : [field('vibe', `${escapeText(cliVersion)} (this command)${skew ? colors.yellow(` — ${skew}`) : ''}`)]),
     field('uptime', `${humaniseSeconds(status.uptimeSeconds)} (since ${status.startedAt})`),
     field('socket', escapeText(status.socketPath)),
     field('data', escapeText(status.paths.data)),

@@ -55,7 +55,7 @@ describe('vibe up', () => {
   it('appends what the daemon writes to stderr to its log, so a crash before its logger exists leaves a trace', async () => {
     const repo = sandbox.repo();
     // Loaded into every node process this run starts; only the daemon's dies, as a broken native module would make it.
-    const crash = `if (process.argv[1]?.endsWith('/daemon/dist/main.js')) { process.stderr.write('early crash marker\\n'); process.exit(3); }`;
+    const crash = `if (process.argv[1]?.endsWith('/dist/daemon/main.js')) { process.stderr.write('early crash marker\\n'); process.exit(3); }`;
     const up = await sandbox.vibe(['up'], { cwd: repo, env: { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(crash)}` } });
     expect(up.code).toBe(1);
     const logFile = join(sandbox.home, 'logs', 'daemon.log');

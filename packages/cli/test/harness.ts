@@ -92,7 +92,7 @@ export class Sandbox {
       if (!/^\d+$/.test(entry)) continue;
       try {
         const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-        if (!cmdline.includes('daemon/dist/main.js')) continue;
+        if (!cmdline.includes('/dist/daemon/main.js') && !cmdline.includes('/daemon/dist/main.js')) continue;
         const environ = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
         if (environ.includes(`VIBE_HOME=${this.home}`)) pids.push(Number(entry));
       } catch {

@@ -1,9 +1,10 @@
 // `vibe service` through the real bin/vibe, with a stand-in systemctl on a PATH of its own: the unit file it
 // writes, the commands it runs, and what it says when systemctl is missing. The real systemctl never runs.
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Sandbox } from './harness.js';
+import { eventually, Sandbox } from './harness.js';
 
 let sandbox: Sandbox;
 let configHome: string;
@@ -39,13 +40,31 @@ describe.skipIf(process.platform !== 'linux')('vibe service on Linux', () => {
   it('prints the unit with --dry-run and writes nothing', async () => {
     const result = await service(['install', '--dry-run']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^ExecStart=\S+ --max-semi-space-size=1 \S+\/packages\/daemon\/dist\/main\.js$/m);
+    expect(result.stdout).toMatch(/^ExecStart=\S+ --max-semi-space-size=1 \S+\/bin\/vibe daemon run$/m);
     expect(result.stdout).toContain(`\nEnvironment=VIBE_HOME=${sandbox.home}\n`);
     expect(result.stdout).toContain(`\nEnvironment=PATH=${bin}\n`);
     expect(result.stdout).toContain('\nKillMode=process\n');
     expect(result.stdout).toContain('\nRestart=on-failure\n');
     expect(result.stderr).toContain(`would write ${unit}`);
     expect(existsSync(unit)).toBe(false);
+  });
+
+  it("writes a command that runs the daemon: ExecStart, as systemd would run it, starts one that answers and stops on SIGTERM", async () => {
+    const result = await service(['install', '--dry-run']);
+    const execStart = /^ExecStart=(.*)$/m.exec(result.stdout)![1]!.split(' ');
+    const child = spawn(execStart[0]!, execStart.slice(1), { cwd: '/', env: { ...sandbox.env, PATH: bin }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await eventually(async () => (stderr.includes('ready') ? true : undefined), 'the daemon to say it is ready');
+      const status = await sandbox.json<{ pid: number; version: string; cliVersion: string }>(['status']);
+      expect(status.pid).toBe(child.pid);
+      expect(status.version).toBe(status.cliVersion);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 
   it('writes the unit under XDG_CONFIG_HOME, reloads systemd and enables the service now', async () => {

@@ -7,6 +7,7 @@ import { isAlive, isLiveDaemon, readPidFile, signal, waitForExit } from '../daem
 import { CliError } from '../errors.js';
 import { printJson, say } from '../output.js';
 import { vibePaths } from '../paths.js';
+import { quietVersionSkew } from '../version-skew.js';
 
 export interface DownOptions {
   json?: boolean;
@@ -23,32 +24,50 @@ export function stopTimeoutMs(env: Record<string, string | undefined> = process.
 
 export async function down(options: DownOptions): Promise<void> {
   requireLocal('down');
-  const paths = vibePaths();
+  quietVersionSkew();
+  const stopped = await stopDaemon(vibePaths(), say);
+  if (!stopped) {
+    if (options.json) printJson({ running: false });
+    else say('daemon not running');
+    return;
+  }
+  if (options.json) printJson({ running: false, pid: stopped.pid, how: stopped.how });
+  else say(`daemon ${stopped.how} (pid ${stopped.pid})`);
+}
+
+export interface StoppedDaemon {
+  pid: number;
+  how: 'stopped' | 'terminated' | 'killed';
+}
+
+/**
+ * Stops the daemon: asks it (it drains, then exits), or signals one that does not answer; kills it when it
+ * has not exited within stopTimeoutMs(). Undefined when none was running. `tell` hears about each signal.
+ * `vibe down` and the in-place replacement of `vibe up` both stop a daemon this way.
+ */
+export async function stopDaemon(paths: VibePaths, tell: (message: string) => void): Promise<StoppedDaemon | undefined> {
   const timeoutMs = stopTimeoutMs();
   let pid = await askToStop(paths);
-  let how: 'stopped' | 'terminated' | 'killed' = 'stopped';
+  let how: StoppedDaemon['how'] = 'stopped';
   if (pid === undefined) {
     pid = await unansweringDaemon(paths);
     if (pid === undefined) {
       await removeLeftovers(paths, undefined);
-      if (options.json) printJson({ running: false });
-      else say('daemon not running');
-      return;
+      return undefined;
     }
-    say(`the daemon (pid ${pid}) does not answer; sending SIGTERM`);
+    tell(`the daemon (pid ${pid}) does not answer; sending SIGTERM`);
     signal(pid, 'SIGTERM');
     how = 'terminated';
   }
   if (!(await waitForExit(pid, timeoutMs))) {
-    say(`the daemon (pid ${pid}) did not stop within ${timeoutMs / 1000} s; sending SIGKILL`);
+    tell(`the daemon (pid ${pid}) did not stop within ${timeoutMs / 1000} s; sending SIGKILL`);
     signal(pid, 'SIGKILL');
     if (!(await waitForExit(pid, 2_000)) && (await isAlive(pid))) throw new CliError(`the daemon (pid ${pid}) is still running after SIGKILL`);
     how = 'killed';
   }
   // A daemon that stopped when asked removed its own socket, pid file and lock file; a signalled one may not have.
   if (how !== 'stopped') await removeLeftovers(paths, pid);
-  if (options.json) printJson({ running: false, pid, how });
-  else say(`daemon ${how} (pid ${pid})`);
+  return { pid, how };
 }
 
 /** Sends daemon.stop; the pid to wait for, or undefined if no daemon answered. */

@@ -1,11 +1,10 @@
 // `vibe service install|uninstall`: runs the daemon as a systemd user service (Linux) or launchd agent (macOS).
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import { DaemonUnavailableError } from '@vibe/protocol/node';
 import { connect, requireLocal } from '../daemon-connection.js';
-import { daemonMainPath } from '../parts.js';
 import { findExecutable } from '../doctor/find-executable.js';
 import { CliError, UsageError } from '../errors.js';
 import { escapeText } from '../escape.js';
@@ -23,12 +22,13 @@ export const SERVICE_ACTIONS = ['install', 'uninstall'] as const;
 export async function service(action: string, options: ServiceOptions): Promise<void> {
   requireLocal('service');
   if (action !== 'install' && action !== 'uninstall') throw new UsageError(`unknown action ${JSON.stringify(action)}: use install or uninstall`);
+  const vibe = await installedVibe(process.argv[1] ?? '', process.env.PATH);
   const plan = servicePlan({
     platform: process.platform,
     env: process.env,
     homedir: homedir(),
     uid: process.getuid?.() ?? 0,
-    command: { node: process.execPath, daemonMain: daemonMainPath(), vibeHome: vibePaths().home, path: process.env.PATH },
+    command: { node: process.execPath, ...vibe, vibeHome: vibePaths().home, path: process.env.PATH },
   });
   if (action === 'install') await install(plan, options);
   else await uninstall(plan, options);
@@ -128,6 +128,40 @@ function printManual(plan: ServicePlan, commands: string[][]): void {
   if (commands.length === 0) return;
   say(`${plan.tool} is not available here; run:`);
   for (const argv of commands) printLine(`  ${escapeText(commandLine(argv))}`);
+}
+
+/**
+ * The vibe the service runs: the launcher this command was started through — npm's bin link, a checkout's
+ * bin/vibe — and not the file it leads to, which some package managers keep in a folder named after the
+ * version, deleted by the next upgrade. Started from inside node_modules (npx, a package manager's shim),
+ * the `vibe` on PATH is the installed one; with none, there is nothing an upgrade would keep.
+ */
+export async function installedVibe(argv1: string, path: string | undefined): Promise<{ vibe: string; script: boolean }> {
+  let vibe: string | undefined = argv1;
+  if (argv1 === '' || argv1.split('/').includes('node_modules')) {
+    vibe = await findExecutable('vibe', path);
+    if (!vibe) {
+      throw new CliError(
+        `this vibe runs from ${escapeText(argv1 || 'an unknown place')}, which the next upgrade or cache clean removes: install vibe (npm i -g @vibe/cli), then run \`vibe service install\``,
+      );
+    }
+  }
+  return { vibe, script: await isNodeScript(vibe) };
+}
+
+/** Whether the file starts with a `#!` line naming node (npm's bin links lead to one; shims are shell scripts). */
+async function isNodeScript(file: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(128), 0, 128, 0);
+    const first = buffer.subarray(0, bytesRead).toString('utf8').split('\n')[0]!;
+    return first.startsWith('#!') && /\bnode\b/.test(first);
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
 }
 
 /** The pid of a daemon that answers now, if any. */

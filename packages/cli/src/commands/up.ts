@@ -12,6 +12,9 @@ import { printJson, say } from '../output.js';
 import { vibePaths } from '../paths.js';
 import { stderrPalette } from '../terminal.js';
 import { CLI_VERSION } from '../version.js';
+import { quietVersionSkew, versionSkewLine } from '../version-skew.js';
+import { stopDaemon } from './down.js';
+import { compareVersions } from '@vibe/protocol/node';
 
 export interface UpOptions {
   json?: boolean;
@@ -30,21 +33,60 @@ const HOLDER_GRACE_MS = 1_000;
 
 export async function up(options: UpOptions): Promise<void> {
   requireLocal('up');
+  // An older daemon is replaced below, so the usual one-line notice would only say what happens next.
+  quietVersionSkew();
   const repo = await currentRepo(currentDirectory());
   const localPaths = vibePaths();
+  const replaced = await replaceOlderDaemon(localPaths);
   const { session, started } = await ensureDaemon(localPaths);
   try {
     const { project, created } = await session.client.request('project.register', { path: repo.toplevel, baseBranch: repo.branch });
     const status = await session.client.request('daemon.status', {});
     const paths = statePaths(localPaths, status);
     if (options.json) {
-      printJson({ pid: status.pid, version: status.version, started, project, created, paths });
+      printJson({ pid: status.pid, version: status.version, started, ...(replaced && { replaced }), project, created, paths });
       return;
     }
-    report({ status, started, project, created, paths });
+    report({ status, started, replaced, project, created, paths });
   } finally {
     session.client.close();
   }
+}
+
+/** The daemon an upgrade replaced: its version and pid. */
+interface ReplacedDaemon {
+  version: string;
+  pid: number;
+}
+
+/**
+ * After an upgrade, the daemon the old vibe started is still running: stop it — it answers the requests under
+ * way, and tmux keeps every agent running — so that ensureDaemon starts this version's, which re-adopts every
+ * session. Only an older daemon is replaced (a newer one is not downgraded), and only one whose sessions live
+ * in tmux: sessions under node-pty would end with it.
+ */
+async function replaceOlderDaemon(paths: VibePaths): Promise<ReplacedDaemon | undefined> {
+  let session: DaemonSession;
+  try {
+    session = await connect();
+  } catch (error) {
+    if (error instanceof DaemonUnavailableError) return undefined;
+    throw error;
+  }
+  const { version, pid } = session.welcome.daemon;
+  try {
+    if (compareVersions(version, CLI_VERSION) >= 0) return undefined;
+    const { sessionHost } = await session.client.request('daemon.status', {});
+    if (sessionHost === 'pty') {
+      say(`the running daemon is vibe ${escapeText(version)} and hosts its sessions itself (no tmux), so replacing it would end them: \`vibe down && vibe up\` when they are done`);
+      return undefined;
+    }
+  } finally {
+    session.client.close();
+  }
+  say(`replacing the running daemon (vibe ${escapeText(version)}, pid ${pid}) with vibe ${CLI_VERSION}; every session keeps running`);
+  const stopped = await stopDaemon(paths, say);
+  return stopped && { version, pid: stopped.pid };
 }
 
 /**
@@ -145,15 +187,17 @@ interface StatePaths {
 interface UpReport {
   status: DaemonStatus;
   started: boolean;
+  replaced: ReplacedDaemon | undefined;
   project: Project;
   created: boolean;
   paths: StatePaths;
 }
 
-function report({ status, started, project, created, paths }: UpReport): void {
+function report({ status, started, replaced, project, created, paths }: UpReport): void {
   const colors = stderrPalette();
   const field = (name: string, value: string): string => `${colors.dim(name.padEnd(8))}${value}`;
-  say(field('daemon', `${started ? colors.green('started') : 'already running'} (pid ${status.pid}, version ${escapeText(status.version)})`));
+  const instead = replaced ? `, in place of vibe ${escapeText(replaced.version)} (pid ${replaced.pid})` : '';
+  say(field('daemon', `${started ? colors.green('started') : 'already running'} (pid ${status.pid}, version ${escapeText(status.version)}${instead})`));
   say(
     field(
       'project',
@@ -164,7 +208,6 @@ function report({ status, started, project, created, paths }: UpReport): void {
   say(field('config', escapeText(paths.configFile)));
   say(field('log', escapeText(paths.logFile)));
   say(field('socket', escapeText(paths.socket)));
-  if (!started && status.version !== CLI_VERSION) {
-    say(colors.yellow(`the running daemon is version ${escapeText(status.version)} and this vibe ${CLI_VERSION}: \`vibe down && vibe up\` restarts it`));
-  }
+  const skew = started ? undefined : versionSkewLine(status.version);
+  if (skew && compareVersions(status.version, CLI_VERSION) > 0) say(colors.yellow(skew));
 }

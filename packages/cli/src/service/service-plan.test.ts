@@ -7,7 +7,7 @@ const context = (overrides: Partial<PlanContext> = {}): PlanContext => ({
   env: {},
   homedir: '/home/u',
   uid: 1000,
-  command: { node: '/usr/bin/node', daemonMain: '/opt/vibe/main.js', vibeHome: null, path: '/usr/bin' },
+  command: { node: '/usr/bin/node', vibe: '/usr/local/bin/vibe', script: true, vibeHome: null, path: '/usr/bin' },
   ...overrides,
 });
 

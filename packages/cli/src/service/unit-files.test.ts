@@ -8,7 +8,8 @@ import { launchdPlist, systemdUnit, systemdWord, type DaemonCommand } from './un
 
 const command: DaemonCommand = {
   node: '/usr/bin/node',
-  daemonMain: '/opt/vibe/packages/daemon/dist/main.js',
+  vibe: '/usr/local/bin/vibe',
+  script: true,
   vibeHome: null,
   path: '/home/u/.nvm/versions/node/v20/bin:/usr/bin:/bin',
 };
@@ -23,7 +24,7 @@ describe('systemdUnit', () => {
         '',
         '[Service]',
         'Type=simple',
-        'ExecStart=/usr/bin/node --max-semi-space-size=1 /opt/vibe/packages/daemon/dist/main.js',
+        'ExecStart=/usr/bin/node --max-semi-space-size=1 /usr/local/bin/vibe daemon run',
         'WorkingDirectory=/',
         'Environment=PATH=/home/u/.nvm/versions/node/v20/bin:/usr/bin:/bin',
         "# The agents run in vibe's own tmux server, which the daemon starts, so it lives in this service's",
@@ -45,8 +46,12 @@ describe('systemdUnit', () => {
   });
 
   it('quotes paths with spaces and escapes what systemd would expand', () => {
-    const unit = systemdUnit({ ...command, node: '/Apps/Node JS/bin/node', daemonMain: '/x/100%/$HOME/"q"/main.js' });
-    expect(unit).toContain('ExecStart="/Apps/Node JS/bin/node" --max-semi-space-size=1 "/x/100%%/$$HOME/\\"q\\"/main.js"\n');
+    const unit = systemdUnit({ ...command, node: '/Apps/Node JS/bin/node', vibe: '/x/100%/$HOME/"q"/vibe' });
+    expect(unit).toContain('ExecStart="/Apps/Node JS/bin/node" --max-semi-space-size=1 "/x/100%%/$$HOME/\\"q\\"/vibe" daemon run\n');
+  });
+
+  it('runs a vibe that is not a node script (a package manager\'s shell shim) as it is', () => {
+    expect(systemdUnit({ ...command, vibe: '/home/u/.local/share/pnpm/vibe', script: false })).toContain('\nExecStart=/home/u/.local/share/pnpm/vibe daemon run\n');
   });
 
   it('refuses paths with line breaks, which would inject unit lines', () => {
@@ -56,10 +61,10 @@ describe('systemdUnit', () => {
   it.skipIf(!has('systemd-analyze'))('is a unit systemd-analyze verifies without a word, odd paths included', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vibe-unit-'));
     try {
-      const main = join(dir, 'a b', '100% $x', 'main.js');
+      const vibe = join(dir, 'a b', '100% $x', 'vibe');
       mkdirSync(join(dir, 'a b', '100% $x'), { recursive: true });
-      writeFileSync(main, '');
-      writeFileSync(join(dir, 'vibe.service'), systemdUnit({ ...command, node: process.execPath, daemonMain: main, vibeHome: join(dir, 'home %h') }));
+      writeFileSync(vibe, '');
+      writeFileSync(join(dir, 'vibe.service'), systemdUnit({ ...command, node: process.execPath, vibe, vibeHome: join(dir, 'home %h') }));
       const verify = spawnSync('systemd-analyze', ['verify', join(dir, 'vibe.service')], { encoding: 'utf8' });
       expect(verify.stderr).toBe('');
       expect(verify.status).toBe(0);
@@ -86,7 +91,7 @@ describe('launchdPlist', () => {
     const plist = launchdPlist({ ...command, vibeHome: '/Users/u/vibe & co' });
     expect(plist).toContain('<key>Label</key>\n  <string>dev.vibe.daemon</string>');
     expect(plist).toContain(
-      '<key>ProgramArguments</key>\n  <array>\n    <string>/usr/bin/node</string>\n    <string>--max-semi-space-size=1</string>\n    <string>/opt/vibe/packages/daemon/dist/main.js</string>\n  </array>',
+      '<key>ProgramArguments</key>\n  <array>\n    <string>/usr/bin/node</string>\n    <string>--max-semi-space-size=1</string>\n    <string>/usr/local/bin/vibe</string>\n    <string>daemon</string>\n    <string>run</string>\n  </array>',
     );
     expect(plist).toContain('<key>AbandonProcessGroup</key>\n  <true/>');
     expect(plist).toContain('<key>RunAtLoad</key>\n  <true/>');

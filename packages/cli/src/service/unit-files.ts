@@ -6,8 +6,13 @@ import { UsageError } from '../errors.js';
 export interface DaemonCommand {
   /** The node binary (process.execPath of the installing vibe). */
   node: string;
-  /** The daemon's main.js. */
-  daemonMain: string;
+  /**
+   * The vibe launcher the service runs as `vibe daemon run`: npm's bin link or a checkout's bin/vibe, a path an
+   * upgrade keeps, never the versioned folder behind it.
+   */
+  vibe: string;
+  /** Whether `vibe` is a node script, run by `node` with the daemon's heap flag (else it is run as it is: a shim). */
+  script: boolean;
   /** VIBE_HOME to pass on, absolute; null when unset. */
   vibeHome: string | null;
   /** The installing shell's PATH, so the service finds the same agent CLIs, tmux and git. */
@@ -17,13 +22,17 @@ export interface DaemonCommand {
 export const SYSTEMD_UNIT_NAME = 'vibe.service';
 export const LAUNCHD_LABEL = 'dev.vibe.daemon';
 
-/** The daemon's arguments, as `vibe up` spawns it (see daemon-process.ts), minus the readiness fd: it runs in the foreground. */
+/**
+ * The daemon in the foreground through the installed vibe, with the heap flag `vibe up` gives it (see
+ * daemon-process.ts). Whatever version `npm i -g` put there last is what the service starts.
+ */
 function daemonArgv(command: DaemonCommand): string[] {
-  return [command.node, '--max-semi-space-size=1', command.daemonMain];
+  const run = [command.vibe, 'daemon', 'run'];
+  return command.script ? [command.node, '--max-semi-space-size=1', ...run] : run;
 }
 
 function refuseLineBreaks(command: DaemonCommand): void {
-  for (const value of [command.node, command.daemonMain, command.vibeHome ?? '', command.path ?? '']) {
+  for (const value of [command.node, command.vibe, command.vibeHome ?? '', command.path ?? '']) {
     if (/[\n\r\0]/.test(value)) throw new UsageError(`cannot write a service for a path with a line break or NUL in it: ${JSON.stringify(value)}`);
   }
 }
