@@ -310,6 +310,7 @@ export class Attempts {
     const gone: number[] = [];
     for (const session of attempts) {
       let why: string;
+      let retry = '';
       try {
         const at = await worktrees.removeWorktree({ repo, path: session.worktree, branch: session.branch, force, logger });
         if (at.removed) {
@@ -317,13 +318,14 @@ export class Attempts {
           continue;
         }
         why = [at.unmergedCommits > 0 ? `${at.unmergedCommits} unmerged commit(s)` : '', at.dirty ? 'uncommitted changes' : ''].filter(Boolean).join(', ') + ' since the check';
+        retry = ' (with --force to drop that work)';
       } catch (error) {
         why = error instanceof Error ? error.message : String(error);
       }
-      const done = gone.length > 0 ? `the worktrees of attempt(s) ${gone.join(', ')} are gone, ` : '';
+      const kept = gone.length > 0 ? `the worktrees of attempt(s) ${gone.join(', ')} are gone, the task and its other attempts are kept` : 'nothing was removed';
       throw new ProtocolError(
         'conflict',
-        `removing task ${taskNumber} stopped at attempt ${session.attempt} (${session.branch} at ${session.worktree}): ${why}; ${done}the task and its other attempts are kept — run \`vibe task rm ${taskNumber}\` again to finish${force ? '' : ' (with --force to drop that work)'}`,
+        `removing task ${taskNumber} stopped at attempt ${session.attempt} (${session.branch} at ${session.worktree}): ${why}; ${kept} — run \`vibe task rm ${taskNumber}\` again to finish${retry}`,
         { attempt: session.attempt, removed: gone },
       );
     }
