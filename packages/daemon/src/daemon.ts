@@ -157,6 +157,7 @@ export class Daemon {
 
       const store = openStore(paths.database, config.busyTimeoutMs);
       cleanups.push(() => store.close());
+      if (store.backup) logger.info('database migrated to a newer schema; the previous one is backed up', { backup: store.backup });
 
       const { host, reason } = await createSessionHost({ socketDir: paths.runtime, logger, preferPty: options.preferPty });
       if (reason) logger.warn('sessions hosted by node-pty', { reason });

@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, mapBusy } from './errors.js';
+import { refuseNewerSchema } from './migrations.js';
 
 export type Db = Database.Database;
 
@@ -17,6 +18,7 @@ export function openDatabase(path: string, busyTimeoutMs: number): Db {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new StoreError('STORE_DIRECTORY_MISSING', `cannot open database ${path}: directory ${dir} does not exist`);
   }
+  refuseNewerSchema(path);
   const db = new Database(path, { timeout: busyTimeoutMs });
   try {
     // busy_timeout first, so that switching to WAL (which needs a lock) waits like everything else.

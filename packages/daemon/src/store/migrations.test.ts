@@ -1,9 +1,11 @@
 // Numbered migrations: building the schema, re-opening, refusing a newer schema, reference data.
-import { join } from 'node:path';
+import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AGENT_STATES, EventData, TASK_STATUSES, TASK_TRANSITIONS } from '@vibe/protocol';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, SCHEMA_VERSION, Store, StoreError } from './index.js';
+import { backUpBeforeMigrating, KEPT_BACKUPS } from './migrations.js';
 import { launchInput, openStore, otherConnection, tempDir, tempStore } from './temp-store.js';
 
 function objects(db: Database.Database): string[] {
@@ -150,6 +152,56 @@ function schemaOneDatabase(path: string): void {
   }
   db.close();
 }
+
+describe('opening a database of another schema', () => {
+  it('refuses a newer one without a single byte of it changing: no journal switch, no checkpoint', () => {
+    // As a newer vibe that was killed leaves it: its schema and last writes still in the WAL, not in the file.
+    const written = join(tempDir(), 'vibe.db');
+    openStore({ path: written }).close();
+    const newer = new Database(written);
+    newer.pragma('wal_autocheckpoint = 0');
+    newer.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    newer.exec("INSERT INTO projects (name, path, base_branch, created_at) VALUES ('future', '/f', 'main', '2027-01-01T00:00:00.000Z')");
+    const path = join(tempDir(), 'vibe.db');
+    copyFileSync(written, path);
+    copyFileSync(`${written}-wal`, `${path}-wal`);
+    newer.close();
+    const before = readFileSync(path);
+    expect(() => Store.open({ path })).toThrow(/written by a newer vibe \(schema \d+/);
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('backs up an older one before migrating it, in backups/ beside it, private, with the old schema inside', () => {
+    const dir = tempDir();
+    const path = join(dir, 'vibe.db');
+    schemaOneDatabase(path);
+    const store = openStore({ path });
+    expect(store.backup).toMatch(new RegExp(`^${dir}/backups/vibe-schema1-\\d{8}T\\d{6}Z\\.db$`));
+    expect(statSync(store.backup!).mode & 0o777).toBe(0o600);
+    const copy = new Database(store.backup!, { readonly: true });
+    expect(copy.pragma('user_version', { simple: true })).toBe(1);
+    expect(copy.prepare('SELECT count(*) AS n FROM tasks').get()).toEqual({ n: 3 });
+    copy.close();
+    // Opening it again migrates nothing, so takes no second copy.
+    store.close();
+    expect(openStore({ path }).backup).toBeUndefined();
+    expect(readdirSync(join(dir, 'backups'))).toHaveLength(1);
+  });
+
+  it(`keeps the ${KEPT_BACKUPS} newest backups`, () => {
+    const dir = tempDir();
+    const path = join(dir, 'vibe.db');
+    schemaOneDatabase(path);
+    const db = new Database(path);
+    const taken = Array.from({ length: KEPT_BACKUPS + 2 }, (_, i) => backUpBeforeMigrating(db, path, 1, new Date(Date.UTC(2026, 0, 1, 0, 0, i))));
+    db.close();
+    expect(readdirSync(join(dir, 'backups')).sort()).toEqual(taken.slice(2).map((file) => basename(file)).sort());
+  });
+
+  it('takes no backup of a new database', () => {
+    expect(openStore({ path: join(tempDir(), 'vibe.db') }).backup).toBeUndefined();
+  });
+});
 
 describe('migration 1 → 2', () => {
   it('keeps every project, task and event; tasks have no attempts yet and projects the default settings', () => {

@@ -1,7 +1,12 @@
 // The numbered schema migrations, applied in order on open and tracked by PRAGMA user_version.
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { TASK_STATUSES, TASK_TRANSITIONS } from '@vibe/protocol';
-import type { Db } from './database.js';
+import Database from 'better-sqlite3';
 import { StoreError } from './errors.js';
+
+// Not database.ts's Db: that module calls refuseNewerSchema, and imports stay one-way.
+type Db = Database.Database;
 
 export interface Migration {
   version: number;
@@ -176,15 +181,61 @@ function userVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-/** Brings the database at `path` up to SCHEMA_VERSION; refuses one written by a newer build. */
-export function migrate(db: Db, path: string): void {
-  const found = userVersion(db);
-  if (found > SCHEMA_VERSION) {
-    throw new StoreError(
-      'STORE_SCHEMA_TOO_NEW',
-      `database ${path} was written by a newer vibe (schema ${found}, this build knows ${SCHEMA_VERSION}); upgrade vibe`,
-    );
+function tooNew(path: string, found: number): StoreError {
+  return new StoreError('STORE_SCHEMA_TOO_NEW', `database ${path} was written by a newer vibe (schema ${found}, this build knows ${SCHEMA_VERSION}); upgrade vibe`);
+}
+
+/**
+ * Refuses a database written by a newer build before anything opens it for writing: opening it read-write
+ * would switch its journal mode and checkpoint on close, changing the file an older vibe must not touch.
+ */
+export function refuseNewerSchema(path: string): void {
+  if (!existsSync(path)) return;
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const found = userVersion(db);
+    if (found > SCHEMA_VERSION) throw tooNew(path, found);
+  } finally {
+    db.close();
   }
+}
+
+/** How many backups taken before migrations are kept, newest first. */
+export const KEPT_BACKUPS = 5;
+
+/**
+ * Copies the database to `backups/` beside it before migrations change it — `<name>-schema<N>-<time>.db`, a
+ * consistent snapshot (VACUUM INTO), private to the user — and keeps the KEPT_BACKUPS newest. Returns its path.
+ */
+export function backUpBeforeMigrating(db: Db, path: string, found: number, now = new Date()): string {
+  const dir = join(dirname(path), 'backups');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stem = basename(path).replace(/\.db$/, '');
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const target = join(dir, `${stem}-schema${found}-${stamp}.db`);
+  rmSync(target, { force: true });
+  const umask = process.umask(0o077);
+  try {
+    db.prepare('VACUUM INTO ?').run(target);
+  } finally {
+    process.umask(umask);
+  }
+  const ours = readdirSync(dir)
+    .filter((name) => name.startsWith(`${stem}-schema`) && name.endsWith('.db'))
+    .sort((a, b) => statSync(join(dir, b)).mtimeMs - statSync(join(dir, a)).mtimeMs || b.localeCompare(a));
+  for (const old of ours.slice(KEPT_BACKUPS)) rmSync(join(dir, old), { force: true });
+  return target;
+}
+
+/**
+ * Brings the database at `path` up to SCHEMA_VERSION, backing it up first when it holds an older schema;
+ * refuses one written by a newer build. Returns the backup's path when one was taken.
+ */
+export function migrate(db: Db, path: string): string | undefined {
+  const found = userVersion(db);
+  if (found > SCHEMA_VERSION) throw tooNew(path, found);
+  // A new file (schema 0) has nothing to lose; an in-memory database has nowhere to go.
+  const backup = found > 0 && found < SCHEMA_VERSION && path !== ':memory:' ? backUpBeforeMigrating(db, path, found) : undefined;
   for (const migration of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
     if (migration.version <= found) continue;
     db.transaction(() => {
@@ -194,6 +245,7 @@ export function migrate(db: Db, path: string): void {
       db.pragma(`user_version = ${migration.version}`);
     }).immediate();
   }
+  return backup;
 }
 
 /**

@@ -40,6 +40,8 @@ export class Store {
     /** The database file this store has open. */
     readonly path: string,
     now: () => Date,
+    /** Where opening it saved a copy of the database before migrating it to a newer schema, if it did. */
+    readonly backup: string | undefined,
   ) {
     this.tables = new StoreTables(db, now);
   }
@@ -48,11 +50,12 @@ export class Store {
   static open(options: StoreOptions): Store {
     const db = openDatabase(options.path, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
     try {
-      mapBusy(options.path, () => {
-        migrate(db, options.path);
+      const backup = mapBusy(options.path, () => {
+        const taken = migrate(db, options.path);
         syncTransitions(db);
+        return taken;
       });
-      return new Store(db, options.path, options.now ?? (() => new Date()));
+      return new Store(db, options.path, options.now ?? (() => new Date()), backup);
     } catch (error) {
       db.close();
       throw error;
