@@ -257,7 +257,7 @@ describe('task.pr', () => {
     process.env.PATH = (original ?? '').split(':').filter((p) => !existsSync(join(p, 'gh'))).join(':');
     try {
       const pr = await client.request('task.pr', { project: 'repo', number: 1, draft: true });
-      expect(pr).toEqual({ remote: 'origin', pushed: true, via: 'compare', url: `https://github.com/o/r/compare/main...${session.branch}?expand=1` });
+      expect(pr).toEqual({ remote: 'origin', repo: 'o/r', pushed: true, via: 'compare', url: `https://github.com/o/r/compare/main...${session.branch}?expand=1` });
     } finally {
       process.env.PATH = original;
     }
