@@ -7,10 +7,11 @@ import * as attach from './suites/attach.mjs';
 import * as board from './suites/board.mjs';
 import * as daemonSessions from './suites/daemon-sessions.mjs';
 import * as foundation from './suites/foundation.mjs';
+import * as install from './suites/install.mjs';
 import * as relay from './suites/relay.mjs';
 import * as sessions from './suites/sessions.mjs';
 
-const suites = { foundation, sessions, 'daemon-sessions': daemonSessions, board, attach, relay };
+const suites = { foundation, sessions, 'daemon-sessions': daemonSessions, board, attach, relay, install };
 const only = process.argv.slice(2);
 
 const rows = [];

@@ -1,5 +1,6 @@
 // The control socket under bad and good input, against a real daemon (in this process) on a real socket.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import Database from 'better-sqlite3';
 import { encodeControl, encodeFrame, FrameKind, LIMITS, PROTOCOL_VERSION, REPLAY_LIMIT } from '@vibe/protocol';
 import { resolvePaths } from '@vibe/protocol/node';
 import { Daemon } from '../src/daemon.js';
+import { stopDaemon, until } from './daemon-fixture.js';
 import { RawClient } from './raw-client.js';
 
 let home: string;
@@ -232,6 +234,30 @@ describe('tasks and events over the socket', () => {
     expect(raw.messages.find((m) => m.id === 77)).toBeUndefined();
     const db = new Database(daemon.paths.database, { readonly: true });
     expect(db.prepare('SELECT count(*) AS n FROM tasks').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('drains on stop: a start under way finishes and answers, a request after the stop began is refused', async () => {
+    const repo = join(home, 'repo');
+    execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+    execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-q', '--allow-empty', '-m', 'init']);
+    // `git worktree add` runs post-checkout: a slow one keeps the start under way while the stop begins.
+    writeFileSync(join(repo, '.git', 'hooks', 'post-checkout'), '#!/bin/sh\nsleep 0.5\n');
+    chmodSync(join(repo, '.git', 'hooks', 'post-checkout'), 0o755);
+    const raw = await client();
+    await raw.request('project.register', { path: repo, baseBranch: 'main' });
+    await raw.request('task.create', { project: 'repo', title: 'started while stopping', agent: 'shell' });
+    raw.sendJson({ type: 'request', id: 90, method: 'task.start', params: { project: 'repo', number: 1 } });
+    const worktrees = join(daemon.paths.data, 'worktrees');
+    await until(() => (existsSync(worktrees) ? readdirSync(worktrees).length : 0), (n) => n > 0, 'the start to create its worktree');
+    const stopped = stopDaemon(daemon);
+    raw.sendJson({ type: 'request', id: 91, method: 'task.create', params: { project: 'repo', title: 'too late' } });
+    await stopped;
+    expect(raw.messages.find((m) => m.id === 90)).toMatchObject({ type: 'response', result: { session: { taskNumber: 1 } } });
+    expect(raw.messages.find((m) => m.id === 91)).toMatchObject({ type: 'response', error: { code: 'shutting_down' } });
+    const db = new Database(daemon.paths.database, { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT count(*) AS n FROM tasks').get()).toEqual({ n: 1 });
     db.close();
   });
 
