@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAlive, isDaemonProcess, readPidFile, waitForExit } from './daemon-pid.js';
+import { isAlive, isDaemonProcess, isServiceDaemon, readPidFile, waitForExit } from './daemon-pid.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vibe-pid-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,6 +62,8 @@ describe('process checks', () => {
       await Promise.all([child, other].map((c) => new Promise((resolve) => c.once('spawn', resolve))));
       expect(await isDaemonProcess(child.pid!, '/elsewhere/main.js')).toBe(true);
       expect(await isDaemonProcess(other.pid!, '/elsewhere/main.js')).toBe(false);
+      expect(await isServiceDaemon(child.pid!)).toBe(true);
+      expect(await isServiceDaemon(process.pid)).toBe(false);
     } finally {
       child.kill();
       other.kill();

@@ -50,9 +50,19 @@ export async function commandLine(pid: number): Promise<string[] | undefined> {
 export async function isDaemonProcess(pid: number, daemonMain: string): Promise<boolean> {
   const args = await commandLine(pid);
   if (args === undefined) return false;
-  // A service runs it as `vibe daemon run`.
-  if (args.length >= 3 && args.at(-2) === 'daemon' && args.at(-1) === 'run' && /(^|\/)vibe$/.test(args.at(-3)!)) return true;
+  if (isServiceCommand(args)) return true;
   return args.some((arg) => arg === daemonMain || arg.endsWith('/dist/daemon/main.js') || arg.endsWith('/daemon/dist/main.js'));
+}
+
+/** `vibe daemon run`: the daemon as `vibe service install` runs it. */
+function isServiceCommand(args: string[]): boolean {
+  return args.length >= 3 && args.at(-2) === 'daemon' && args.at(-1) === 'run' && /(^|\/)vibe$/.test(args.at(-3)!);
+}
+
+/** Whether `pid` runs the daemon the way a service does (`vibe daemon run`), rather than one `vibe up` spawned. */
+export async function isServiceDaemon(pid: number): Promise<boolean> {
+  const args = await commandLine(pid);
+  return args !== undefined && isServiceCommand(args);
 }
 
 /** Whether `pid` is a live daemon other than this process — what a pid file must name to be trusted. */

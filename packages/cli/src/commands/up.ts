@@ -1,9 +1,10 @@
 // `vibe up`: makes sure the daemon runs and registers the current git repository as a project.
+import { execFile } from 'node:child_process';
 import type { DaemonStatus, Project } from '@vibe/protocol';
 import { DaemonUnavailableError, type VibePaths } from '@vibe/protocol/node';
 import { currentDirectory } from '../cwd.js';
 import { connect, requireLocal, type DaemonSession } from '../daemon-connection.js';
-import { isLiveDaemon, readPidFile } from '../daemon-pid.js';
+import { isLiveDaemon, isServiceDaemon, readPidFile, waitForExit } from '../daemon-pid.js';
 import { READY_TIMEOUT_MS, spawnDaemon, type ReadyMessage } from '../daemon-process.js';
 import { CliError, EXIT } from '../errors.js';
 import { escapeText } from '../escape.js';
@@ -13,7 +14,8 @@ import { vibePaths } from '../paths.js';
 import { stderrPalette } from '../terminal.js';
 import { CLI_VERSION } from '../version.js';
 import { quietVersionSkew, versionSkewLine } from '../version-skew.js';
-import { stopDaemon } from './down.js';
+import { serviceRestartCommand } from '../service/service-plan.js';
+import { stopDaemon, stopTimeoutMs } from './down.js';
 import { compareVersions } from '@vibe/protocol/node';
 
 export interface UpOptions {
@@ -38,13 +40,13 @@ export async function up(options: UpOptions): Promise<void> {
   const repo = await currentRepo(currentDirectory());
   const localPaths = vibePaths();
   const replaced = await replaceOlderDaemon(localPaths);
-  const { session, started } = await ensureDaemon(localPaths);
+  const { session, started } = await ensureDaemon(localPaths, replaced?.byService ?? false);
   try {
     const { project, created } = await session.client.request('project.register', { path: repo.toplevel, baseBranch: repo.branch });
     const status = await session.client.request('daemon.status', {});
     const paths = statePaths(localPaths, status);
     if (options.json) {
-      printJson({ pid: status.pid, version: status.version, started, ...(replaced && { replaced }), project, created, paths });
+      printJson({ pid: status.pid, version: status.version, started, ...(replaced && { replaced: { version: replaced.version, pid: replaced.pid } }), project, created, paths });
       return;
     }
     report({ status, started, replaced, project, created, paths });
@@ -53,10 +55,11 @@ export async function up(options: UpOptions): Promise<void> {
   }
 }
 
-/** The daemon an upgrade replaced: its version and pid. */
+/** The daemon an upgrade replaced: its version and pid, and whether its service restarted (and so starts the new one). */
 interface ReplacedDaemon {
   version: string;
   pid: number;
+  byService: boolean;
 }
 
 /**
@@ -85,8 +88,25 @@ async function replaceOlderDaemon(paths: VibePaths): Promise<ReplacedDaemon | un
     session.client.close();
   }
   say(`replacing the running daemon (vibe ${escapeText(version)}, pid ${pid}) with vibe ${CLI_VERSION}; every session keeps running`);
+  if ((await isServiceDaemon(pid)) && (await restartService(pid))) return { version, pid, byService: true };
   const stopped = await stopDaemon(paths, say);
-  return stopped && { version, pid: stopped.pid };
+  return stopped && { version, pid: stopped.pid, byService: false };
+}
+
+/**
+ * A daemon the service runs is replaced by restarting the service — which stops it the same way, then starts
+ * the `vibe` npm linked, now the new one — so the service keeps supervising it. False when that failed.
+ */
+async function restartService(pid: number): Promise<boolean> {
+  const command = serviceRestartCommand(process.platform, process.getuid?.() ?? 0);
+  if (!command) return false;
+  const [program, ...args] = command as [string, ...string[]];
+  const failure = await new Promise<string | undefined>((resolve) => {
+    execFile(program, args, { timeout: stopTimeoutMs() + 5_000 }, (error, _stdout, stderr) => resolve(error ? stderr.trim().split('\n')[0] || error.message : undefined));
+  });
+  if (failure === undefined && (await waitForExit(pid, stopTimeoutMs()))) return true;
+  say(`\`${command.join(' ')}\` did not replace it${failure ? ` (${escapeText(failure)})` : ''}; stopping it directly`);
+  return false;
 }
 
 /**
@@ -94,8 +114,13 @@ async function replaceOlderDaemon(paths: VibePaths): Promise<ReplacedDaemon | un
  * another daemon, which may still be opening its socket (or be slow under load): keep trying for the full
  * ready timeout, and spawn again if that daemon went away meanwhile.
  */
-async function ensureDaemon(paths: VibePaths): Promise<{ session: DaemonSession; started: boolean }> {
+async function ensureDaemon(paths: VibePaths, serviceStarting: boolean): Promise<{ session: DaemonSession; started: boolean }> {
   try {
+    // A service just restarted is starting its daemon: wait for that one rather than race it with our own.
+    if (serviceStarting) {
+      const session = await connectUntil(Date.now() + READY_TIMEOUT_MS);
+      if (session) return { session, started: true };
+    }
     return { session: await connect(), started: false };
   } catch (error) {
     if (!(error instanceof DaemonUnavailableError)) throw error;

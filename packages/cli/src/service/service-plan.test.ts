@@ -1,6 +1,6 @@
 // Where each OS keeps the service file and which commands install and remove it.
 import { describe, expect, it } from 'vitest';
-import { commandLine, enableOnly, servicePlan, type PlanContext } from './service-plan.js';
+import { commandLine, enableOnly, servicePlan, serviceRestartCommand, type PlanContext } from './service-plan.js';
 
 const context = (overrides: Partial<PlanContext> = {}): PlanContext => ({
   platform: 'linux',
@@ -59,5 +59,13 @@ describe('servicePlan elsewhere', () => {
 describe('commandLine', () => {
   it('quotes only the words that need it', () => {
     expect(commandLine(['launchctl', 'bootstrap', 'gui/501', "/Users/o'neil/My Agents/x.plist"])).toBe("launchctl bootstrap gui/501 '/Users/o'\\''neil/My Agents/x.plist'");
+  });
+});
+
+describe('serviceRestartCommand', () => {
+  it('restarts the systemd unit or kickstarts the launchd agent, by the names install uses', () => {
+    expect(serviceRestartCommand('linux', 1000)).toEqual(['systemctl', '--user', 'restart', 'vibe.service']);
+    expect(serviceRestartCommand('darwin', 501)).toEqual(['launchctl', 'kickstart', '-k', 'gui/501/dev.vibe.daemon']);
+    expect(serviceRestartCommand('win32', 0)).toBeUndefined();
   });
 });

@@ -70,3 +70,13 @@ export function enableOnly(plan: ServicePlan): string[][] {
 export function commandLine(argv: readonly string[]): string {
   return argv.map((word) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`)).join(' ');
 }
+
+/**
+ * The command that restarts the service's daemon: how an upgrade's `vibe up` replaces a daemon the service
+ * runs, so that the service, not `vibe up`, keeps supervising the new one.
+ */
+export function serviceRestartCommand(platform: NodeJS.Platform, uid: number): string[] | undefined {
+  if (platform === 'linux') return ['systemctl', '--user', 'restart', SYSTEMD_UNIT_NAME];
+  if (platform === 'darwin') return ['launchctl', 'kickstart', '-k', `gui/${uid}/${LAUNCHD_LABEL}`];
+  return undefined;
+}
