@@ -49,9 +49,9 @@ function npmSetting(name: string): string | undefined {
   return value === '' || value === 'undefined' || value === 'null' ? undefined : value;
 }
 
-function run(command: string, args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+function run(command: string, args: string[], options: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: options.cwd ?? dir, env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -244,6 +244,18 @@ describe.skipIf(!hasNpm || !hasTmux)('vibe installed with npm i -g', () => {
     expect(down.code, down.stderr).toBe(0);
     expect(daemonPids()).toEqual([]);
   });
+
+  it('runs through npx from the tarball as well: `npx --package <tarball> vibe up`', async () => {
+    // npx keeps what it installs in its cache, keyed by the tarball's path: a cache of this test's own, removed with it.
+    const npx = (args: string[]) =>
+      run('npx', ['--yes', '--package', tarballs.new, 'vibe', ...args], { cwd: repo, timeoutMs: INSTALL_TIMEOUT_MS, env: { npm_config_cache: join(dir, 'npx-cache') } });
+    const up = await npx(['up']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toMatch(new RegExp(`daemon +started \\(pid \\d+, version ${current.replaceAll('.', '\\.')}\\)`));
+    const down = await npx(['down']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(daemonPids()).toEqual([]);
+  }, INSTALL_TIMEOUT_MS);
 
   it('refuses a database written by a newer vibe and leaves it byte for byte as it was', async () => {
     const database = join(vibeHome, 'data', 'vibe.db');
