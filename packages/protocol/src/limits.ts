@@ -19,3 +19,6 @@ export const LIMITS = {
   /** Text typed by one `session.send`. */
   sendTextMax: 65_536,
 } as const;
+
+/** gh's `--repo`: `OWNER/NAME`, or `HOST/OWNER/NAME` for GitHub Enterprise. Here, not with the schemas, so the CLI checks it without loading zod. */
+export const REPO_NAME_PATTERN = /^(?:[A-Za-z0-9.-]+\/)?[A-Za-z0-9][\w.-]*\/[\w.-]+$/;

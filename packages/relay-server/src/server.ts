@@ -8,6 +8,8 @@ import { nullLogger } from './logger.js';
 import { resolveLimits, type RelayOptions } from './options.js';
 import { PAGE_HEADERS, PAGE_HTML } from './page.js';
 import { Relay } from './relay.js';
+import type * as RedisModuleNamespace from 'redis';
+import type { createClient } from 'redis';
 
 export interface RelayServer {
   /** Base URL clients and daemons use (a wildcard bind address is shown as loopback). */
@@ -37,7 +39,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayServe
   if (tls && (options.tlsCert === undefined || options.tlsKey === undefined)) throw new Error('TLS needs both a certificate and a key');
 
   // redis is loaded only for a relay that shares routing: a lone relay's idle memory is half of it.
-  const redis = options.redisUrl ? { url: options.redisUrl, createClient: (await import('redis')).createClient } : undefined;
+  const redis = options.redisUrl ? { url: options.redisUrl, createClient: await loadCreateClient() } : undefined;
   const relay = new Relay(instanceId, limits, logger, redis, options.trustProxy ?? false);
   const handle = (req: IncomingMessage, res: ServerResponse): void => serveHttp(relay, instanceId, req, res);
   const server: Server = tls ? createHttpsServer({ cert: options.tlsCert, key: options.tlsKey }, handle) : createHttpServer(handle);
@@ -111,4 +113,15 @@ function redactUrl(url: string): string {
   } catch {
     return 'redis://(unparseable)';
   }
+}
+
+/**
+ * redis's createClient. The package is CommonJS: bundled into the relay (as in the published package), a
+ * dynamic import may give its exports only under `default`.
+ */
+type RedisModule = typeof RedisModuleNamespace;
+
+async function loadCreateClient(): Promise<typeof createClient> {
+  const loaded = (await import('redis')) as RedisModule & { default?: RedisModule };
+  return loaded.createClient ?? loaded.default!.createClient;
 }

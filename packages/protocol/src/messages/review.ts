@@ -1,6 +1,6 @@
 // Review and landing: an attempt's diff, feedback to its agent, merge, rebase, pull request, history, cleanup.
 import { z } from 'zod';
-import { LIMITS } from '../limits.js';
+import { LIMITS, REPO_NAME_PATTERN } from '../limits.js';
 import { Session } from './session.js';
 import { Task, TaskRef } from './task.js';
 
@@ -48,8 +48,6 @@ export const TaskRebaseResult = z.object({
   files: z.array(z.string()).describe('Conflicting files, when there were conflicts'),
 });
 
-/** gh's `--repo`: `OWNER/NAME`, or `HOST/OWNER/NAME` for GitHub Enterprise. */
-export const REPO_NAME_PATTERN = /^(?:[A-Za-z0-9.-]+\/)?[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
 
 export const TaskPrParams = AttemptRef.extend({
   draft: z.boolean().optional(),
