@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import * as pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followRelayLog, getJson } from '../../relay-server/test/helpers.js';
 import { eventually, type RunResult } from './harness.js';
 import { hasTmux } from './tmux.js';
 
@@ -26,7 +27,7 @@ let prefix: string;
 let vibeHome: string;
 let repo: string;
 let env: Record<string, string>;
-const tarballs: Record<'old' | 'new', string> = { old: '', new: '' };
+const tarballs: Record<'old' | 'new' | 'relay', string> = { old: '', new: '', relay: '' };
 
 interface Task {
   number: number;
@@ -36,11 +37,12 @@ interface Task {
   session: { id: number; state: string } | null;
 }
 
-/** The packed tarball of @vibe/cli, with `version` stamped in when given. */
-function pack(out: string, version?: string): string {
+/** The packed tarballs of @vibe/cli and @vibe/relay-server, with `version` stamped in when given. */
+function pack(out: string, version?: string): { cli: string; relay: string } {
   const args = [join(root, 'scripts', 'pack.mjs'), '--out', out, '--json', ...(version ? ['--version', version] : [])];
   const packed = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as { name: string; filename: string }[];
-  return join(out, packed.find((p) => p.name === '@vibe/cli')!.filename);
+  const tarball = (name: string) => join(out, packed.find((p) => p.name === name)!.filename);
+  return { cli: tarball('@vibe/cli'), relay: tarball('@vibe/relay-server') };
 }
 
 /** npm's own settings from this machine (where its cache is, how it builds native modules), and nothing else of ours. */
@@ -153,8 +155,8 @@ beforeAll(() => {
     npm_config_fund: 'false',
     npm_config_audit: 'false',
   };
-  tarballs.old = pack(join(dir, 'packs-old'), OLD);
-  tarballs.new = pack(join(dir, 'packs-new'));
+  tarballs.old = pack(join(dir, 'packs-old'), OLD).cli;
+  ({ cli: tarballs.new, relay: tarballs.relay } = pack(join(dir, 'packs-new')));
   repo = join(dir, 'myapp');
   mkdirSync(repo);
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
@@ -270,4 +272,22 @@ describe.skipIf(!hasNpm || !hasTmux)('vibe installed with npm i -g', () => {
     expect(hash()).toBe(sealed);
     expect(daemonPids()).toEqual([]);
   });
+});
+
+describe.skipIf(!hasNpm || !hasTmux)('the relay installed with npm i -g', () => {
+  it('installs with no dependencies, serves /healthz and stops on SIGTERM with exit 0', async () => {
+    const relayPrefix = join(dir, 'relay-prefix');
+    const installed = await run('npm', ['install', '--global', '--prefix', relayPrefix, tarballs.relay], { timeoutMs: INSTALL_TIMEOUT_MS });
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(existsSync(join(relayPrefix, 'lib', 'node_modules', '@vibe', 'relay-server', 'node_modules'))).toBe(false);
+    const child = spawn(join(relayPrefix, 'bin', 'vibe-relay'), ['--port', '0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { listening, exited } = followRelayLog(child, 'the installed vibe-relay', 30_000);
+    try {
+      const { url } = (await listening) as { url: string };
+      expect(await getJson(`${url}/healthz`)).toMatchObject({ status: 'ok', daemons: 0, clients: 0 });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toEqual({ code: 0, signal: null });
+  }, INSTALL_TIMEOUT_MS);
 });
