@@ -24,6 +24,7 @@ function binDir(name: string, programs: string[]): string {
 const VERSIONS: Record<string, string> = {
   git: 'git version 2.39.5\n',
   tmux: 'tmux 3.3a\n',
+  perl: 'perl v5.36.0\n',
   claude: '1.0.0 (Claude Code)\n',
   codex: 'codex-cli 0.20.0\n',
   gemini: '0.1.0\n',
@@ -40,7 +41,7 @@ function fakeRunner(calls: string[][] = []): ProbeRunner {
 }
 
 function environment(overrides: Partial<DoctorEnvironment> & { path?: string } = {}): DoctorEnvironment {
-  const path = overrides.path ?? binDir('all', ['git', 'tmux', 'claude', 'codex', 'gemini']);
+  const path = overrides.path ?? binDir('all', ['git', 'tmux', 'perl', 'claude', 'codex', 'gemini']);
   return {
     nodeVersion: '20.20.2',
     findExecutable: (name) => findExecutable(name, path),
@@ -58,7 +59,7 @@ const byName = (results: CheckResult[], name: string): CheckResult => results.fi
 describe('runChecks', () => {
   it('passes everything on a complete machine, in a fixed order', async () => {
     const results = await runChecks(environment());
-    expect(results.map((result) => result.name)).toEqual(['node', 'git', 'tmux', 'claude', 'codex', 'gemini', 'keychain', 'config', 'daemon']);
+    expect(results.map((result) => result.name)).toEqual(['node', 'git', 'tmux', 'perl', 'claude', 'codex', 'gemini', 'keychain', 'config', 'daemon']);
     expect(results.every((result) => result.status === 'pass')).toBe(true);
     expect(byName(results, 'git').detail).toBe(`git version 2.39.5 (${join(root, 'all', 'git')})`);
     expect(byName(results, 'tmux').detail).toMatch(/^tmux 3\.3a/);
@@ -91,6 +92,12 @@ describe('runChecks', () => {
     expect(byName(results, 'tmux').detail).toBe(
       'not found on PATH — sessions run under node-pty inside the daemon and end when it stops (no survival across `vibe down`/restarts)',
     );
+  });
+
+  it('warns without perl that input tmux keeps for a pane is not bounded', async () => {
+    const results = await runChecks(environment({ path: binDir('no-perl', ['git', 'tmux']) }));
+    expect(byName(results, 'perl')).toMatchObject({ status: 'warn', detail: expect.stringContaining('bounded only by what the daemon holds') });
+    expect(byName(results, 'perl').hint).toContain('apt install perl');
   });
 
   it('warns for each missing agent CLI with its npm package', async () => {

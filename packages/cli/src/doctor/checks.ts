@@ -50,6 +50,12 @@ export function runChecks(env: DoctorEnvironment): Promise<CheckResult[]> {
       missingDetail: 'not found on PATH — sessions run under node-pty inside the daemon and end when it stops (no survival across `vibe down`/restarts)',
       hint: 'install tmux (apt install tmux, brew install tmux)',
     }),
+    // The daemon asks perl how much typed input a tmux pane left unread (Node has no ioctl): see sessions/tty-probe.ts.
+    checkProgram(env, 'perl', ['-e', 'print "perl $^V\\n"'], {
+      missing: 'warn',
+      missingDetail: 'not found on PATH — input typed into tmux sessions is bounded only by what the daemon holds, not by what tmux keeps for a pane that stopped reading',
+      hint: 'install perl (apt install perl; macOS has it)',
+    }),
     ...AGENTS.map((agent) =>
       checkProgram(env, agent.name, ['--version'], {
         missing: 'warn',
