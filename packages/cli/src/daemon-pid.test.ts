@@ -55,6 +55,17 @@ describe('process checks', () => {
     }
   });
 
+  it('recognises `vibe daemon run` behind a shell shim too: node running the package\'s main.js', async () => {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 5000)', '/h/.pnpm/@vibe+cli@1.0.0/node_modules/@vibe/cli/dist/main.js', 'daemon', 'run']);
+    try {
+      await new Promise((resolve) => child.once('spawn', resolve));
+      expect(await isServiceDaemon(child.pid!)).toBe(true);
+      expect(await isDaemonProcess(child.pid!, '/elsewhere/main.js')).toBe(true);
+    } finally {
+      child.kill();
+    }
+  });
+
   it('recognises the daemon a service runs as `vibe daemon run`', async () => {
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 5000)', '/usr/local/bin/vibe', 'daemon', 'run']);
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 5000)', '/usr/local/bin/other', 'daemon', 'run']);
@@ -64,6 +75,7 @@ describe('process checks', () => {
       expect(await isDaemonProcess(other.pid!, '/elsewhere/main.js')).toBe(false);
       expect(await isServiceDaemon(child.pid!)).toBe(true);
       expect(await isServiceDaemon(process.pid)).toBe(false);
+      expect(await isServiceDaemon(other.pid!)).toBe(false);
     } finally {
       child.kill();
       other.kill();

@@ -54,9 +54,12 @@ export async function isDaemonProcess(pid: number, daemonMain: string): Promise<
   return args.some((arg) => arg === daemonMain || arg.endsWith('/dist/daemon/main.js') || arg.endsWith('/daemon/dist/main.js'));
 }
 
-/** `vibe daemon run`: the daemon as `vibe service install` runs it. */
+/**
+ * `vibe daemon run`: the daemon as `vibe service install` runs it — through npm's bin link or a checkout's
+ * bin/vibe, or, behind a package manager's shell shim, node running the package's dist/main.js itself.
+ */
 function isServiceCommand(args: string[]): boolean {
-  return args.length >= 3 && args.at(-2) === 'daemon' && args.at(-1) === 'run' && /(^|\/)vibe$/.test(args.at(-3)!);
+  return args.length >= 3 && args.at(-2) === 'daemon' && args.at(-1) === 'run' && /(^|\/)vibe$|\/@vibe\/cli\/dist\/main\.js$/.test(args.at(-3)!);
 }
 
 /** Whether `pid` runs the daemon the way a service does (`vibe daemon run`), rather than one `vibe up` spawned. */

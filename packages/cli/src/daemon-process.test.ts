@@ -60,8 +60,8 @@ describe('daemonEnv', () => {
     expect(daemonEnv({ PATH: '/bin' }, { home: null }, '/v/relay/main.js')).toEqual({ PATH: '/bin', VIBE_RELAY_ENTRY: '/v/relay/main.js', VIBE_DAEMON_READY_FD: '3' });
   });
 
-  it('keeps a VIBE_RELAY_ENTRY that is set, and otherwise names the relay built into this vibe', () => {
-    expect(daemonEnv({ VIBE_RELAY_ENTRY: '/mine.js' }, { home: null }, '/v/relay/main.js').VIBE_RELAY_ENTRY).toBe('/mine.js');
+  it('names the relay built into this vibe, over one another vibe left in the environment', () => {
+    expect(daemonEnv({ VIBE_RELAY_ENTRY: '/old/relay/main.js' }, { home: null }, '/v/relay/main.js').VIBE_RELAY_ENTRY).toBe('/v/relay/main.js');
     expect(daemonEnv({}, { home: null }).VIBE_RELAY_ENTRY).toMatch(/\/cli\/dist\/relay\/main\.js$/);
   });
 });

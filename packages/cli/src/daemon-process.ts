@@ -71,15 +71,15 @@ function openLog({ logs, logFile }: Pick<VibePaths, 'logs' | 'logFile'>): number
 }
 
 /**
- * The daemon's environment: ours, plus the readiness fd and where the relay it may embed is (VIBE_RELAY_ENTRY,
- * unless set already), with VIBE_HOME made absolute — resolved against our cwd, as this process did — since a
- * relative one would mean something else from /.
+ * The daemon's environment: ours, plus the readiness fd and where the relay it may embed is — always this
+ * vibe's own (VIBE_RELAY_ENTRY), never one inherited from another vibe's daemon — with VIBE_HOME made absolute,
+ * resolved against our cwd as this process did, since a relative one would mean something else from /.
  */
 export function daemonEnv(env: NodeJS.ProcessEnv, paths: Pick<VibePaths, 'home'>, relayEntry: string = relayMainPath()): NodeJS.ProcessEnv {
   return {
     ...env,
     ...(paths.home !== null && { VIBE_HOME: paths.home }),
-    VIBE_RELAY_ENTRY: env.VIBE_RELAY_ENTRY || relayEntry,
+    VIBE_RELAY_ENTRY: relayEntry,
     VIBE_DAEMON_READY_FD: '3',
   };
 }

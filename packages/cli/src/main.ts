@@ -19,16 +19,22 @@ async function main(argv: string[]): Promise<void> {
       process.exit(exitCode);
     }
   }
+  const rest = argv.slice(2).filter((arg) => arg !== '--debug');
   // `vibe daemon run`: the daemon in the foreground, in this process — what `vibe service install` runs.
-  if (argv[2] === 'daemon' && argv[3] === 'run' && argv.length === 4) {
-    const { pathToFileURL } = await import('node:url');
-    const { daemonMainPath, relayMainPath } = await import('./parts.js');
-    process.env.VIBE_RELAY_ENTRY ||= relayMainPath();
-    await import(pathToFileURL(daemonMainPath()).href);
+  if (rest.length === 2 && rest[0] === 'daemon' && rest[1] === 'run') {
+    try {
+      const { pathToFileURL } = await import('node:url');
+      const { daemonMainPath, relayMainPath } = await import('./parts.js');
+      process.env.VIBE_RELAY_ENTRY = relayMainPath();
+      await import(pathToFileURL(daemonMainPath()).href);
+    } catch (error) {
+      const { exitCode, lines } = describeError(error, { debug });
+      process.stderr.write(`${lines.join('\n')}\n`);
+      process.exit(exitCode);
+    }
     return;
   }
   // `vibe --version` names the running daemon's version too, which commander's own flag cannot.
-  const rest = argv.slice(2).filter((arg) => arg !== '--debug');
   if (rest.length === 1 && (rest[0] === '--version' || rest[0] === '-V')) {
     const { version } = await import('./commands/version.js');
     try {

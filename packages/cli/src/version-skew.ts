@@ -13,10 +13,11 @@ export function quietVersionSkew(): void {
   told = true;
 }
 
-/** The line for a local daemon of version `daemon`, or undefined when it is this CLI's version. */
+/** The line for a local daemon of version `daemon`, or undefined when it is this CLI's release. */
 export function versionSkewLine(daemon: string, cli: string = CLI_VERSION): string | undefined {
   const order = compareVersions(daemon, cli);
-  if (daemon === cli) return undefined;
+  // Build metadata aside, the same release: nothing to do, so nothing to say.
+  if (order === 0) return undefined;
   const versions = `the running daemon is vibe ${escapeText(daemon)}, this vibe is ${escapeText(cli)}`;
   if (order > 0) return `${versions}: upgrade this vibe (npm i -g @vibe/cli), or restart the daemon with this one (vibe down && vibe up)`;
   return `${versions}: \`vibe up\` replaces the daemon in place (every session keeps running)`;

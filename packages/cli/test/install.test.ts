@@ -5,7 +5,7 @@
 // file takes minutes; its steps run in order and share one installation.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -260,10 +260,18 @@ describe.skipIf(!hasNpm || !hasTmux)('vibe installed with npm i -g', () => {
   }, INSTALL_TIMEOUT_MS);
 
   it('refuses a database written by a newer vibe and leaves it byte for byte as it was', async () => {
+    // As a newer vibe that was killed leaves it: its schema and last writes still in the WAL, not in the file —
+    // so opening it for writing would change the file (a checkpoint), and only a read-only look leaves it alone.
     const database = join(vibeHome, 'data', 'vibe.db');
     const db = new Database(database);
+    db.pragma('wal_autocheckpoint = 0');
     db.pragma(`user_version = ${(db.pragma('user_version', { simple: true }) as number) + 1}`);
+    db.exec("INSERT INTO projects (name, path, base_branch, created_at) VALUES ('future', '/future', 'main', '2027-01-01T00:00:00.000Z')");
+    const crashed = join(dir, 'crashed');
+    mkdirSync(crashed);
+    for (const suffix of ['', '-wal']) copyFileSync(`${database}${suffix}`, join(crashed, `vibe.db${suffix}`));
     db.close();
+    for (const suffix of ['', '-wal']) copyFileSync(join(crashed, `vibe.db${suffix}`), `${database}${suffix}`);
     const hash = () => createHash('sha256').update(readFileSync(database)).digest('hex');
     const sealed = hash();
     const up = await vibe(['up']);

@@ -1,5 +1,5 @@
 // The composition root: builds the rooms, wires them together and owns the start and shutdown order.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -237,11 +237,18 @@ export class Daemon {
 const DRAIN_LIMIT_MS = 5_000;
 
 /**
- * The embedded relay's entry: VIBE_RELAY_ENTRY (the CLI that spawns the daemon names the relay built into it),
- * else @vibe/relay-server's main through a checkout's workspace link (a daemon started by hand), else none.
+ * The embedded relay's entry: VIBE_RELAY_ENTRY (the CLI that starts the daemon names the relay built into it),
+ * else the relay beside this file in an installed package (dist/relay/ next to dist/daemon/), else
+ * @vibe/relay-server through a checkout's workspace link (a daemon started by hand), else none. The variable is
+ * taken out of the environment once read: sessions and agents inherit it, and a `vibe` run inside one must
+ * start its own relay, not this one's.
  */
 function relayEntry(): string | undefined {
-  if (process.env.VIBE_RELAY_ENTRY) return process.env.VIBE_RELAY_ENTRY;
+  const named = process.env.VIBE_RELAY_ENTRY;
+  delete process.env.VIBE_RELAY_ENTRY;
+  if (named) return named;
+  const beside = fileURLToPath(new URL('../relay/main.js', import.meta.url));
+  if (existsSync(beside)) return beside;
   try {
     return createRequire(import.meta.url).resolve('@vibe/relay-server/main');
   } catch {

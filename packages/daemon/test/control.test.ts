@@ -261,6 +261,26 @@ describe('tasks and events over the socket', () => {
     db.close();
   });
 
+  it('drains a start whose client hung up as well: the stop waits for it, and its session is recorded', async () => {
+    const repo = join(home, 'repo');
+    execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+    execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-q', '--allow-empty', '-m', 'init']);
+    writeFileSync(join(repo, '.git', 'hooks', 'post-checkout'), '#!/bin/sh\nsleep 0.5\n');
+    chmodSync(join(repo, '.git', 'hooks', 'post-checkout'), 0o755);
+    const raw = await client();
+    await raw.request('project.register', { path: repo, baseBranch: 'main' });
+    await raw.request('task.create', { project: 'repo', title: 'started, then abandoned', agent: 'shell' });
+    raw.sendJson({ type: 'request', id: 92, method: 'task.start', params: { project: 'repo', number: 1 } });
+    const worktrees = join(daemon.paths.data, 'worktrees');
+    await until(() => (existsSync(worktrees) ? readdirSync(worktrees).length : 0), (n) => n > 0, 'the start to create its worktree');
+    raw.close();
+    await until(() => raw.closed, Boolean, 'the client to hang up');
+    await stopDaemon(daemon);
+    const db = new Database(daemon.paths.database, { readonly: true });
+    expect(db.prepare('SELECT attempt, agent FROM sessions').all()).toEqual([{ attempt: 1, agent: 'shell' }]);
+    db.close();
+  });
+
   it('reports status with projects, counts and paths', async () => {
     const raw = await client();
     await addProject(raw);

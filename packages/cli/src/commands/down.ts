@@ -42,12 +42,15 @@ export interface StoppedDaemon {
 
 /**
  * Stops the daemon: asks it (it drains, then exits), or signals one that does not answer; kills it when it
- * has not exited within stopTimeoutMs(). Undefined when none was running. `tell` hears about each signal.
+ * has not exited within stopTimeoutMs(). Undefined when none was running — or, with `only`, when the daemon
+ * answering is not that pid. `tell` hears about each signal.
  * `vibe down` and the in-place replacement of `vibe up` both stop a daemon this way.
  */
-export async function stopDaemon(paths: VibePaths, tell: (message: string) => void): Promise<StoppedDaemon | undefined> {
+export async function stopDaemon(paths: VibePaths, tell: (message: string) => void, only?: number): Promise<StoppedDaemon | undefined> {
   const timeoutMs = stopTimeoutMs();
-  let pid = await askToStop(paths);
+  let pid = await askToStop(paths, only);
+  // `only` names the daemon to stop; another one answering means someone else replaced it already.
+  if (pid === 'another') return undefined;
   let how: StoppedDaemon['how'] = 'stopped';
   if (pid === undefined) {
     pid = await unansweringDaemon(paths);
@@ -70,14 +73,22 @@ export async function stopDaemon(paths: VibePaths, tell: (message: string) => vo
   return { pid, how };
 }
 
-/** Sends daemon.stop; the pid to wait for, or undefined if no daemon answered. */
-async function askToStop(paths: VibePaths): Promise<number | undefined> {
+/**
+ * Sends daemon.stop; the pid to wait for, or undefined if no daemon answered (or one that speaks another
+ * protocol: the pid file and a signal stop that one), or 'another' if the one answering is not `only`.
+ */
+async function askToStop(paths: VibePaths, only?: number): Promise<number | 'another' | undefined> {
   let session;
   try {
     session = await connect({ timeoutMs: 3_000, socketPath: paths.socket });
   } catch (error) {
     if (error instanceof DaemonUnavailableError) return undefined;
+    if (error instanceof ProtocolError && error.code === 'unsupported_version') return undefined;
     throw error;
+  }
+  if (only !== undefined && session.welcome.daemon.pid !== only) {
+    session.client.close();
+    return 'another';
   }
   try {
     const { pid } = await session.client.request('daemon.stop', {});

@@ -1,6 +1,6 @@
 // `vibe service install|uninstall`: runs the daemon as a systemd user service (Linux) or launchd agent (macOS).
 import { execFile } from 'node:child_process';
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import { DaemonUnavailableError } from '@vibe/protocol/node';
@@ -138,8 +138,11 @@ function printManual(plan: ServicePlan, commands: string[][]): void {
  */
 export async function installedVibe(argv1: string, path: string | undefined): Promise<{ vibe: string; script: boolean }> {
   let vibe: string | undefined = argv1;
-  if (argv1 === '' || argv1.split('/').includes('node_modules')) {
-    vibe = await findExecutable('vibe', path);
+  if (argv1 === '' || insidePackages(argv1)) {
+    // npx and `npm exec` put their own install's node_modules/.bin first on PATH: that one is not installed.
+    const installed = (path ?? '').split(':').filter((entry) => entry !== '' && !insidePackages(entry)).join(':');
+    vibe = await findExecutable('vibe', installed);
+    if (vibe && insidePackages(await realpath(vibe).catch(() => vibe!))) vibe = undefined;
     if (!vibe) {
       throw new CliError(
         `this vibe runs from ${escapeText(argv1 || 'an unknown place')}, which the next upgrade or cache clean removes: install vibe (npm i -g @vibe/cli), then run \`vibe service install\``,
@@ -147,6 +150,12 @@ export async function installedVibe(argv1: string, path: string | undefined): Pr
     }
   }
   return { vibe, script: await isNodeScript(vibe) };
+}
+
+/** Whether a path lies in a package manager's tree (node_modules, npx's cache), which upgrades and cache cleans replace. */
+function insidePackages(path: string): boolean {
+  const parts = path.split('/');
+  return parts.includes('node_modules') || parts.includes('_npx');
 }
 
 /** Whether the file starts with a `#!` line naming node (npm's bin links lead to one; shims are shell scripts). */

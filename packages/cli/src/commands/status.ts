@@ -1,5 +1,5 @@
 // `vibe status`: is the daemon up, since when, where, its relay, and how many tasks of each status per project.
-import { withDaemon } from '../daemon-connection.js';
+import { activeLink, withDaemon } from '../daemon-connection.js';
 import { printJson, printLines } from '../output.js';
 import { formatDaemonStatus } from '../status-format.js';
 import { stdoutPalette } from '../terminal.js';
@@ -20,5 +20,6 @@ export async function status(options: StatusOptions): Promise<void> {
     return { ...daemon, ...(relay && { relay }) };
   });
   if (options.json) printJson({ ...result, cliVersion: CLI_VERSION });
-  else printLines(formatDaemonStatus(result, stdoutPalette(), CLI_VERSION));
+  // Beside a daemon behind a link, this vibe's version says nothing the user could act on.
+  else printLines(formatDaemonStatus(result, stdoutPalette(), activeLink() ? undefined : CLI_VERSION));
 }

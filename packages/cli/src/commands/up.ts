@@ -1,7 +1,7 @@
 // `vibe up`: makes sure the daemon runs and registers the current git repository as a project.
 import { execFile } from 'node:child_process';
-import type { DaemonStatus, Project } from '@vibe/protocol';
-import { DaemonUnavailableError, type VibePaths } from '@vibe/protocol/node';
+import { ProtocolError, type DaemonStatus, type Project } from '@vibe/protocol';
+import { compareVersions, DaemonUnavailableError, type VibePaths } from '@vibe/protocol/node';
 import { currentDirectory } from '../cwd.js';
 import { connect, requireLocal, type DaemonSession } from '../daemon-connection.js';
 import { isLiveDaemon, isServiceDaemon, readPidFile, waitForExit } from '../daemon-pid.js';
@@ -15,8 +15,8 @@ import { stderrPalette } from '../terminal.js';
 import { CLI_VERSION } from '../version.js';
 import { quietVersionSkew, versionSkewLine } from '../version-skew.js';
 import { serviceRestartCommand } from '../service/service-plan.js';
+import { SYSTEMD_UNIT_NAME } from '../service/unit-files.js';
 import { stopDaemon, stopTimeoutMs } from './down.js';
-import { compareVersions } from '@vibe/protocol/node';
 
 export interface UpOptions {
   json?: boolean;
@@ -45,6 +45,9 @@ export async function up(options: UpOptions): Promise<void> {
     const { project, created } = await session.client.request('project.register', { path: repo.toplevel, baseBranch: repo.branch });
     const status = await session.client.request('daemon.status', {});
     const paths = statePaths(localPaths, status);
+    if (replaced?.byService && compareVersions(status.version, CLI_VERSION) < 0) {
+      say(`the service started vibe ${escapeText(status.version)} again: its unit runs an older vibe than this ${CLI_VERSION} — \`vibe service install\` points it at this one`);
+    }
     if (options.json) {
       printJson({ pid: status.pid, version: status.version, started, ...(replaced && { replaced: { version: replaced.version, pid: replaced.pid } }), project, created, paths });
       return;
@@ -74,6 +77,9 @@ async function replaceOlderDaemon(paths: VibePaths): Promise<ReplacedDaemon | un
     session = await connect();
   } catch (error) {
     if (error instanceof DaemonUnavailableError) return undefined;
+    if (error instanceof ProtocolError && error.code === 'unsupported_version') {
+      throw new CliError(`the running daemon speaks another protocol version than this vibe ${CLI_VERSION}: \`vibe down\` stops it (every session keeps running), then \`vibe up\``, EXIT.failure, { cause: error });
+    }
     throw error;
   }
   const { version, pid } = session.welcome.daemon;
@@ -84,13 +90,31 @@ async function replaceOlderDaemon(paths: VibePaths): Promise<ReplacedDaemon | un
       say(`the running daemon is vibe ${escapeText(version)} and hosts its sessions itself (no tmux), so replacing it would end them: \`vibe down && vibe up\` when they are done`);
       return undefined;
     }
+  } catch (error) {
+    // Another `vibe up` is replacing it right now: ensureDaemon meets the new daemon.
+    if (error instanceof ProtocolError && error.code === 'shutting_down') return undefined;
+    throw error;
   } finally {
     session.client.close();
   }
   say(`replacing the running daemon (vibe ${escapeText(version)}, pid ${pid}) with vibe ${CLI_VERSION}; every session keeps running`);
-  if ((await isServiceDaemon(pid)) && (await restartService(pid))) return { version, pid, byService: true };
-  const stopped = await stopDaemon(paths, say);
+  if ((await isServiceDaemon(pid)) && (await runsUnderService(pid)) && (await restartService(pid))) return { version, pid, byService: true };
+  // Only that daemon: if another `vibe up` replaced it meanwhile, the one answering now is already new.
+  const stopped = await stopDaemon(paths, say, pid);
   return stopped && { version, pid: stopped.pid, byService: false };
+}
+
+/**
+ * Whether `pid` is the process the service manager supervises — not a `vibe daemon run` typed by hand, nor
+ * one of another VIBE_HOME. systemd names it (MainPID); launchd's agent is trusted by its command line.
+ */
+async function runsUnderService(pid: number): Promise<boolean> {
+  if (process.platform === 'darwin') return true;
+  if (process.platform !== 'linux') return false;
+  const mainPid = await new Promise<string | undefined>((resolve) => {
+    execFile('systemctl', ['--user', 'show', '--property', 'MainPID', '--value', SYSTEMD_UNIT_NAME], { timeout: 5_000 }, (error, stdout) => resolve(error ? undefined : stdout.trim()));
+  });
+  return mainPid === String(pid);
 }
 
 /**

@@ -1,4 +1,5 @@
 // `vibe --version`: this vibe's version and, when one answers on this machine, the running daemon's.
+import { ProtocolError } from '@vibe/protocol';
 import { DaemonUnavailableError } from '@vibe/protocol/node';
 import { connect } from '../daemon-connection.js';
 import { escapeText } from '../escape.js';
@@ -17,8 +18,9 @@ export async function version(): Promise<void> {
     const skew = versionSkewLine(daemon);
     lines.push(`daemon ${escapeText(daemon)} (pid ${pid})${skew ? ` — ${skew}` : ''}`);
   } catch (error) {
-    if (!(error instanceof DaemonUnavailableError)) throw error;
-    lines.push('daemon not running');
+    if (error instanceof ProtocolError && error.code === 'unsupported_version') lines.push('daemon running, but it speaks another protocol version — `vibe down`, then `vibe up`');
+    else if (error instanceof DaemonUnavailableError) lines.push('daemon not running');
+    else throw error;
   }
   printLines(lines);
 }

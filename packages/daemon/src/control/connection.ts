@@ -44,6 +44,11 @@ export interface ConnectionOptions {
   /** Where terminal input and acks from this client go. */
   streams: ViewerStreams;
   onClose(connection: ControlConnection): void;
+  /**
+   * Long requests under way on every connection, each until its answer is written (or its client is gone):
+   * the server's, so a stop waits for work whose client hung up too (ControlServer.drain).
+   */
+  inFlight: Set<Promise<void>>;
 }
 
 export class ControlConnection implements EventSink, TerminalSink, ControlPort {
@@ -53,9 +58,6 @@ export class ControlConnection implements EventSink, TerminalSink, ControlPort {
   private disposed = false;
   /** Set once the transport was asked to end or was destroyed: nothing more is written to it. */
   private ending = false;
-  /** Answers of long requests not written yet; a stopping daemon waits for them (ControlServer.drain). */
-  private readonly pending = new Set<Promise<void>>();
-
   constructor(
     private readonly transport: ConnectionTransport,
     readonly id: number,
@@ -74,11 +76,6 @@ export class ControlConnection implements EventSink, TerminalSink, ControlPort {
 
   bufferedBytes(): number {
     return this.transport.bufferedBytes();
-  }
-
-  /** The long requests under way, each settling once its answer is written. */
-  inFlight(): Promise<void>[] {
-    return [...this.pending];
   }
 
   /** Ends the connection after flushing what was written. */
@@ -184,8 +181,8 @@ export class ControlConnection implements EventSink, TerminalSink, ControlPort {
           (value) => this.send({ type: 'response', id: message.id, result: value }),
           (error: unknown) => this.sendError(id, this.toProtocolError(error)),
         );
-        this.pending.add(answered);
-        void answered.finally(() => this.pending.delete(answered));
+        this.options.inFlight.add(answered);
+        void answered.finally(() => this.options.inFlight.delete(answered));
       } else {
         this.send({ type: 'response', id: message.id, result });
       }

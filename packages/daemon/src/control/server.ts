@@ -25,6 +25,7 @@ export class ControlServer {
   private readonly connectionOptions: ConnectionOptions;
   private nextConnectionId = 1;
   private draining = false;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: ControlServerOptions) {
     this.connectionOptions = {
@@ -35,6 +36,7 @@ export class ControlServer {
       daemonId: options.daemonId,
       validateResults: options.validateResults ?? false,
       draining: () => this.draining,
+      inFlight: this.inFlight,
       streams: options.services.streams,
       onClose: (closed) => {
         this.connections.delete(closed);
@@ -108,11 +110,12 @@ export class ControlServer {
 
   /**
    * Refuses every further request (`shutting_down`, nothing done) and waits, at most `limitMs`, for the
-   * requests under way to answer, so a stop (an upgrade's, say) never cuts a task start or a merge in half.
+   * requests under way — a task start creating its worktree, a merge — to finish, whether or not their
+   * clients are still connected, so a stop (an upgrade's, say) does not close the store under them.
    */
   async drain(limitMs: number): Promise<void> {
     this.draining = true;
-    const pending = [...this.connections].flatMap((connection) => connection.inFlight());
+    const pending = [...this.inFlight];
     if (pending.length === 0) return;
     this.options.logger.info('waiting for requests under way', { count: pending.length });
     let timer: NodeJS.Timeout | undefined;
