@@ -2,7 +2,7 @@
 // what dies with which process.
 import { RELAY_CLOSE, RelayOp } from '@vibe/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, connectDaemon, getJson, newDaemonKey, sleep, startRedis, startRelayProcess, stopAllRelays, type RedisProcess, type RelayProcess } from './helpers.js';
+import { connectClient, connectDaemon, getJson, newDaemonKey, sleep, startRedis, startRelayProcess, stopAllRedis, stopAllRelays, type RedisProcess, type RelayProcess } from './helpers.js';
 
 let redis: RedisProcess;
 beforeAll(async () => {
@@ -10,7 +10,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stopAllRelays();
-  await redis?.stop();
+  // Every redis-server this file started, the one shared here and any a failed test did not get to stop.
+  await stopAllRedis();
 });
 
 const relayArgs = (): string[] => ['--redis', redis.url, '--heartbeat-ms', '200'];

@@ -113,11 +113,28 @@ export interface RedisProcess {
   stop(): Promise<void>;
 }
 
+const redisStarted: RedisProcess[] = [];
+
+/** Kills (by pid) every redis-server this file started and has not stopped — also those a failed test left. */
+export async function stopAllRedis(): Promise<void> {
+  await Promise.all(redisStarted.splice(0).map((redis) => redis.stop()));
+}
+
 /** A throwaway redis-server on a free port, no persistence. */
 export async function startRedis(port?: number): Promise<RedisProcess> {
   const p = port ?? (await freePort());
   const child = spawn('/usr/bin/redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const redis: RedisProcess = {
+    url: `redis://127.0.0.1:${p}`,
+    child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  // Registered before it is ready: a start that fails half-way leaves nothing running either.
+  redisStarted.push(redis);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('redis-server did not start')), 10_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -128,14 +145,7 @@ export async function startRedis(port?: number): Promise<RedisProcess> {
     });
     child.on('exit', () => reject(new Error('redis-server exited')));
   });
-  return {
-    url: `redis://127.0.0.1:${p}`,
-    child,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
+  return redis;
 }
 
 export interface Closed {
