@@ -2,7 +2,7 @@
 // capture-pane. Covers what a user sees and types, detaching with the terminal restored, several clients,
 // read-only, resizes, and a session that exits while attached.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fakeAgent, Sandbox, vibeBin } from './harness.js';
+import { eventually, fakeAgent, Sandbox, vibeBin } from './harness.js';
 import { hasTmux, TmuxServer } from './tmux.js';
 
 interface Task {
@@ -88,7 +88,8 @@ describe.skipIf(!hasTmux)('vibe attach', () => {
     const { number } = await startTask('A fancy agent', 'fancy');
     const w = attach([String(number)]);
     await tmux.waitForScreen(w, /FANCY SCREEN/);
-    // The session's tmux passes the hidden cursor on to the attached terminal.
+    // The session's tmux passes the hidden cursor on to the attached terminal — possibly in a redraw after the text.
+    await eventually(async () => (tmux.state(w).cursorVisible ? undefined : true), 'the hidden cursor on the attached terminal', 5_000);
     expect(tmux.state(w)).toMatchObject({ alternateOn: true, cursorVisible: false });
     tmux.keys(w, ['C-]']);
     await tmux.waitForScreen(w, /\[exit 0\]/);
