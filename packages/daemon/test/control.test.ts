@@ -27,6 +27,25 @@ async function addProject(raw: RawClient): Promise<void> {
   expect(reply.result).toMatchObject({ created: true });
 }
 
+/**
+ * A task start left under way: a repository whose post-checkout hook is slow (`git worktree add` runs it), a
+ * shell task, and `task.start` sent as request `id`; resolves once the start has created its worktree.
+ */
+async function startUnderWay(title: string, id: number): Promise<RawClient> {
+  const repo = join(home, 'repo');
+  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+  execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-q', '--allow-empty', '-m', 'init']);
+  writeFileSync(join(repo, '.git', 'hooks', 'post-checkout'), '#!/bin/sh\nsleep 0.5\n');
+  chmodSync(join(repo, '.git', 'hooks', 'post-checkout'), 0o755);
+  const raw = await client();
+  await raw.request('project.register', { path: repo, baseBranch: 'main' });
+  await raw.request('task.create', { project: 'repo', title, agent: 'shell' });
+  raw.sendJson({ type: 'request', id, method: 'task.start', params: { project: 'repo', number: 1 } });
+  const worktrees = join(daemon.paths.data, 'worktrees');
+  await until(() => (existsSync(worktrees) ? readdirSync(worktrees).length : 0), (n) => n > 0, 'the start to create its worktree');
+  return raw;
+}
+
 beforeEach(async () => {
   home = mkdtempSync(join(tmpdir(), 'vibe-ctl-'));
   const outcome = await Daemon.start({ paths: resolvePaths({ VIBE_HOME: home }), version: '0.0.0-test', validateResults: true });
@@ -238,18 +257,7 @@ describe('tasks and events over the socket', () => {
   });
 
   it('drains on stop: a start under way finishes and answers, a request after the stop began is refused', async () => {
-    const repo = join(home, 'repo');
-    execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-    execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-q', '--allow-empty', '-m', 'init']);
-    // `git worktree add` runs post-checkout: a slow one keeps the start under way while the stop begins.
-    writeFileSync(join(repo, '.git', 'hooks', 'post-checkout'), '#!/bin/sh\nsleep 0.5\n');
-    chmodSync(join(repo, '.git', 'hooks', 'post-checkout'), 0o755);
-    const raw = await client();
-    await raw.request('project.register', { path: repo, baseBranch: 'main' });
-    await raw.request('task.create', { project: 'repo', title: 'started while stopping', agent: 'shell' });
-    raw.sendJson({ type: 'request', id: 90, method: 'task.start', params: { project: 'repo', number: 1 } });
-    const worktrees = join(daemon.paths.data, 'worktrees');
-    await until(() => (existsSync(worktrees) ? readdirSync(worktrees).length : 0), (n) => n > 0, 'the start to create its worktree');
+    const raw = await startUnderWay('started while stopping', 90);
     const stopped = stopDaemon(daemon);
     raw.sendJson({ type: 'request', id: 91, method: 'task.create', params: { project: 'repo', title: 'too late' } });
     await stopped;
@@ -262,17 +270,7 @@ describe('tasks and events over the socket', () => {
   });
 
   it('drains a start whose client hung up as well: the stop waits for it, and its session is recorded', async () => {
-    const repo = join(home, 'repo');
-    execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-    execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-q', '--allow-empty', '-m', 'init']);
-    writeFileSync(join(repo, '.git', 'hooks', 'post-checkout'), '#!/bin/sh\nsleep 0.5\n');
-    chmodSync(join(repo, '.git', 'hooks', 'post-checkout'), 0o755);
-    const raw = await client();
-    await raw.request('project.register', { path: repo, baseBranch: 'main' });
-    await raw.request('task.create', { project: 'repo', title: 'started, then abandoned', agent: 'shell' });
-    raw.sendJson({ type: 'request', id: 92, method: 'task.start', params: { project: 'repo', number: 1 } });
-    const worktrees = join(daemon.paths.data, 'worktrees');
-    await until(() => (existsSync(worktrees) ? readdirSync(worktrees).length : 0), (n) => n > 0, 'the start to create its worktree');
+    const raw = await startUnderWay('started, then abandoned', 92);
     raw.close();
     await until(() => raw.closed, Boolean, 'the client to hang up');
     await stopDaemon(daemon);
