@@ -9,7 +9,7 @@ import type { HostedTerminal } from '../sessions/index.js';
 import type { Store } from '../store/index.js';
 import type { RunnerSpec } from '../runner.js';
 import { KeyedLock } from './keyed-lock.js';
-import { checkRemoval } from './removal.js';
+import { checkRemoval, removeWorktrees } from './removal.js';
 import { sameSecret } from './secrets.js';
 import type { AttemptsOptions, Detection } from './types.js';
 
@@ -294,41 +294,9 @@ export class Attempts {
     } else {
       for (const session of sessions) if (session.state !== 'exited') await this.stopSession(session.id);
     }
-    await this.removeWorktrees(project.path, selector.number, worktreesOf, selector.force ?? false);
+    await removeWorktrees(this.options, project.path, selector.number, worktreesOf, selector.force ?? false);
     for (const session of sessions) this.options.terminals.remove(session.id);
     return store.removeTask(project.id, selector.number).event;
-  }
-
-  /**
-   * Removes each worktree and branch; the task itself goes only once they all have. Without `force`, git
-   * checks each again as it goes, so work written since the check stops the removal rather than going with
-   * it. A removal that stops keeps the task and what is left, and says so: running the remove again skips
-   * what is gone and finishes.
-   */
-  private async removeWorktrees(repo: string, taskNumber: number, attempts: readonly Session[], force: boolean): Promise<void> {
-    const { worktrees, logger } = this.options;
-    const gone: number[] = [];
-    for (const session of attempts) {
-      let why: string;
-      let retry = '';
-      try {
-        const at = await worktrees.removeWorktree({ repo, path: session.worktree, branch: session.branch, force, logger });
-        if (at.removed) {
-          gone.push(session.attempt);
-          continue;
-        }
-        why = [at.unmergedCommits > 0 ? `${at.unmergedCommits} unmerged commit(s)` : '', at.dirty ? 'uncommitted changes' : ''].filter(Boolean).join(', ') + ' since the check';
-        retry = ' (with --force to drop that work)';
-      } catch (error) {
-        why = error instanceof Error ? error.message : String(error);
-      }
-      const kept = gone.length > 0 ? `the worktrees of attempt(s) ${gone.join(', ')} are gone, the task and its other attempts are kept` : 'nothing was removed';
-      throw new ProtocolError(
-        'conflict',
-        `removing task ${taskNumber} stopped at attempt ${session.attempt} (${session.branch} at ${session.worktree}): ${why}; ${kept} — run \`vibe task rm ${taskNumber}\` again to finish${retry}`,
-        { attempt: session.attempt, removed: gone },
-      );
-    }
   }
 
   /** A viewer resized the session: clients listing sessions see the new size. */
