@@ -26,3 +26,4 @@ export { AgentState } from './messages/session.js';
 export * from './messages/envelope.js';
 export * from './e2e/index.js';
 export * from './relay/index.js';
+export * from './terminal/screen-writer.js';

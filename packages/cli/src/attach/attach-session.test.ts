@@ -4,7 +4,7 @@ import { FrameKind, ProtocolError, type Event, type Frame, type Session } from '
 import { describe, expect, it } from 'vitest';
 import { attachSession, type AttachClient, type AttachConnection, type AttachOptions } from './attach-session.js';
 import { parseDetachKey } from './detach-key.js';
-import { ACK_DELAY_MS } from './screen-writer.js';
+import { ACK_DELAY_MS } from '@vibe/protocol';
 import { ENTER_SEQUENCE, RESTORE_SEQUENCE } from './terminal-mode.js';
 
 const session = (overrides: Partial<Session> = {}): Session => ({

@@ -1,10 +1,10 @@
 // `vibe attach` without the process around it: attach to a session, stream its screen to the terminal,
 // type into it, follow resizes, and end on the detach key, the session's exit or the daemon going away —
 // or, given a way to reconnect (a link), resume the terminal from the last byte written when it comes back.
-import { FrameKind, ProtocolError, type ControlClient, type Event, type Frame, type Session } from '@vibe/protocol';
+import { FrameKind, ProtocolError, ScreenWriter, type ControlClient, type Event, type Frame, type Session } from '@vibe/protocol';
 import type { SessionTarget } from '../session-ref.js';
 import { findDetachKey, type DetachKey } from './detach-key.js';
-import { ScreenWriter } from './screen-writer.js';
+
 import { TerminalMode, type RawInput, type TerminalOutput } from './terminal-mode.js';
 
 export type AttachClient = Pick<ControlClient, 'request' | 'sendFrame' | 'onFrame' | 'onEvent'>;

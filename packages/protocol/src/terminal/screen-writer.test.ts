@@ -1,5 +1,5 @@
 // Frames to the terminal: written at once, trimmed where already shown, acknowledged as they are written.
-import { FrameKind, type Frame } from '@vibe/protocol';
+import { FrameKind, type Frame } from '../frame.js';
 import { describe, expect, it } from 'vitest';
 import { ScreenWriter } from './screen-writer.js';
 

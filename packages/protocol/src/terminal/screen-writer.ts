@@ -1,7 +1,12 @@
-// Writes a session's Snapshot and Output frames to the terminal as they arrive, and acknowledges what the
-// terminal took, so the daemon keeps bytes in flight bounded.
-import { FrameKind, type Frame } from '@vibe/protocol';
-import type { TerminalOutput } from './terminal-mode.js';
+// Writes a session's Snapshot and Output frames to a terminal as they arrive, and acknowledges what the
+// terminal took, so the daemon keeps bytes in flight bounded. Runtime-neutral: `vibe attach` writes to its
+// tty, the web view to xterm.js (whose write takes the same callback).
+import { FrameKind, type Frame } from '../frame.js';
+
+/** Where the bytes go: calls `done` once the terminal has taken them. */
+export interface TerminalOutput {
+  write(data: Uint8Array, done: () => void): unknown;
+}
 
 /** Acknowledge at least this often under a flood. */
 export const ACK_EVERY_BYTES = 64 * 1024;
@@ -41,7 +46,7 @@ export class ScreenWriter {
   private flushed: number;
   private acked: number;
   private writing = 0;
-  private ackTimer: NodeJS.Timeout | undefined;
+  private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private readonly ackEvery: number;
   private readonly ackDelay: number;
