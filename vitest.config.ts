@@ -11,7 +11,7 @@ export default defineConfig({
       { test: { name: 'protocol', include: ['packages/protocol/src/**/*.test.ts'] } },
       { test: { name: 'daemon', include: ['packages/daemon/src/**/*.test.ts'] } },
       { test: { name: 'cli-unit', include: ['packages/cli/src/**/*.test.{ts,tsx}'] } },
-      { test: { name: 'relay-server', include: ['packages/relay-server/src/**/*.test.ts'] } },
+      { test: { name: 'relay-server', include: ['packages/relay-server/src/**/*.test.ts', 'packages/relay-server/web/src/**/*.test.ts'] } },
       {
         test: {
           name: 'e2e',

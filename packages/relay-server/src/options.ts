@@ -49,6 +49,8 @@ export interface RelayOptions {
   /** Take the client address from the last X-Forwarded-For entry (behind a reverse proxy you run). */
   trustProxy?: boolean;
   logger?: RelayLogger;
+  /** The built web view to serve; default the one beside this module; null serves none. */
+  webDir?: URL | null;
   /** Fixed instance id (tests); default random. */
   instanceId?: string;
 }

@@ -1,13 +1,13 @@
-// startRelay: the HTTP(S) server around the routing core — /healthz, /metrics, the page, and the two WebSocket
-// endpoints, under any path prefix a reverse proxy leaves in place.
+// startRelay: the HTTP(S) server around the routing core — /healthz, /metrics, the web view, and the two
+// WebSocket endpoints, under any path prefix a reverse proxy leaves in place.
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { nullLogger } from './logger.js';
 import { resolveLimits, type RelayOptions } from './options.js';
-import { PAGE_HEADERS, PAGE_HTML } from './page.js';
 import { Relay } from './relay.js';
+import { WebAssets, webAssetsDir } from './web-assets.js';
 import type * as RedisModuleNamespace from 'redis';
 import type { createClient } from 'redis';
 
@@ -23,11 +23,11 @@ export interface RelayServer {
 const ENDPOINTS = ['/v1/daemon', '/v1/client', '/healthz', '/metrics'] as const;
 
 /** Splits a request path into the endpoint it names (ignoring any prefix) and its query. */
-function route(url: string | undefined): { endpoint: string; query: URLSearchParams } {
+function route(url: string | undefined): { endpoint: string; query: URLSearchParams; pathname: string } {
   const parsed = new URL(url ?? '/', 'http://relay.invalid');
   const path = parsed.pathname.replace(/\/+$/, '');
   const endpoint = ENDPOINTS.find((name) => path === name || path.endsWith(name)) ?? (parsed.pathname.endsWith('/') ? '/' : path);
-  return { endpoint, query: parsed.searchParams };
+  return { endpoint, query: parsed.searchParams, pathname: parsed.pathname };
 }
 
 export async function startRelay(options: RelayOptions = {}): Promise<RelayServer> {
@@ -41,7 +41,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayServe
   // redis is loaded only for a relay that shares routing: a lone relay's idle memory is half of it.
   const redis = options.redisUrl ? { url: options.redisUrl, createClient: await loadCreateClient() } : undefined;
   const relay = new Relay(instanceId, limits, logger, redis, options.trustProxy ?? false);
-  const handle = (req: IncomingMessage, res: ServerResponse): void => serveHttp(relay, instanceId, req, res);
+  const web = new WebAssets(options.webDir === null ? undefined : (options.webDir ?? webAssetsDir()));
+  const handle = (req: IncomingMessage, res: ServerResponse): void => serveHttp(relay, web, instanceId, req, res);
   const server: Server = tls ? createHttpsServer({ cert: options.tlsCert, key: options.tlsKey }, handle) : createHttpServer(handle);
   // A slow or silent HTTP client must not hold a socket for long.
   server.headersTimeout = 10_000;
@@ -83,8 +84,10 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayServe
   };
 }
 
-function serveHttp(relay: Relay, instanceId: string, req: IncomingMessage, res: ServerResponse): void {
-  const { endpoint } = route(req.url);
+const NOT_BUILT = '<!doctype html><meta charset="utf-8"><title>vibe relay</title><h1>vibe relay</h1><p>This relay forwards end-to-end encrypted traffic between vibe daemons and their clients. Its web view was not built (npm run build); from a terminal use <code>vibe --link LINK task ls</code>.</p>\n';
+
+function serveHttp(relay: Relay, web: WebAssets, instanceId: string, req: IncomingMessage, res: ServerResponse): void {
+  const { endpoint, pathname } = route(req.url);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
     return;
@@ -95,8 +98,10 @@ function serveHttp(relay: Relay, instanceId: string, req: IncomingMessage, res: 
   } else if (endpoint === '/metrics') {
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
     res.end(relay.renderMetrics());
+  } else if (web.find(pathname) !== undefined) {
+    web.serve(web.find(pathname)!, req, res);
   } else if (endpoint === '/' || endpoint === '/index.html') {
-    res.writeHead(200, PAGE_HEADERS).end(req.method === 'HEAD' ? undefined : PAGE_HTML);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(req.method === 'HEAD' ? undefined : NOT_BUILT);
   } else if (endpoint === '/v1/daemon' || endpoint === '/v1/client') {
     res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' }).end('this endpoint speaks WebSocket\n');
   } else {

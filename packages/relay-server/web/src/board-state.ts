@@ -1,0 +1,125 @@
+// What the page knows of the daemon: its projects, their tasks and each task's newest session, kept current by
+// the daemon's pushed events. On every (re)connection it is fetched whole again and then followed, so nothing
+// missed while the connection was away stays missing.
+import type { ControlClient, DaemonStatus, Event, Project, Session, Task } from '@vibe/protocol';
+
+export type TaskSession = NonNullable<Task['session']>;
+
+export interface AgentChoice {
+  name: string;
+  available: boolean;
+}
+
+export class BoardState {
+  projects: Project[] = [];
+  tasks = new Map<string, Task>();
+  agents: AgentChoice[] = [];
+  defaultAgent: string | undefined;
+  status: DaemonStatus | undefined;
+  loaded = false;
+  private readonly listeners = new Set<() => void>();
+  private readonly sessionListeners = new Set<(session: Session, before: TaskSession | null | undefined) => void>();
+  private generation = 0;
+
+  static key(project: string, number: number): string {
+    return `${project}#${number}`;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A session changed state; `before` is what the task showed until now (for "started waiting"). */
+  onSession(listener: (session: Session, before: TaskSession | null | undefined) => void): () => void {
+    this.sessionListeners.add(listener);
+    return () => this.sessionListeners.delete(listener);
+  }
+
+  tasksOf(project: string): Task[] {
+    return [...this.tasks.values()].filter((task) => task.project === project).sort((a, b) => a.number - b.number);
+  }
+
+  task(project: string, number: number): Task | undefined {
+    return this.tasks.get(BoardState.key(project, number));
+  }
+
+  /** Subscribes first, then lists, so an event in between is applied to (or superseded by) the listing. */
+  async load(client: ControlClient): Promise<void> {
+    const generation = ++this.generation;
+    const pending: Event[] = [];
+    let listed = false;
+    client.onEvent((event) => {
+      if (generation !== this.generation) return;
+      if (listed) this.apply(event);
+      else pending.push(event);
+    });
+    await client.request('events.subscribe', {});
+    const [projects, tasks, status] = await Promise.all([
+      client.request('project.list', {}),
+      client.request('task.list', { allProjects: true }),
+      client.request('daemon.status', {}),
+    ]);
+    if (generation !== this.generation) return;
+    this.projects = projects.projects;
+    this.tasks = new Map(tasks.tasks.map((task) => [BoardState.key(task.project, task.number), task]));
+    this.status = status;
+    const agents = (status as DaemonStatus & { agents?: AgentChoice[]; defaultAgent?: string }).agents;
+    this.agents = agents ?? [];
+    this.defaultAgent = (status as { defaultAgent?: string }).defaultAgent;
+    listed = true;
+    this.loaded = true;
+    for (const event of pending) this.apply(event);
+    this.changed();
+  }
+
+  private apply(event: Event): void {
+    switch (event.name) {
+      case 'project.registered':
+      case 'project.updated': {
+        const { project } = event.data;
+        this.projects = [...this.projects.filter((known) => known.id !== project.id), project].sort((a, b) => a.name.localeCompare(b.name));
+        break;
+      }
+      case 'task.created':
+      case 'task.updated':
+      case 'task.moved':
+      case 'task.reviewed':
+      case 'task.merged': {
+        const { task } = event.data;
+        const known = this.tasks.get(BoardState.key(task.project, task.number));
+        // Events carry the task as it was logged; a session change since then must not be undone by it.
+        this.tasks.set(BoardState.key(task.project, task.number), { ...task, session: newer(known?.session, task.session) });
+        break;
+      }
+      case 'task.removed':
+        this.tasks.delete(BoardState.key(event.data.task.project, event.data.task.number));
+        break;
+      case 'session.updated': {
+        const { session } = event.data;
+        const key = BoardState.key(session.project, session.taskNumber);
+        const task = this.tasks.get(key);
+        if (!task) break;
+        const before = task.session;
+        // Only the newest attempt is the card's; an older attempt's session ending says nothing of the task.
+        if (before && before.attempt > session.attempt) break;
+        const next: TaskSession = { id: session.id, attempt: session.attempt, agent: session.agent, state: session.state, exitCode: session.exitCode, lastActivityAt: session.lastActivityAt };
+        this.tasks.set(key, { ...task, session: next, attempts: Math.max(task.attempts ?? 0, session.attempt) });
+        for (const listener of this.sessionListeners) listener(session, before);
+        break;
+      }
+    }
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function newer(a: TaskSession | null | undefined, b: TaskSession | null | undefined): TaskSession | null | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  if (a.attempt !== b.attempt) return a.attempt > b.attempt ? a : b;
+  return a.lastActivityAt > b.lastActivityAt ? a : b;
+}
