@@ -61,11 +61,11 @@ describe('highlightLine', () => {
   });
 
   it('takes `#` as a shell comment only at a word start', () => {
-    expect(coloured('echo ${#args} $# # count', 'run.sh')).toEqual(['com:# count']);
+    expect(coloured('echo ${#args} $# # count', 'run.sh')).toEqual(['com: # count']);
   });
 
   it('colours YAML and TOML keys and CSS properties as keywords', () => {
-    expect(coloured('  - name: "build" # ci', 'ci.yml')).toEqual(['kw:  - name', 'str:"build"', 'com:# ci']);
+    expect(coloured('  - name: "build" # ci', 'ci.yml')).toEqual(['kw:  - name', 'str:"build"', 'com: # ci']);
     expect(coloured('[package]', 'Cargo.toml')).toEqual(['kw:[package]']);
     expect(coloured('version = "1.0"', 'Cargo.toml')).toEqual(['kw:version', 'str:"1.0"']);
     expect(coloured('  margin: 0 4px !important;', 'a.css')).toEqual(['kw:  margin', 'num:0', 'num:4px', 'kw:important']);

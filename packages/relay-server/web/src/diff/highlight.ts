@@ -23,6 +23,8 @@ const MAX_LENGTH = 1000;
 
 const SLASH = '//.*|/\\*.*?(?:\\*/|$)';
 const HASH = '#.*';
+// `#` starting a word (not `$#`), the space before it included: lookbehind is missing before Safari 16.4.
+const WORD_HASH = '(?:^|\\s)#.*';
 const DQ = '"(?:\\\\.|[^"\\\\])*(?:"|$)';
 const SQ = "'(?:\\\\.|[^'\\\\])*'";
 const BT = '`(?:\\\\.|[^`\\\\])*(?:`|$)';
@@ -45,10 +47,10 @@ const SPECS: Record<string, Spec> = {
   go: { com: SLASH, str: `${DQ}|${SQ}|${BT}`, kw: `${C} chan defer func go goto interface map nil package range select struct type var` },
   rs: { com: SLASH, str: `${DQ}|'(?:\\\\.|[^'\\\\])'`, kw: 'as async await break const continue crate dyn else enum extern false fn for if impl in let loop match mod move mut pub ref return self Self static struct super trait true type unsafe use where while' },
   c: { com: SLASH, str: `${DQ}|${SQ}`, kw: `${C} auto bool boolean char define delete double endif final float ifdef ifndef implements include int long namespace nullptr package private protected public short signed sizeof struct template typedef union unsigned using virtual volatile` },
-  sh: { com: '(?<![^\\s])#.*', str: `${DQ}|${SQ}`, kw: 'if then else elif fi for while until do done case esac in function return local export exit' },
+  sh: { com: WORD_HASH, str: `${DQ}|${SQ}`, kw: 'if then else elif fi for while until do done case esac in function return local export exit' },
   rb: { com: HASH, str: `${DQ}|${SQ}`, kw: 'begin class def do else elsif end ensure false if module next nil not or and rescue return self super then true unless until when while yield require' },
   css: { com: '/\\*.*?(?:\\*/|$)', str: `${DQ}|${SQ}`, kw: 'important', key: '\\s*[\\w-]+(?=\\s*:)' },
-  yaml: { com: '(?<![^\\s])#.*', str: `${DQ}|${SQ}`, kw: 'true false null yes no', key: '\\s*(?:-\\s+)?[^\\s#:"\'][^:#]*(?=:(?:\\s|$))' },
+  yaml: { com: WORD_HASH, str: `${DQ}|${SQ}`, kw: 'true false null yes no', key: '\\s*(?:-\\s+)?[^\\s#:"\'][^:#]*(?=:(?:\\s|$))' },
   toml: { com: HASH, str: `${DQ}|${SQ}`, kw: 'true false', key: '\\s*(?:\\[.*\\]|[\\w.-]+(?=\\s*=))' },
 };
 
