@@ -5,4 +5,5 @@ export * from './link.js';
 export * from './identity.js';
 export * from './handshake.js';
 export * from './records.js';
+export * from './webcrypto-aead.js';
 export * from './relay-client.js';

@@ -2,6 +2,7 @@
 // replayed, reordered, dropped or altered record fails to open and the connection ends.
 import { AEAD_NONCE_BYTES, nobleAead, type Aead, type AeadFactory } from './aead.js';
 import { E2eError, E2eMessage, type SessionKeys } from './handshake.js';
+import type { AsyncAead, AsyncAeadFactory } from './webcrypto-aead.js';
 
 /** Most plaintext one record carries; bigger writes are split (the inner byte stream tolerates any split). */
 export const MAX_RECORD_PLAINTEXT = 256 * 1024;
@@ -39,6 +40,51 @@ export class RecordCipher {
     const plaintext = this.opener.open(nonce(this.received), record.subarray(1));
     if (!plaintext) throw new E2eError('unauthorized', `record ${this.received} failed authentication (altered, replayed, reordered or dropped)`);
     this.received++;
+    return plaintext;
+  }
+}
+
+/**
+ * The same records through an asynchronous cipher (WebCrypto). Each call takes its record number when it is
+ * made, so callers that start operations in arrival order and use their results in that same order (a promise
+ * chain) get exactly RecordCipher's sequence: several records decrypt at once, none is delivered out of turn.
+ */
+export class AsyncRecordCipher {
+  private readonly sealer: Promise<AsyncAead>;
+  private readonly opener: Promise<AsyncAead>;
+  private sent = 0;
+  private received = 0;
+
+  constructor(keys: SessionKeys, aead: AsyncAeadFactory) {
+    this.sealer = aead(keys.send);
+    this.opener = aead(keys.receive);
+    // An import that fails surfaces in the first seal or open; never as an unhandled rejection here.
+    this.sealer.catch(() => {});
+    this.opener.catch(() => {});
+  }
+
+  async seal(plaintext: Uint8Array): Promise<Uint8Array[]> {
+    const pieces: Array<{ counter: number; bytes: Uint8Array }> = [];
+    let offset = 0;
+    do {
+      pieces.push({ counter: this.sent++, bytes: plaintext.subarray(offset, offset + MAX_RECORD_PLAINTEXT) });
+      offset += MAX_RECORD_PLAINTEXT;
+    } while (offset < plaintext.length);
+    const sealer = await this.sealer;
+    const sealed = await Promise.all(pieces.map((piece) => sealer.seal(nonce(piece.counter), piece.bytes)));
+    return sealed.map((bytes) => {
+      const record = new Uint8Array(1 + bytes.length);
+      record[0] = E2eMessage.Record;
+      record.set(bytes, 1);
+      return record;
+    });
+  }
+
+  async open(record: Uint8Array): Promise<Uint8Array> {
+    if (record[0] !== E2eMessage.Record) throw new E2eError('malformed', `expected a record, got message type ${record[0] ?? 'none'}`);
+    const counter = this.received++;
+    const plaintext = await (await this.opener).open(nonce(counter), record.subarray(1));
+    if (!plaintext) throw new E2eError('unauthorized', `record ${counter} failed authentication (altered, replayed, reordered or dropped)`);
     return plaintext;
   }
 }

@@ -10,6 +10,7 @@ import { acceptClientHello, generateIdentity } from './handshake.js';
 import { daemonIdFor } from './identity.js';
 import { formatLink } from './link.js';
 import { RecordCipher } from './records.js';
+import { webCryptoAead, type AsyncAeadFactory } from './webcrypto-aead.js';
 import { connectOverRelay, RelayConnectError, type RelayConnectOptions, type WebSocketLike } from './relay-client.js';
 
 const identity = generateIdentity();
@@ -21,6 +22,8 @@ interface FakeRelay {
   /** Pings each accepted socket has received from its client. */
   pings: number[];
   sockets: WebSocket[];
+  /** Each socket's record cipher, once its handshake is done: for sending more records. */
+  ciphers: RecordCipher[];
   close(): Promise<void>;
 }
 
@@ -40,6 +43,7 @@ async function fakeRelay({ hung = false } = {}): Promise<FakeRelay> {
     link: formatLink({ relayUrl: `http://127.0.0.1:${(wss.address() as AddressInfo).port}`, daemonId: daemonIdFor(identity.publicKey), linkId, secret }),
     pings: [],
     sockets: [],
+    ciphers: [],
     close: () => {
       for (const ws of wss.clients) ws.terminate();
       return new Promise((resolve) => wss.close(() => resolve()));
@@ -56,6 +60,7 @@ async function fakeRelay({ hung = false } = {}): Promise<FakeRelay> {
       if (!cipher) {
         const accepted = acceptClientHello(new Uint8Array(data), () => ({ secret }), identity);
         cipher = new RecordCipher(accepted.keys);
+        relay.ciphers[index] = cipher;
         return ws.send(accepted.reply);
       }
       for (const item of decoder.push(cipher.open(new Uint8Array(data)))) {
@@ -167,5 +172,52 @@ describe('the relay client heartbeat', () => {
     await sleep(200);
     expect(relay.pings[0]).toBe(0);
     client.close();
+  });
+});
+
+describe('the relay client with an asynchronous cipher (WebCrypto, as in a browser)', () => {
+  const event = (seq: number): Uint8Array => encodeControl({ type: 'event', subscription: 1, seq, at: 'now', name: 'task.removed', data: { task: {} } });
+
+  /** WebCrypto, but each open finishes after a random delay: nothing in the API promises they finish in order. */
+  const unordered: AsyncAeadFactory = async (key) => {
+    const inner = await webCryptoAead(crypto.subtle)(key);
+    return { seal: (nonce, plaintext) => inner.seal(nonce, plaintext), open: async (nonce, sealed) => (await sleep(Math.random() * 15), inner.open(nonce, sealed)) };
+  };
+
+  it('delivers records in the order they were sealed, though each decrypts on its own', async () => {
+    const relay = await fakeRelay();
+    const { client, welcome } = await connectOverRelay(relay.link, options({ WebSocket: BrowserLikeWebSocket, asyncAead: unordered }));
+    expect(welcome.protocol).toBe(PROTOCOL_VERSION);
+    const seen: number[] = [];
+    client.onEvent((received) => seen.push(received.seq));
+    // Sizes that differ a lot, so a small record that decrypts faster than a big one before it would overtake it.
+    for (let seq = 1; seq <= 200; seq++) {
+      for (const record of relay.ciphers[0]!.seal(event(seq))) relay.sockets[0]!.send(record);
+      if (seq % 50 === 0) relay.sockets[0]!.send(relay.ciphers[0]!.seal(encodeControl({ type: 'event', subscription: 1, seq: 10_000 + seq, at: 'now', name: 'task.removed', data: { task: { pad: 'x'.repeat(100_000) } } }))[0]!);
+    }
+    const deadline = Date.now() + 5_000;
+    while (seen.length < 204 && Date.now() < deadline) await sleep(10);
+    const expected: number[] = [];
+    for (let seq = 1; seq <= 200; seq++) {
+      expected.push(seq);
+      if (seq % 50 === 0) expected.push(10_000 + seq);
+    }
+    expect(seen).toEqual(expected);
+    client.close();
+  }, 15_000);
+
+  it('ends the connection at a record that fails authentication, delivering nothing after it', async () => {
+    const relay = await fakeRelay();
+    const { client } = await connectOverRelay(relay.link, options({ WebSocket: BrowserLikeWebSocket, asyncAead: webCryptoAead(crypto.subtle) }));
+    const seen: number[] = [];
+    client.onEvent((received) => seen.push(received.seq));
+    const closed = new Promise<Error>((resolve) => client.onClose(resolve));
+    const cipher = relay.ciphers[0]!;
+    const [first, second, third] = [1, 2, 3].map((seq) => cipher.seal(event(seq))[0]!);
+    second![second!.length - 1]! ^= 1;
+    for (const record of [first!, second!, third!]) relay.sockets[0]!.send(record);
+    const error = await closed;
+    expect(error).toMatchObject({ name: 'RelayConnectError', message: expect.stringMatching(/record 2 failed authentication/) });
+    expect(seen).toEqual([1]);
   });
 });

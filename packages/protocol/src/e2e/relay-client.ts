@@ -8,7 +8,8 @@ import { nobleAead, type AeadFactory } from './aead.js';
 import { E2eError, ClientHandshake } from './handshake.js';
 import { pingingSocket, startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { parseLink, relaySocketUrl, type ParsedLink } from './link.js';
-import { RecordCipher } from './records.js';
+import { AsyncRecordCipher, RecordCipher } from './records.js';
+import type { AsyncAeadFactory } from './webcrypto-aead.js';
 
 /** The part of the WebSocket API (browser and `ws` alike) this client uses. */
 export interface WebSocketLike {
@@ -27,6 +28,11 @@ export interface RelayConnectOptions extends ClientOptions {
   WebSocket: WebSocketConstructor;
   /** AES-256-GCM implementation; Node passes `nodeAead` from `@vibe/protocol/node`. */
   aead?: AeadFactory;
+  /**
+   * An asynchronous AES-256-GCM (a browser passes `webCryptoAead(crypto.subtle)` where it has one); used in
+   * place of `aead` when given. Records still open and go out strictly in order.
+   */
+  asyncAead?: AsyncAeadFactory;
   timeoutMs?: number;
   /** `arraybuffer` (browsers) or `nodebuffer` (the ws package, which saves a copy per message). */
   binaryType?: string;
@@ -93,14 +99,27 @@ export function connectOverRelay(linkOrUrl: ParsedLink | string, options: RelayC
     const socket = new options.WebSocket(relaySocketUrl(link.relayUrl, { daemonId: link.daemonId }));
     socket.binaryType = options.binaryType ?? 'arraybuffer';
     const handshake = new ClientHandshake(link);
-    let cipher: RecordCipher | undefined;
+    let cipher: RecordCipher | AsyncRecordCipher | undefined;
+    /** With an asynchronous cipher: the chains that keep records in order, out and in. */
+    let outbound: Promise<void> = Promise.resolve();
+    let inbound: Promise<void> = Promise.resolve();
     let settled = false;
     let closing = false;
     let heartbeat: Heartbeat | undefined;
     const client = new ControlClient({
       send: (bytes) => {
         if (!cipher || closing) return;
-        for (const record of cipher.seal(bytes)) socket.send(record);
+        if (cipher instanceof RecordCipher) {
+          for (const record of cipher.seal(bytes)) socket.send(record);
+          return;
+        }
+        const sealed = cipher.seal(bytes);
+        sealed.catch(() => {});
+        outbound = outbound
+          .then(() => sealed)
+          .then((records) => {
+            if (!closing) for (const record of records) socket.send(record);
+          }, e2eFailure);
       },
       close: () => {
         closing = true;
@@ -161,7 +180,8 @@ export function connectOverRelay(linkOrUrl: ParsedLink | string, options: RelayC
       if (!bytes) return fail(new RelayConnectError('the relay sent a text message; this is not a vibe relay', 1003, 'malformed'));
       try {
         if (!cipher) {
-          cipher = new RecordCipher(handshake.finish(bytes), options.aead ?? nobleAead);
+          const keys = handshake.finish(bytes);
+          cipher = options.asyncAead ? new AsyncRecordCipher(keys, options.asyncAead) : new RecordCipher(keys, options.aead ?? nobleAead);
           client.start(options).then(
             (welcome) => {
               clearTimeout(timer);
@@ -176,17 +196,29 @@ export function connectOverRelay(linkOrUrl: ParsedLink | string, options: RelayC
           );
           return;
         }
-        client.receive(cipher.open(bytes));
+        if (cipher instanceof RecordCipher) return client.receive(cipher.open(bytes));
+        const opened = cipher.open(bytes);
+        opened.catch(() => {});
+        inbound = inbound
+          .then(() => opened)
+          .then((plaintext) => {
+            if (!closing) client.receive(plaintext);
+          }, e2eFailure);
       } catch (error) {
-        const wrapped =
-          error instanceof E2eError
-            ? new RelayConnectError(error.message, 0, error.kind === 'wrong-daemon' ? 'wrong-daemon' : 'malformed', { cause: error })
-            : (error as Error);
-        fail(wrapped);
-        closing = true;
-        socket.close(4401, 'e2e failure');
+        e2eFailure(error);
       }
     };
+    /** A record that failed to open or seal, or a handshake that failed: the connection is over. */
+    function e2eFailure(error: unknown): void {
+      if (closing) return;
+      const wrapped =
+        error instanceof E2eError
+          ? new RelayConnectError(error.message, 0, error.kind === 'wrong-daemon' ? 'wrong-daemon' : 'malformed', { cause: error })
+          : (error as Error);
+      fail(wrapped);
+      closing = true;
+      socket.close(4401, 'e2e failure');
+    }
   });
 }
 
