@@ -10,8 +10,9 @@ import * as foundation from './suites/foundation.mjs';
 import * as install from './suites/install.mjs';
 import * as relay from './suites/relay.mjs';
 import * as sessions from './suites/sessions.mjs';
+import * as web from './suites/web.mjs';
 
-const suites = { foundation, sessions, 'daemon-sessions': daemonSessions, board, attach, relay, install };
+const suites = { foundation, sessions, 'daemon-sessions': daemonSessions, board, attach, relay, install, web };
 const only = process.argv.slice(2);
 
 const rows = [];

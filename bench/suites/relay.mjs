@@ -60,7 +60,7 @@ async function loadProtocol() {
     `export { daemonIdFor } from '${p}/e2e/identity.ts';`,
     `export { fromBase64Url, toBase64Url } from '${p}/e2e/bytes.ts';`,
     `export { registerTranscript, encodeRelayMessage, decodeRelayMessage, RelayOp } from '${p}/relay/index.ts';`,
-    "export { ScreenWriter } from './packages/cli/src/attach/screen-writer.ts';",
+    "export { ScreenWriter } from './packages/protocol/src/terminal/screen-writer.ts';",
   ].join('\n');
   // Worker threads import the same bundle by path.
   return { ...(await bundleFromSource('relay-protocol', contents, ['ws'])), bundlePath: join(root, 'bench', 'results', 'relay-protocol.mjs') };

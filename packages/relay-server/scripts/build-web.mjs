@@ -13,7 +13,7 @@ mkdirSync(out, { recursive: true });
 const result = await build({
   entryPoints: [new URL('web/src/main.ts', root).pathname],
   bundle: true,
-  minify: true,
+  minify: !process.env.VIBE_WEB_NO_MINIFY,
   format: 'esm',
   target: ['es2022', 'chrome100', 'safari15', 'firefox100'],
   platform: 'browser',

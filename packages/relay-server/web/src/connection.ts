@@ -1,7 +1,7 @@
 // The page's one connection to the daemon through the relay: connect, stay connected, and say at every moment
 // which of these it is — connecting, live, reconnecting (with when the next try is), offline (a button tries
 // again) or failed for good (a wrong key, a revoked link: a full-page error, never a silent connect).
-import { backoffDelay, connectOverRelay, RelayConnectError, type ControlClient, type ParsedLink, type WebSocketConstructor, type Welcome } from '@vibe/protocol';
+import { backoffDelay, connectOverRelay, platformSubtle, RelayConnectError, webCryptoAead, type ControlClient, type ParsedLink, type WebSocketConstructor, type Welcome } from '@vibe/protocol';
 
 export type ConnectionState =
   | { kind: 'connecting' }
@@ -15,6 +15,13 @@ const RETRY_FOR_MS = 5 * 60_000;
 /** Without any message from the daemon this long, the page asks it something to learn whether it is still there. */
 const QUIET_MS = 20_000;
 const PROBE_TIMEOUT_MS = 10_000;
+
+/**
+ * WebCrypto where the page has it (https, localhost): AES natively, off the main thread. A page on plain http
+ * at a LAN address has no `crypto.subtle` and uses the same cipher in JavaScript (@noble).
+ */
+const subtle = platformSubtle();
+const asyncAead = subtle ? webCryptoAead(subtle) : undefined;
 
 export const CLIENT_INFO = { name: 'vibe-web', version: document.querySelector<HTMLMetaElement>('meta[name="vibe-version"]')?.content ?? '0' };
 
@@ -75,7 +82,7 @@ export class Connection {
 
   private async connect(): Promise<void> {
     try {
-      const { client, welcome } = await connectOverRelay(this.link, { WebSocket: WebSocket as unknown as WebSocketConstructor, client: CLIENT_INFO, capabilities: ['events', 'tasks', 'projects', 'sessions', 'review', 'files'], timeoutMs: 10_000 });
+      const { client, welcome } = await connectOverRelay(this.link, { WebSocket: WebSocket as unknown as WebSocketConstructor, client: CLIENT_INFO, capabilities: ['events', 'tasks', 'projects', 'sessions', 'review', 'files'], timeoutMs: 10_000, ...(asyncAead && { asyncAead }) });
       this.client = client;
       this.wasLive = true;
       this.viewOnly = welcome.access === 'view';

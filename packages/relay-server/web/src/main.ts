@@ -20,13 +20,16 @@ const app = document.getElementById('app')!;
 
 function main(): void {
   if (!location.hash || location.hash === '#') return landing();
+  // A link may name a task to open after it: #v1.DAEMON.LINK.SECRET/PROJECT/NUMBER (base64url has no '/').
+  const [linkPart, project, number] = location.hash.split('/');
   let link: ParsedLink;
   try {
-    link = parseLink(location.href);
+    link = parseLink(`${location.origin}${location.pathname}${linkPart}`);
   } catch (error) {
     return fullPage('This is not a complete vibe link', `${errorText(error)}.`);
   }
-  new App(link).start();
+  const open = project && Number(number) > 0 ? { project: decodeURIComponent(project), number: Number(number) } : undefined;
+  new App(link).start(open);
 }
 
 function landing(): void {
@@ -64,7 +67,18 @@ class App {
     this.connection = new Connection(link);
   }
 
-  start(): void {
+  /** `open`: a task whose terminal to show once the board has loaded (a deep link). */
+  start(open?: { project: string; number: number }): void {
+    if (open) {
+      const off = this.state.onChange(() => {
+        if (!this.state.loaded) return;
+        off();
+        if (this.state.task(open.project, open.number)) {
+          this.project = open.project;
+          this.show({ kind: 'terminal', ...open });
+        }
+      });
+    }
     this.connection.onState((state) => this.stateChanged(state));
     this.connection.onLive((client) => {
       this.state.load(client).catch((error: unknown) => toast(`Could not load the board: ${errorText(error)}`, 'error'));
