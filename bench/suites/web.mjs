@@ -1,3 +1,4 @@
+/* global document, performance -- the functions given to page.evaluate and waitForFunction run in the page. */
 // Web view figures (issue 10), in Debian's headless Chromium on loopback through the embedded relay:
 //   - from opening a link to its first terminal frame rendered (a deep link to a task), median of 7 page loads;
 //   - terminal output into the page's xterm at 5 MiB/s for 10 s: the rate the page renders, how far it lags at
