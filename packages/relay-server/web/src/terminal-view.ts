@@ -33,8 +33,10 @@ export class TerminalView {
   private held: Frame[] | undefined = [];
   private client: ControlClient | undefined;
   private current: Session | undefined;
-  /** This page typed into the session, so the session takes this page's size. */
+  /** This page typed into the session, so the session takes this page's size — until another client sets one. */
   private driving = false;
+  /** The size this page last gave the session. */
+  private requested: { cols: number; rows: number } | undefined;
   private disposed = false;
   private readonly cleanups: Array<() => void> = [];
   private readonly status: HTMLElement;
@@ -141,6 +143,8 @@ export class TerminalView {
   sessionChanged(session: Session): void {
     if (session.id !== this.options.session) return;
     this.current = session;
+    // Someone else typed and sized the session to their screen: they drive now, and this page follows.
+    if (this.driving && this.requested && (session.cols !== this.requested.cols || session.rows !== this.requested.rows)) this.driving = false;
     if (!this.driving && (session.cols !== this.term.cols || session.rows !== this.term.rows)) this.term.resize(session.cols, session.rows);
     if (session.state === 'exited') this.showStatus(`The agent exited${session.exitCode === null ? '' : ` with code ${session.exitCode}`}. Start the task again to continue.`);
   }
@@ -159,7 +163,7 @@ export class TerminalView {
       const attached = await client.request('session.attach', {
         session: this.options.session,
         ...(this.options.readOnly && { readOnly: true }),
-        ...(this.driving && { size: this.fittedSize() }),
+        ...(this.driving && { size: (this.requested = this.fittedSize()) }),
         ...(resume && { resume }),
       });
       if (this.disposed || this.client !== client) return;
@@ -242,6 +246,7 @@ export class TerminalView {
       const size = this.fittedSize();
       if (size.cols !== this.term.cols || size.rows !== this.term.rows) this.term.resize(size.cols, size.rows);
       if (!this.client || (this.current && this.current.cols === size.cols && this.current.rows === size.rows)) return;
+      this.requested = size;
       this.client.request('session.resize', { session: this.options.session, ...size }).then(
         () => {
           if (this.current) this.current = { ...this.current, ...size };
