@@ -245,8 +245,8 @@ export class TerminalView {
     const apply = (): void => {
       const size = this.fittedSize();
       if (size.cols !== this.term.cols || size.rows !== this.term.rows) this.term.resize(size.cols, size.rows);
-      if (!this.client || (this.current && this.current.cols === size.cols && this.current.rows === size.rows)) return;
       this.requested = size;
+      if (!this.client || (this.current && this.current.cols === size.cols && this.current.rows === size.rows)) return;
       this.client.request('session.resize', { session: this.options.session, ...size }).then(
         () => {
           if (this.current) this.current = { ...this.current, ...size };
