@@ -10,6 +10,7 @@ import { Attempts } from './attempts/index.js';
 import { loadConfig, type VibeConfig } from './config.js';
 import { ControlServer } from './control/index.js';
 import { StartupError } from './errors.js';
+import { Uploads } from './files/index.js';
 import { DaemonLock } from './lock.js';
 import { FileLogger, type Logger } from './logger.js';
 import { machineStatus } from './machine.js';
@@ -50,6 +51,8 @@ export class Daemon {
   readonly attempts: Attempts;
   /** Remote access: the relay connection, links, and each remote client as one more control connection. */
   readonly relay: RelayRoom;
+  /** Files uploaded into worktrees, while their chunks arrive. */
+  readonly uploads: Uploads;
 
   private constructor(
     readonly paths: VibePaths,
@@ -97,6 +100,7 @@ export class Daemon {
       relayPidFile: join(paths.data, 'relay.pid'),
       heartbeatMs: relayOptions.heartbeatMs,
     });
+    this.uploads = new Uploads({ dir: join(paths.data, 'uploads'), logger });
     this.control = new ControlServer({
       socketPath: paths.socket,
       daemonId: this.relay.daemonId,
@@ -110,6 +114,7 @@ export class Daemon {
         review: { logger, worktreesDir: paths.worktrees },
         pid: process.pid,
         relay: this.relay,
+        uploads: this.uploads,
         agents: () => knownAgents(config.agents),
         status: () => this.status(),
         requestStop: () => setImmediate(() => void this.stop('requested by a client')),
@@ -166,6 +171,8 @@ export class Daemon {
       const daemon = new Daemon(paths, version, lock, logger, config, store, host, options.validateResults ?? false, options.scriptsDir ?? distDir, secrets, relayOptions);
       cleanups.push(() => void daemon.relay.dispose());
       await daemon.attempts.adoptAll();
+      daemon.uploads.start();
+      cleanups.push(() => daemon.uploads.dispose());
       await daemon.control.listen();
       // After the socket, so local clients are served while the relay comes up; failures are logged, not fatal.
       await daemon.relay.start();
@@ -218,6 +225,7 @@ export class Daemon {
       await this.control.drain(DRAIN_LIMIT_MS);
       await this.relay.dispose();
       await this.control.close();
+      this.uploads.dispose();
       // tmux sessions live on for the next daemon to adopt; node-pty sessions end with us.
       this.attempts.release();
       if (!this.host.survivesRestart) await this.host.dispose();

@@ -18,6 +18,10 @@ export const LIMITS = {
   maxSessionsMax: 64,
   /** Text typed by one `session.send`. */
   sendTextMax: 65_536,
+  /** @since 1.4 Bytes one `file.write` chunk or `file.read` answer carries (before base64), so a chunk fits a control message. */
+  fileChunkBytes: 512 * 1024,
+  /** @since 1.4 The largest file `file.write` uploads. */
+  fileUploadBytes: 50 * 1024 * 1024,
 } as const;
 
 /** gh's `--repo`: `OWNER/NAME`, or `HOST/OWNER/NAME` for GitHub Enterprise. Here, not with the schemas, so the CLI checks it without loading zod. */

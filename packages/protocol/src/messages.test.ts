@@ -73,6 +73,9 @@ describe('METHODS', () => {
       'link.create',
       'link.list',
       'link.revoke',
+      'file.write',
+      'file.cancel',
+      'file.read',
     ]);
   });
 
@@ -107,6 +110,9 @@ describe('METHODS', () => {
       'events.unsubscribe',
       'link.create',
       'link.revoke',
+      'file.write',
+      'file.cancel',
+      'file.read',
     ];
     for (const [method, spec] of Object.entries(METHODS)) {
       expect(spec.params.safeParse({}).success, method).toBe(!needsParams.includes(method));
@@ -119,7 +125,7 @@ describe('METHODS access (@since 1.3)', () => {
 
   it('lets view-only links call exactly the read methods of the relay contract', () => {
     expect(byAccess('read')).toEqual(
-      ['daemon.status', 'project.list', 'task.list', 'task.get', 'session.list', 'session.attach', 'session.detach', 'task.diff', 'task.log', 'events.subscribe', 'events.unsubscribe', 'relay.status'].sort(),
+      ['daemon.status', 'project.list', 'task.list', 'task.get', 'session.list', 'session.attach', 'session.detach', 'task.diff', 'task.log', 'events.subscribe', 'events.unsubscribe', 'relay.status', 'file.read'].sort(),
     );
   });
 
@@ -128,7 +134,7 @@ describe('METHODS access (@since 1.3)', () => {
   });
 
   it('marks everything else, and everything that types into a terminal, write', () => {
-    expect(byAccess('write')).toEqual(expect.arrayContaining(['session.send', 'session.resize', 'task.start', 'task.merge', 'project.register']));
+    expect(byAccess('write')).toEqual(expect.arrayContaining(['session.send', 'session.resize', 'task.start', 'task.merge', 'project.register', 'file.write', 'file.cancel']));
     expect(byAccess('read').length + byAccess('write').length + byAccess('local').length).toBe(Object.keys(METHODS).length);
   });
 });

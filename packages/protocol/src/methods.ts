@@ -46,6 +46,7 @@ import {
   TaskReviewResult,
 } from './messages/review.js';
 import { TaskLogResult } from './messages/events.js';
+import { FileCancelParams, FileCancelResult, FileReadParams, FileReadResult, FileWriteParams, FileWriteResult } from './messages/files.js';
 import {
   LinkCreateParams,
   LinkCreateResult,
@@ -77,6 +78,8 @@ import {
  * from a view-only link only with `readOnly: true`). `write`: the local socket and control links — whatever
  * changes tasks, sessions or projects, or types into a terminal. `local`: only the daemon's own unix socket —
  * managing the daemon itself, its relay and links, and agent hooks. Links are refused with `forbidden`.
+ * `file.read` (@since 1.4) is `read`: a view-only link watches the terminal, where the agent may print any
+ * file of its worktree anyway.
  */
 export type MethodAccess = 'read' | 'write' | 'local';
 
@@ -122,6 +125,9 @@ export const METHODS = {
   'link.create': { access: 'local', params: LinkCreateParams, result: LinkCreateResult, doc: 'Mint a control or view-only link; its URL carries the secret.' },
   'link.list': { access: 'local', params: LinkListParams, result: LinkListResult, doc: 'Every link, revoked ones included, newest first.' },
   'link.revoke': { access: 'local', params: LinkRevokeParams, result: LinkRevokeResult, doc: 'Revoke a link and close its live connections.' },
+  'file.write': { access: 'write', params: FileWriteParams, result: FileWriteResult, doc: 'Upload a file into an attempt\'s worktree, one chunk per request, in order.' },
+  'file.cancel': { access: 'write', params: FileCancelParams, result: FileCancelResult, doc: 'Abandon an upload and remove what it received.' },
+  'file.read': { access: 'read', params: FileReadParams, result: FileReadResult, doc: 'Read one chunk of a regular file in an attempt\'s worktree.' },
 } as const satisfies Record<string, MethodSpec>;
 
 export type MethodName = keyof typeof METHODS;

@@ -9,7 +9,7 @@ async function browserBundle(): Promise<string> {
     stdin: {
       // The same checks a web view will make: a full control round trip through the codec and client.
       contents: `
-        import { ControlClient, encodeControl, FrameDecoder, METHODS, TaskCreateParams, PROTOCOL_VERSION,
+        import { ControlClient, encodeControl, FileWriteParams, FrameDecoder, METHODS, TaskCreateParams, PROTOCOL_VERSION,
           acceptClientHello, ClientHandshake, daemonIdFor, generateIdentity, randomBytes, RecordCipher, toBase64Url } from './index.ts';
         // The E2E envelope as a page served over plain http would run it: getRandomValues, but no crypto.subtle.
         const identity = generateIdentity();
@@ -31,6 +31,7 @@ async function browserBundle(): Promise<string> {
           methods: Object.keys(METHODS).length,
           validTitle: TaskCreateParams.safeParse({ title: 'ok' }).success,
           emptyTitle: TaskCreateParams.safeParse({ title: ' ' }).success,
+          fileChunk: FileWriteParams.safeParse({ number: 1, path: 'a.txt', upload: 'upload-01', offset: 0, data: 'aGk=', size: 2 }).success,
           e2e: opened,
         }));
       `,
@@ -56,12 +57,13 @@ describe('the protocol package in a browser', () => {
     const code = await browserBundle();
     // A plain-http LAN page: getRandomValues exists, WebCrypto's subtle does not.
     const crypto = { getRandomValues: (array: Uint8Array<ArrayBuffer>) => globalThis.crypto.getRandomValues(array) };
-    const sandbox: Record<string, unknown> = { TextEncoder, TextDecoder, Promise, console, crypto };
+    // atob, as every browser has it: zod's base64 check (file.write's data) decodes with it.
+    const sandbox: Record<string, unknown> = { TextEncoder, TextDecoder, Promise, console, crypto, atob };
     sandbox.globalThis = sandbox;
     runInNewContext(code, sandbox);
     expect(sandbox.process).toBeUndefined();
     const result = await (sandbox.result as Promise<Record<string, unknown>>);
-    expect(result).toEqual({ helloBytes: expect.any(Number), welcomeProtocol: '1.3', methods: 34, validTitle: true, emptyTitle: false, e2e: 'ls -la' });
+    expect(result).toEqual({ helloBytes: expect.any(Number), welcomeProtocol: '1.4', methods: 37, validTitle: true, emptyTitle: false, fileChunk: true, e2e: 'ls -la' });
     expect(result.helloBytes).toBeGreaterThan(20);
   });
 });

@@ -5,6 +5,7 @@ import { checkBaseBranch } from '../worktrees/index.js';
 import type { Store } from '../store/index.js';
 import type { EventHub, EventSink } from './event-hub.js';
 import type { ReviewOptions } from '../review/index.js';
+import { createFileHandlers, type FileServices } from './file-handlers.js';
 import { createReviewHandlers } from './review-handlers.js';
 import { createRelayHandlers, type RelayControl } from './relay-handlers.js';
 import { createSessionHandlers, type TerminalSink, type ViewerStreams } from './session-handlers.js';
@@ -18,6 +19,8 @@ export interface ControlServices {
   review: Pick<ReviewOptions, 'logger' | 'worktreesDir' | 'run'>;
   /** The relay room: the relay connection and links (protocol 1.3). */
   relay: RelayControl;
+  /** The files room's uploads under way (protocol 1.4). */
+  uploads: FileServices['uploads'];
   /** Agent names a task may name (built-in plus configured). */
   agents(): readonly string[];
   status(): DaemonStatus;
@@ -107,6 +110,7 @@ export function createHandlers(services: ControlServices, hub: EventHub, connect
     ...createSessionHandlers({ store, attempts: services.attempts, streams: services.streams }),
     ...createReviewHandlers({ store, attempts: services.attempts, publish: (event) => hub.publish(event), ...services.review }),
     ...createRelayHandlers({ relay: services.relay, closeConnections: (match) => connections.closeConnections(match) }),
+    ...createFileHandlers({ store, attempts: services.attempts, uploads: services.uploads }),
     'events.subscribe': (params, { sink }) => {
       const lastSeq = store.lastEventSeq();
       const backlog = params.since === undefined ? [] : store.eventsSince(params.since, { names: params.names, limit: REPLAY_LIMIT + 1 });

@@ -5,7 +5,7 @@ import { Session } from './session.js';
 import { Task, TaskRef } from './task.js';
 
 /** Which attempt: by default the task's newest. @since 1.2 */
-const AttemptRef = TaskRef.extend({ attempt: z.number().int().positive().optional().describe('Default: the newest attempt') });
+export const AttemptRef = TaskRef.extend({ attempt: z.number().int().positive().optional().describe('Default: the newest attempt') });
 
 export const DiffFile = z.object({
   path: z.string(),
