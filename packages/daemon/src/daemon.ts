@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { PROTOCOL_VERSION, type DaemonStatus } from '@vibe/protocol';
 import { nodeAead, type VibePaths } from '@vibe/protocol/node';
-import { knownAgents, resolveAgent } from './agents/index.js';
+import { knownAgents, listAgents, resolveAgent } from './agents/index.js';
 import { Attempts } from './attempts/index.js';
 import { loadConfig, type VibeConfig } from './config.js';
 import { ControlServer } from './control/index.js';
@@ -215,6 +215,8 @@ export class Daemon {
       tasks: counts.total,
       machine: machineStatus(this.paths.data),
       sessionHost: this.host.kind,
+      agents: listAgents(this.config, process.env),
+      defaultAgent: this.config.defaultAgent,
     };
   }
 

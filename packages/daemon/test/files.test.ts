@@ -1,5 +1,6 @@
 // File transfer end to end inside one daemon (protocol 1.4): uploads into and downloads out of a started
-// attempt's real worktree over the socket, links' access to them, and the capability that announces them.
+// attempt's real worktree over the socket, links' access to them, the capability that announces them, and
+// the agent list of daemon.status.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -162,5 +163,14 @@ describe('links and files', () => {
   it('are announced in the welcome as the files capability', async () => {
     const { welcome } = await MemoryClient.ready(daemon.control, VIEW);
     expect(welcome).toMatchObject({ protocol: '1.4', capabilities: expect.arrayContaining(['files']) });
+  });
+});
+
+describe('daemon.status (@since 1.4)', () => {
+  it('lists the agents a task may name with whether each can run, and the default', async () => {
+    const status = await client.request('daemon.status', {});
+    expect(status.defaultAgent).toBe('claude');
+    expect(status.agents).toContainEqual({ name: 'fake', builtin: false, available: true });
+    expect(status.agents?.map((agent) => agent.name)).toEqual(['claude', 'codex', 'fake', 'gemini', 'shell']);
   });
 });

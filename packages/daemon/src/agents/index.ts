@@ -1,5 +1,6 @@
 // The agents room's public entry: an adapter per agent CLI — how to launch it with the task, where its
 // instructions go, how its state is reported — plus custom agents from the config.
+export { listAgents } from './agent-list.js';
 export { BUILTIN_AGENTS, findOnPath, knownAgents, resolveAgent, type AgentsConfig } from './resolve.js';
 export { HOOK_ENV_KEYS, type AgentAdapter, type AgentContext, type AgentLaunch, type LaunchOptions } from './types.js';
 export { CustomAgentConfig, PROMPT_PLACEHOLDER } from './custom.js';
