@@ -36,14 +36,14 @@ describe('AsyncRecordCipher', () => {
   it('seals records a RecordCipher opens in order, long writes split as RecordCipher splits them', async () => {
     const sender = new AsyncRecordCipher(keys, webCryptoAead(crypto.subtle));
     const receiver = new RecordCipher(peer, nobleAead);
-    const big = randomBytes(600_000);
+    const big = randomBytes(300_000);
     const batches = await Promise.all([sender.seal(new TextEncoder().encode('one')), sender.seal(big), sender.seal(new TextEncoder().encode('two'))]);
-    expect(batches.map((records) => records.length)).toEqual([1, 3, 1]);
+    expect(batches.map((records) => records.length)).toEqual([1, 2, 1]);
     const opened = batches.flat().map((record) => receiver.open(record));
     expect(new TextDecoder().decode(opened[0])).toBe('one');
-    expect(new Uint8Array(opened.slice(1, 4).flatMap((part) => [...part]))).toEqual(big);
-    expect(new TextDecoder().decode(opened[4])).toBe('two');
-  });
+    expect(new Uint8Array(opened.slice(1, 3).flatMap((part) => [...part]))).toEqual(big);
+    expect(new TextDecoder().decode(opened[3])).toBe('two');
+  }, 15_000);
 
   it('opens in the order opens were called, and refuses a record out of turn', async () => {
     const sender = new RecordCipher(peer, nobleAead);
