@@ -64,9 +64,9 @@ export class BoardState {
     this.projects = projects.projects;
     this.tasks = new Map(tasks.tasks.map((task) => [BoardState.key(task.project, task.number), task]));
     this.status = status;
-    const agents = (status as DaemonStatus & { agents?: AgentChoice[]; defaultAgent?: string }).agents;
-    this.agents = agents ?? [];
-    this.defaultAgent = (status as { defaultAgent?: string }).defaultAgent;
+    // Daemons before protocol 1.4 do not list their agents: the form then offers the default only.
+    this.agents = status.agents ?? [];
+    this.defaultAgent = status.defaultAgent;
     listed = true;
     this.loaded = true;
     for (const event of pending) this.apply(event);
