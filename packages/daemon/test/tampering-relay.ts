@@ -1,8 +1,10 @@
 // A test double of the relay only: speaks the relay's wire (challenge, register, OPEN/DATA/CLOSE) on
 // 127.0.0.1 and lets a test flip, replay, reorder or drop what it forwards — what a compromised relay could do.
-import { createServer, type Server } from 'node:http';
+import { createServer, type ServerResponse, type Server } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { extname, join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export type Direction = 'to_daemon' | 'to_client';
@@ -27,8 +29,8 @@ export class TamperingRelay {
   latestConn = 0;
   registered = false;
 
-  private constructor() {
-    this.server = createServer((_request, response) => response.writeHead(404).end());
+  private constructor(webDir: string | undefined) {
+    this.server = createServer((request, response) => serveWebFile(webDir, request.url ?? '/', response));
     this.server.on('upgrade', (request, socket, head) => {
       this.wss.handleUpgrade(request, socket, head, (ws) => {
         const url = new URL(request.url ?? '/', 'http://relay');
@@ -39,8 +41,9 @@ export class TamperingRelay {
     });
   }
 
-  static async start(): Promise<TamperingRelay> {
-    const relay = new TamperingRelay();
+  /** `webDir`: a built web view (relay-server's dist/web) to serve at `/`, so a browser can open links here. */
+  static async start(options: { webDir?: string } = {}): Promise<TamperingRelay> {
+    const relay = new TamperingRelay(options.webDir);
     await new Promise<void>((resolve) => relay.server.listen(0, '127.0.0.1', resolve));
     return relay;
   }
@@ -139,6 +142,23 @@ export class TamperingRelay {
       else target?.send(item);
     }
   }
+}
+
+const WEB_TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.webmanifest': 'application/manifest+json' };
+
+/** A file of the web view by its last path segment (`/` is the page), as the real relay finds them; else 404. */
+function serveWebFile(webDir: string | undefined, url: string, response: ServerResponse): void {
+  const pathname = new URL(url, 'http://relay').pathname;
+  const name = pathname.endsWith('/') ? 'index.html' : pathname.slice(pathname.lastIndexOf('/') + 1);
+  const type = WEB_TYPES[extname(name)];
+  let body: Buffer | undefined;
+  try {
+    if (webDir && type) body = readFileSync(join(webDir, name));
+  } catch {
+    // Not one of the page's files.
+  }
+  if (body) response.writeHead(200, { 'content-type': type! }).end(body);
+  else response.writeHead(404).end();
 }
 
 function header(op: number, conn: number, payload: Buffer): Buffer {
