@@ -21,7 +21,8 @@ const GREETER = 'edit:src/greet.ts=// Greets someone.\\nexport function greet(na
 
 beforeAll(async () => {
   [owner] = await Promise.all([Owner.start({ agents: { greeter: fakeAgent(`hook:working;print:writing src/greet.ts;${GREETER};hook:idle;sleep:600000`) } }), browsers.launch()]);
-  // One after the other: two first `vibe connect`s at once race in the daemon (see the report of this suite).
+  // One after the other: two first `vibe connect`s at once race in the daemon, and the second fails with
+  // '"null" is not a URL' (the embedded relay of the first is not listening yet).
   control = await owner.link({ label: 'laptop' });
   viewOnly = await owner.link({ readOnly: true, label: 'phone' });
   // A board with something in most columns.
