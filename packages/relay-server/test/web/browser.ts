@@ -14,6 +14,8 @@ export interface OpenOptions {
   viewport?: { width: number; height: number };
   /** Downloads are refused unless asked for. */
   acceptDownloads?: boolean;
+  /** Runs on the new page before it loads the URL (to route its WebSocket, say). */
+  prepare?: (page: Page) => Promise<void>;
 }
 
 export class Browsers {
@@ -38,6 +40,7 @@ export class Browsers {
     context.setDefaultTimeout(20_000);
     const page = await context.newPage();
     page.on('pageerror', (error) => this.errors.push(`${page.url().split('#')[0]}: ${error.stack ?? error.message}`));
+    await options.prepare?.(page);
     await page.goto(url);
     await page.locator('#app > *').first().waitFor();
     return page;

@@ -108,6 +108,37 @@ describe('a control link', () => {
   });
 });
 
+describe('getting around', () => {
+  it('opens a task\'s terminal from a deep link, sends keys typed before it opened, and Back steps up a level at a time', async () => {
+    const { number } = await owner.startTask('Deep link', 'shell');
+    // Everything the relay sends this page arrives 800 ms late (in order), so the terminal exists well before
+    // its first screen does: the window in which a fast typist's keys used to be lost.
+    const page = await browsers.open(`${control.url}/app/${number}`, {
+      prepare: (fresh) =>
+        fresh.routeWebSocket(/\/v1\/client/, (socket) => {
+          const server = socket.connectToServer();
+          server.onMessage((message) => void setTimeout(() => socket.send(message), 800));
+          socket.onMessage((message) => server.send(message));
+        }),
+    });
+    await page.locator('.terminal-screen .xterm').waitFor();
+    expect((await screenText(page)).trim()).toBe('');
+    await page.keyboard.type('echo early-$((6*7))');
+    await page.keyboard.press('Enter');
+    await waitForScreen(page, (text) => /^early-42$/m.test(text), 'the early keys to reach the shell');
+
+    await page.locator('.overlay .back').click();
+    await page.locator(`.sheet[data-task="${number}"]`).waitFor();
+    await page.goBack();
+    await page.locator('.overlay').waitFor({ state: 'hidden' });
+    await page.goForward();
+    await page.locator(`.sheet[data-task="${number}"]`).waitFor();
+    await page.locator('.overlay .back').click();
+    await page.locator('.overlay').waitFor({ state: 'hidden' });
+    expect(await page.locator(`.card[data-task="${number}"]`).count()).toBe(1);
+  });
+});
+
 describe('a view-only link', () => {
   it('shows the board and the terminal with nothing to press, and what it types never reaches the session', async () => {
     const { number, session } = await owner.startTask('Only watch', 'shell');

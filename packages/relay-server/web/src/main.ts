@@ -16,6 +16,9 @@ import './style.css';
 
 type View = { kind: 'board' } | { kind: 'task' | 'terminal' | 'review'; project: string; number: number };
 
+/** How deep a view is: Back goes one level up. */
+const DEPTH: Record<View['kind'], number> = { board: 0, task: 1, terminal: 2, review: 2 };
+
 const app = document.getElementById('app')!;
 
 function main(): void {
@@ -143,9 +146,9 @@ class App {
       this.identity,
       h('span', {}, `daemon ${this.link.daemonId}`),
       welcome && h('span', { class: 'verified', title: 'The daemon proved it holds the key this link pins' }, 'key verified'),
-      welcome && h('span', {}, `vibe ${welcome.daemon.version}`),
-      h('span', {}, `via ${new URL(this.link.relayUrl).host}`),
-      notificationsPossible() && Notification.permission === 'default' && h('button', { class: 'link-button', type: 'button', onclick: () => void Notification.requestPermission().then(() => this.renderHeader()) }, 'Notify me when an agent waits'),
+      welcome && h('span', { class: 'identity-extra' }, `vibe ${welcome.daemon.version}`),
+      h('span', { class: 'identity-extra' }, `via ${new URL(this.link.relayUrl).host}`),
+      notificationsPossible() && Notification.permission === 'default' && h('button', { class: 'link-button', type: 'button', onclick: () => void Notification.requestPermission().then(() => this.renderHeader()) }, 'Notify me'),
     );
   }
 
@@ -168,17 +171,21 @@ class App {
 
   private show(view: View, push = true): void {
     if (push && JSON.stringify(view) !== JSON.stringify(this.view)) {
-      // Back (the phone's button too) goes to the board from a task, and to the task from its terminal.
-      if (this.view.kind === 'board' || view.kind === 'board') history.pushState(view, '');
-      else history.replaceState(view, '');
+      // Back (the phone's button too) steps up one level: from a terminal or review to its task, from a task
+      // to the board. Going deeper adds a history entry; going sideways replaces it.
+      if (DEPTH[view.kind] > DEPTH[this.view.kind]) {
+        // From the board straight to a terminal (a deep link, a notification): the task's entry goes between.
+        if (view.kind !== 'task' && view.kind !== 'board' && this.view.kind === 'board') history.pushState({ kind: 'task', project: view.project, number: view.number } satisfies View, '');
+        history.pushState(view, '');
+      } else history.replaceState(view, '');
     }
     this.view = view;
     this.renderOverlay();
   }
 
+  /** Every view above the board has an entry of its own below it, so Back is the browser's back. */
   private back(): void {
-    if (history.state && (history.state as View).kind !== 'board') history.back();
-    else this.show({ kind: 'board' }, false);
+    if (this.view.kind !== 'board') history.back();
   }
 
   private filesPanel(task: Task, readOnly: boolean): HTMLElement {

@@ -14,6 +14,8 @@ import { Modifiers, renderKeyBar } from './keybar.js';
 
 const encoder = new TextEncoder();
 const SCROLLBACK_LINES = 5000;
+/** Most characters kept from typing before the terminal first opened. */
+const EARLY_INPUT_MAX = 4096;
 
 export interface TerminalViewOptions {
   connection: Connection;
@@ -35,6 +37,8 @@ export class TerminalView {
   private current: Session | undefined;
   /** This page typed into the session, so the session takes this page's size — until another client sets one. */
   private driving = false;
+  /** Keys typed before the first attach answered. */
+  private early: Array<[string, boolean]> = [];
   /** The size this page last gave the session. */
   private requested: { cols: number; rows: number } | undefined;
   private disposed = false;
@@ -186,6 +190,7 @@ export class TerminalView {
       this.held = undefined;
       for (const frame of early) this.writer.frame(frame);
       this.showStatus('');
+      for (const [text, binary] of this.early.splice(0)) this.type(text, binary);
       if (attached.session.state === 'exited') this.sessionChanged(attached.session);
     } catch (error) {
       if (this.client !== client) return;
@@ -214,7 +219,14 @@ export class TerminalView {
   }
 
   private type(data: string, binary = false): void {
-    if (this.options.readOnly || !this.client || this.held || !data) return;
+    if (this.options.readOnly || !data) return;
+    if (!this.writer) {
+      // Typed before the terminal first opened (a fast typist, a paste): sent once it has, in order.
+      if (this.early.reduce((sum, [text]) => sum + text.length, 0) + data.length <= EARLY_INPUT_MAX) this.early.push([data, binary]);
+      return;
+    }
+    // While reconnecting, keys have nowhere to go; the status line says so.
+    if (!this.client || this.held) return;
     if (!this.driving) {
       this.driving = true;
       this.followViewport(true);
