@@ -173,3 +173,25 @@ describe('vibe connect --host 0.0.0.0', () => {
     expect(JSON.parse(listed.stdout)).toMatchObject({ tasks: [] });
   });
 });
+
+describe('two first `vibe connect`s at once', () => {
+  let owner: Sandbox;
+
+  beforeAll(async () => {
+    ({ owner } = await daemonMachine());
+  }, 60_000);
+  afterAll(async () => {
+    await owner?.dispose();
+  });
+
+  it('both succeed, on the one embedded relay, each with a link of its own', async () => {
+    const results = await Promise.all([owner.vibe(['connect', '--json', '--label', 'a']), owner.vibe(['connect', '--json', '--label', 'b'])]);
+    for (const result of results) expect(result.code, result.stderr).toBe(0);
+    const [a, b] = results.map((result) => JSON.parse(result.stdout) as { url: string; link: { id: string } });
+    expect(new URL(a!.url).origin).toBe(new URL(b!.url).origin);
+    expect(a!.link.id).not.toBe(b!.link.id);
+    const status = await relayStatus(owner);
+    expect(status).toMatchObject({ enabled: true, connected: true });
+    expect(new URL(a!.url).port).toBe(String(status.embedded!.port));
+  });
+});

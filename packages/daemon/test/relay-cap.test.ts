@@ -46,7 +46,7 @@ afterEach(async () => {
 
 it('refuses the remote client past its cap with a clear, retryable error while the others work, and lets one in when a place frees', async () => {
   expect(await room.connect({})).toMatchObject({ enabled: true, connected: true, embedded: { pid: expect.any(Number) } });
-  const { url } = room.createLink('control', 'capped');
+  const { url } = await room.createLink('control', 'capped');
   const first = await bed.remote(url);
   const second = await bed.remote(url);
 

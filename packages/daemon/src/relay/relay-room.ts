@@ -101,7 +101,27 @@ export class RelayRoom {
     };
   }
 
-  async connect(params: { relay?: string; host?: string; port?: number }): Promise<RelayStatusView> {
+  /**
+   * Connects, disconnects and new links run one at a time: two `vibe connect`s at once would otherwise both
+   * tear down and bring up, and the second would mint a link with a relay address the first had not yet learnt.
+   */
+  private serial: Promise<unknown> = Promise.resolve();
+
+  connect(params: { relay?: string; host?: string; port?: number }): Promise<RelayStatusView> {
+    return this.inTurn(() => this.connectNow(params));
+  }
+
+  disconnect(): Promise<RelayStatusView> {
+    return this.inTurn(() => this.disconnectNow());
+  }
+
+  private inTurn<T>(run: () => Promise<T>): Promise<T> {
+    const turn = this.serial.then(run);
+    this.serial = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async connectNow(params: { relay?: string; host?: string; port?: number }): Promise<RelayStatusView> {
     const previous = this.options.store.relaySettings();
     const url = params.relay === undefined ? null : normalizeRelayUrl(params.relay);
     if (!url && !this.options.relayEntry) {
@@ -134,14 +154,19 @@ export class RelayRoom {
     return this.status();
   }
 
-  async disconnect(): Promise<RelayStatusView> {
+  private async disconnectNow(): Promise<RelayStatusView> {
     const settings = this.options.store.relaySettings();
     this.options.store.setRelaySettings({ ...settings, enabled: false });
     await this.tearDown();
     return this.status();
   }
 
-  createLink(kind: LinkKind, label: string | undefined): { link: LinkView; url: string } {
+  /** After any connect under way, which may be what decides the relay's address (an embedded relay's port). */
+  createLink(kind: LinkKind, label: string | undefined): Promise<{ link: LinkView; url: string }> {
+    return this.inTurn(async () => this.createLinkNow(kind, label));
+  }
+
+  private createLinkNow(kind: LinkKind, label: string | undefined): { link: LinkView; url: string } {
     const settings = this.options.store.relaySettings();
     if (!settings.enabled) throw new ProtocolError('conflict', 'no relay is configured; `vibe connect` sets one up');
     const id = toBase64Url(randomBytes(8));
