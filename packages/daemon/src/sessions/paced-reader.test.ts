@@ -1,7 +1,7 @@
 // The paced reader against a stand-in source and clock: a trickle is delivered at once with no pause, a
 // flood is read in paced batches, and chunks read together arrive as one delivery; plus a real pty flood.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PACE_MS, PacedReader } from './paced-reader.js';
+import { DEFAULT_PACE_MS, FULL_READ_BYTES, PacedReader } from './paced-reader.js';
 import { nodePtySpawner } from './processes.js';
 
 function harness(options: { paceMs?: number; floodGapMs?: number; floodBytes?: number } = {}) {
@@ -78,6 +78,61 @@ describe('PacedReader', () => {
     await sleep(40);
   });
 
+  it('keeps reading after a full read in a flood — pausing would throttle the program — and delivers what it read once, when the pace ends', async () => {
+    const h = harness({ paceMs: 20, floodGapMs: 1, floodBytes: 8 });
+    const full = 'x'.repeat(FULL_READ_BYTES);
+    h.at(10);
+    h.chunk('first');
+    await microtasks();
+    h.at(10.5);
+    h.chunk(full);
+    await microtasks();
+    for (const piece of ['a', 'b', 'c']) {
+      h.chunk(piece);
+      await microtasks();
+    }
+    expect(h.delivered).toEqual(['first', full]);
+    await sleep(40);
+    expect(h.delivered).toEqual(['first', full, 'abc']);
+    // The reading never stopped; a small batch at the end of the pace ends the holding too.
+    expect(h.events).toEqual([]);
+    h.at(100);
+    h.chunk('after');
+    await microtasks();
+    expect(h.delivered.at(-1)).toBe('after');
+  });
+
+  it('holds pace after pace while the program keeps filling them, and delivers the last words when disposed', async () => {
+    const h = harness({ paceMs: 10, floodGapMs: 1, floodBytes: 8 });
+    const full = 'y'.repeat(FULL_READ_BYTES);
+    h.at(0);
+    h.chunk('go');
+    await microtasks();
+    h.at(0.5);
+    h.chunk(full);
+    await microtasks();
+    h.chunk(full);
+    await sleep(15);
+    // The second pace held a full read again, so the third holds too: 'z' waits for its end.
+    expect(h.delivered).toEqual(['go', full, full]);
+    h.chunk('z');
+    await microtasks();
+    expect(h.delivered).toHaveLength(3);
+    await sleep(15);
+    expect(h.delivered).toEqual(['go', full, full, 'z']);
+    h.at(50);
+    h.chunk('again');
+    await microtasks();
+    h.at(50.5);
+    h.chunk(full);
+    await microtasks();
+    h.chunk('last words');
+    await microtasks();
+    h.reader.dispose();
+    expect(h.delivered.slice(4)).toEqual(['again', full, 'last words']);
+    expect(h.events.filter((event) => event.startsWith('pause'))).toEqual([]);
+  });
+
   it('does not pause after a delivery that took the whole pace (many viewers): the next read is due already', async () => {
     let clock = 0;
     const events: string[] = [];
@@ -108,6 +163,28 @@ describe('PacedReader', () => {
     expect(h.delivered).toEqual(['x', 'y', 'last words']);
     expect(h.events).toEqual(['pause@1', 'resume@1']);
   });
+
+  it('reads a real pty flood of large writes completely, in about one delivery per pace', async () => {
+    // `cat` of 8 MiB: the kernel fills a paused reader's buffer within a pace, so this is the holding path.
+    const bytes = 8 * 1024 * 1024;
+    const script = `head -c ${bytes} /dev/zero | tr '\\0' x; sleep 0.2`;
+    const pty = nodePtySpawner('sh', ['-c', script], { cwd: '/', env: { PATH: process.env.PATH ?? '' }, cols: 80, rows: 24, term: 'xterm' });
+    const chunks: Buffer[] = [];
+    let received = 0;
+    pty.onData((data) => {
+      chunks.push(Buffer.from(data));
+      received += data.length;
+    });
+    const exited = new Promise<void>((resolve) => pty.onExit(() => resolve()));
+    const started = performance.now();
+    const deadline = Date.now() + 20_000;
+    while (received < bytes && Date.now() < deadline) await sleep(10);
+    const elapsed = performance.now() - started;
+    expect(received).toBe(bytes);
+    expect(Buffer.concat(chunks).every((byte) => byte === 0x78)).toBe(true);
+    expect(chunks.length).toBeLessThanOrEqual(elapsed / DEFAULT_PACE_MS + 10);
+    await exited;
+  }, 30_000);
 
   it('reads a real pty flood of one write per line completely, in one read per pace, and an echo after it at once', async () => {
     // Each echo is its own write(2), as a terminal multiplexer's redraws are: read eagerly, ~1,500 chunks.

@@ -7,6 +7,12 @@
 // carry a few bytes each; they, and anything after a quiet spell, are delivered the moment they are read and
 // start no pause, so nothing on the keystroke path waits for a timer. Chunks read in one go (the batch a
 // resume releases) are joined into one delivery.
+//
+// A pause only helps while the program writes less than the kernel holds for a paused reader (a pty gives
+// about 4 KiB a read): its small writes then gather into one read. A program that fills that within a pace
+// (`cat` of a big file, a build's log) would be throttled by pausing — to a few MiB/s — so after a full read
+// the reader keeps reading and instead holds what it reads until the pace ends: one delivery a pace still,
+// at the speed the program writes.
 
 /** What the reader needs of the stream it paces. */
 export interface PausableSource {
@@ -31,9 +37,13 @@ export const DEFAULT_FLOOD_GAP_MS = 1;
  * hundred bytes a pace, the echoes of keys typed as fast as a program types them a few dozen.
  */
 export const DEFAULT_FLOOD_BYTES = 64;
+/** A delivery this large means the kernel's buffer filled during the pace: keep reading, hold, deliver once a pace. */
+export const FULL_READ_BYTES = 3 * 1024;
 
 export class PacedReader {
   private batch: Uint8Array[] = [];
+  /** Read during a pace in which the source keeps reading (see FULL_READ_BYTES); delivered when it ends. */
+  private held: Uint8Array[] | undefined;
   /** When the last delivery or resume happened. */
   private lastAt = -Infinity;
   /** Bytes delivered since `windowStart`; a window lasts one pace. */
@@ -66,6 +76,8 @@ export class PacedReader {
   /** Delivers what it holds (the program's last words), then nothing more, and leaves the source reading. */
   dispose(): void {
     this.flush();
+    const held = this.takeHeld();
+    if (held) this.deliver(held);
     this.disposed = true;
     if (this.timer) {
       clearTimeout(this.timer);
@@ -78,6 +90,10 @@ export class PacedReader {
     if (this.disposed || this.batch.length === 0) return;
     const bytes = this.batch.length === 1 ? this.batch[0]! : Buffer.concat(this.batch);
     this.batch = [];
+    if (this.held) {
+      this.held.push(bytes);
+      return;
+    }
     const now = this.now();
     if (now - this.windowStart >= this.paceMs) {
       this.windowStart = now;
@@ -92,6 +108,7 @@ export class PacedReader {
     // are whole milliseconds: round up, or 1.9 ms would pause for one.
     const rest = this.paceMs - (this.now() - now);
     if (rest <= 0) return;
+    if (bytes.length >= FULL_READ_BYTES) return this.hold(rest);
     this.source.pause();
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -101,5 +118,25 @@ export class PacedReader {
       this.windowStart = -Infinity;
       this.source.resume();
     }, Math.ceil(rest));
+  }
+
+  /** Keeps reading for `ms` and delivers what came at the end; as long as that is a full read, once more. */
+  private hold(ms: number): void {
+    this.held = [];
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const held = this.takeHeld();
+      if (this.disposed || !held) return;
+      this.deliver(held);
+      this.lastAt = this.now();
+      if (held.length >= FULL_READ_BYTES) this.hold(this.paceMs);
+    }, Math.ceil(ms));
+  }
+
+  private takeHeld(): Uint8Array | undefined {
+    const held = this.held;
+    this.held = undefined;
+    if (!held || held.length === 0) return undefined;
+    return held.length === 1 ? held[0]! : Buffer.concat(held);
   }
 }
