@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PACE_MS, FULL_READ_BYTES, PacedReader } from './paced-reader.js';
 import { nodePtySpawner } from './processes.js';
 
-function harness(options: { paceMs?: number; floodGapMs?: number; floodBytes?: number } = {}) {
+function harness(options: { paceMs?: number; floodGapMs?: number; floodBytes?: number; holdFullReads?: boolean } = {}) {
   let clock = 0;
   const events: string[] = [];
   const delivered: string[] = [];
@@ -79,7 +79,7 @@ describe('PacedReader', () => {
   });
 
   it('keeps reading after a full read in a flood — pausing would throttle the program — and delivers what it read once, when the pace ends', async () => {
-    const h = harness({ paceMs: 20, floodGapMs: 1, floodBytes: 8 });
+    const h = harness({ paceMs: 20, floodGapMs: 1, floodBytes: 8, holdFullReads: true });
     const full = 'x'.repeat(FULL_READ_BYTES);
     h.at(10);
     h.chunk('first');
@@ -103,7 +103,7 @@ describe('PacedReader', () => {
   });
 
   it('holds pace after pace while the program keeps filling them, and delivers the last words when disposed', async () => {
-    const h = harness({ paceMs: 10, floodGapMs: 1, floodBytes: 8 });
+    const h = harness({ paceMs: 10, floodGapMs: 1, floodBytes: 8, holdFullReads: true });
     const full = 'y'.repeat(FULL_READ_BYTES);
     h.at(0);
     h.chunk('go');
@@ -131,6 +131,18 @@ describe('PacedReader', () => {
     h.reader.dispose();
     expect(h.delivered.slice(4)).toEqual(['again', full, 'last words']);
     expect(h.events.filter((event) => event.startsWith('pause'))).toEqual([]);
+  });
+
+  it('pauses after a full read too unless asked to hold (tmux\'s attach client)', async () => {
+    const h = harness({ paceMs: 20, floodGapMs: 1, floodBytes: 8 });
+    h.at(10);
+    h.chunk('first');
+    await microtasks();
+    h.at(10.5);
+    h.chunk('x'.repeat(FULL_READ_BYTES));
+    await microtasks();
+    expect(h.events).toEqual(['pause@10.5']);
+    await sleep(40);
   });
 
   it('does not pause after a delivery that took the whole pace (many viewers): the next read is due already', async () => {
@@ -168,7 +180,7 @@ describe('PacedReader', () => {
     // `cat` of 8 MiB: the kernel fills a paused reader's buffer within a pace, so this is the holding path.
     const bytes = 8 * 1024 * 1024;
     const script = `head -c ${bytes} /dev/zero | tr '\\0' x; sleep 0.2`;
-    const pty = nodePtySpawner('sh', ['-c', script], { cwd: '/', env: { PATH: process.env.PATH ?? '' }, cols: 80, rows: 24, term: 'xterm' });
+    const pty = nodePtySpawner('sh', ['-c', script], { cwd: '/', env: { PATH: process.env.PATH ?? '' }, cols: 80, rows: 24, term: 'xterm', holdFullReads: true });
     const chunks: Buffer[] = [];
     let received = 0;
     pty.onData((data) => {

@@ -10,9 +10,10 @@
 //
 // A pause only helps while the program writes less than the kernel holds for a paused reader (a pty gives
 // about 4 KiB a read): its small writes then gather into one read. A program that fills that within a pace
-// (`cat` of a big file, a build's log) would be throttled by pausing — to a few MiB/s — so after a full read
-// the reader keeps reading and instead holds what it reads until the pace ends: one delivery a pace still,
-// at the speed the program writes.
+// (`cat` of a big file, a build's log) is throttled by pausing — to about 2 MiB/s — so with `holdFullReads`
+// (an agent's own pty) the reader keeps reading after a full read and holds what it reads until the pace
+// ends: one delivery a pace still, at the speed the program writes. tmux's attach client is read with
+// pauses: it writes in bursts, and the bench reads it fastest that way.
 
 /** What the reader needs of the stream it paces. */
 export interface PausableSource {
@@ -25,6 +26,8 @@ export interface PacedReaderOptions {
   paceMs?: number;
   floodGapMs?: number;
   floodBytes?: number;
+  /** After a full read in a flood, keep reading and hold rather than pause (see above). Default false. */
+  holdFullReads?: boolean;
   now?: () => number;
 }
 
@@ -54,6 +57,7 @@ export class PacedReader {
   private readonly paceMs: number;
   private readonly floodGapMs: number;
   private readonly floodBytes: number;
+  private readonly holdFullReads: boolean;
   private readonly now: () => number;
 
   constructor(
@@ -64,6 +68,7 @@ export class PacedReader {
     this.paceMs = options.paceMs ?? DEFAULT_PACE_MS;
     this.floodGapMs = options.floodGapMs ?? DEFAULT_FLOOD_GAP_MS;
     this.floodBytes = options.floodBytes ?? DEFAULT_FLOOD_BYTES;
+    this.holdFullReads = options.holdFullReads ?? false;
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -108,7 +113,7 @@ export class PacedReader {
     // are whole milliseconds: round up, or 1.9 ms would pause for one.
     const rest = this.paceMs - (this.now() - now);
     if (rest <= 0) return;
-    if (bytes.length >= FULL_READ_BYTES) return this.hold(rest);
+    if (this.holdFullReads && bytes.length >= FULL_READ_BYTES) return this.hold(rest);
     this.source.pause();
     this.timer = setTimeout(() => {
       this.timer = undefined;

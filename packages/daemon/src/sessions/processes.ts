@@ -58,6 +58,12 @@ export interface PtyOptions {
   rows: number;
   /** $TERM for the program. */
   term: string;
+  /**
+   * Keep reading a flood that fills the kernel's buffer, holding it for one delivery a pace (see PacedReader).
+   * For an agent's own pty: pausing would throttle the program. Not for tmux's attach client, which writes in
+   * bursts that pausing gathers into fewer, larger reads (and tmux then keeps up best).
+   */
+  holdFullReads?: boolean;
 }
 
 /** Starts `file` with `args` (execvp, no shell) on a new pty. */
@@ -83,9 +89,13 @@ export const nodePtySpawner: PtySpawner = (file, args, options) => {
   const { fd, _socket: socket } = pty as unknown as { fd?: unknown; _socket?: PtySocket };
   const writer = typeof fd === 'number' && socket !== undefined ? new PtyWriter(fd, () => socket.destroyed !== true) : undefined;
   const listeners = new Set<(data: Uint8Array) => void>();
-  const reader = new PacedReader(pausable(pty, socket), (bytes) => {
-    for (const listener of listeners) listener(bytes);
-  });
+  const reader = new PacedReader(
+    pausable(pty, socket),
+    (bytes) => {
+      for (const listener of listeners) listener(bytes);
+    },
+    { holdFullReads: options.holdFullReads ?? false },
+  );
   pty.onData((data) => reader.push(data as unknown as Uint8Array));
   pty.onExit(() => {
     writer?.close();
