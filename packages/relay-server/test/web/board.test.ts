@@ -106,6 +106,33 @@ describe('attention', () => {
       return (now === undefined ? 0 : Number(now)) === counted - 1 ? true : undefined;
     }, 'the count to drop');
   });
+
+  it('announces an agent that starts waiting with a notification while the tab is in the background', async () => {
+    // The page's view of the browser: notifications allowed, the tab hidden; each notification recorded.
+    const page = await browsers.open(control.url, {
+      prepare: async (fresh) =>
+        void (await fresh.addInitScript(() => {
+          const shown: Array<{ title: string; body: string }> = [];
+          (window as unknown as { shown: typeof shown }).shown = shown;
+          class RecordedNotification {
+            static permission = 'granted';
+            static requestPermission = async () => 'granted';
+            onclick: (() => void) | null = null;
+            constructor(title: string, options: { body: string }) {
+              shown.push({ title, body: options.body });
+            }
+            close(): void {}
+          }
+          Object.defineProperty(window, 'Notification', { value: RecordedNotification });
+          Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' });
+        })),
+    });
+    await waitForConnection(page, 'live');
+    const { number } = await owner.startTask('Ping me', 'asker');
+    await page.locator(`.card[data-task="${number}"] .badge`, { hasText: 'waiting' }).waitFor();
+    const shown = await page.evaluate(() => (window as unknown as { shown: Array<{ title: string; body: string }> }).shown);
+    expect(shown).toEqual([{ title: 'asker is waiting for you', body: `#${number} Ping me — app` }]);
+  });
 });
 
 describe('on a phone', () => {
