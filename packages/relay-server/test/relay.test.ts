@@ -255,14 +255,16 @@ describe('a single relay process', () => {
     expect(await getJson(`${relay.url}/healthz`)).toMatchObject({ daemons: before.daemons, clients: before.clients });
   });
 
-  it('serves a self-contained page at / and 404 elsewhere', async () => {
+  it('serves the web view at / (its page and its own script, which has the words for a link that fails) and 404 elsewhere', async () => {
     const res = await fetch(`${relay.url}/`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     const html = await res.text();
-    expect(html).toContain('vibe connect');
-    expect(html).toContain('Unknown daemon');
+    expect(html).toContain('<script type="module" src="app.js">');
+    const script = await (await fetch(`${relay.url}/app.js`)).text();
+    expect(script).toContain('vibe connect');
+    expect(script).toContain('Unknown daemon');
     expect((await fetch(`${relay.url}/nope`)).status).toBe(404);
     expect((await fetch(`${relay.url}/healthz`, { method: 'POST' })).status).toBe(405);
   });
