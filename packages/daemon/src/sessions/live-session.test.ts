@@ -51,10 +51,10 @@ describe('LiveSession', () => {
     const sinks = Array.from({ length: 50 }, () => new RecordingSink());
     for (const sink of sinks) await session.attach(sink, { readOnly: true });
     terminal.push('echo');
-    for (const sink of sinks) expect(sink.outputs().map((f) => text(f.payload))).toEqual(['echo']);
+    // The flood follows at once: checking 50 viewers first could take longer than the interval on a busy machine.
     for (let i = 0; i < 20; i++) terminal.push(`line ${i}\n`);
+    for (const sink of sinks) expect(sink.outputs().map((f) => text(f.payload))).toEqual(['echo']);
     // 50 viewers: a fan-out at most every 10 ms; what came meanwhile leaves together.
-    expect(sinks[0]!.outputs()).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 30));
     for (const sink of sinks) {
       expect(sink.outputs()).toHaveLength(2);
