@@ -22,6 +22,10 @@ export const LIMITS = {
   fileChunkBytes: 512 * 1024,
   /** @since 1.4 The largest file `file.write` uploads. */
   fileUploadBytes: 50 * 1024 * 1024,
+  /** @since 1.5 One chat message, in Unicode code points. */
+  chatTextMax: 4000,
+  /** @since 1.5 The most messages one `chat.list` returns. */
+  chatListMax: 500,
 } as const;
 
 /** gh's `--repo`: `OWNER/NAME`, or `HOST/OWNER/NAME` for GitHub Enterprise. Here, not with the schemas, so the CLI checks it without loading zod. */

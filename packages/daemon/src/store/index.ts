@@ -17,6 +17,7 @@ export type { SessionPatch } from './session-rules.js';
 export type { SessionFilter, SessionHostKind, SessionSecret } from './sessions.js';
 export { zeroCounts, type TaskFilter } from './tasks.js';
 export type { EventsSinceOptions } from './events.js';
+export type { ChatListOptions, PostChatInput } from './chat.js';
 export { isBusyError, StoreError, type StoreErrorCode } from './errors.js';
 export { DEFAULT_BUSY_TIMEOUT_MS } from './database.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';

@@ -25,13 +25,16 @@ describe('migrations', () => {
     const db = otherConnection(path);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(objects(db)).toEqual([
+      'index chat_messages_by_project',
       'index events_by_task',
       'index links_newest_first',
+      'table chat_messages',
       'table events',
       'table links',
       'table projects',
       'table relay_settings',
       'table sessions',
+      'table task_client_ids',
       'table task_transitions',
       'table tasks',
       'trigger events_no_delete',

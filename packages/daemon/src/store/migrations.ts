@@ -172,6 +172,35 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 5,
+    name: 'chat: one conversation per project; client ids that make task.create and chat.post apply once',
+    sql: `
+      -- Not in the event log: chat.posted is pushed live, and this table is the history chat.list reads.
+      -- A repeated client_id in the same project is the same post (a browser retrying its offline queue).
+      CREATE TABLE chat_messages (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        project_id   INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        sender_label TEXT NOT NULL CHECK (length(sender_label) BETWEEN 1 AND 100),
+        sender_kind  TEXT NOT NULL CHECK (sender_kind IN ('local', 'control', 'view')),
+        text         TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 4000),
+        client_id    TEXT CHECK (client_id IS NULL OR length(client_id) BETWEEN 8 AND 64),
+        created_at   TEXT NOT NULL,
+        UNIQUE (project_id, client_id)
+      ) STRICT;
+
+      CREATE INDEX chat_messages_by_project ON chat_messages (project_id, id);
+
+      -- The task a client's task.create made, by the client's id for that request. No foreign key to tasks:
+      -- the row outlives a removed task, so a late retry is told the task is gone instead of making it again.
+      CREATE TABLE task_client_ids (
+        project_id  INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        client_id   TEXT NOT NULL CHECK (length(client_id) BETWEEN 8 AND 64),
+        task_number INTEGER NOT NULL CHECK (task_number > 0),
+        PRIMARY KEY (project_id, client_id)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -1,6 +1,7 @@
 // The Store's tables and the helpers its writes share inside one transaction: find a task or session or say
 // `not_found`, move a task along a checked transition and log it, log a session change, stamp the time.
 import { ProtocolError, type Session, type TaskStatus } from '@vibe/protocol';
+import { ChatTable } from './chat.js';
 import type { Db } from './database.js';
 import { EventLog } from './events.js';
 import { LinkTable } from './links.js';
@@ -8,6 +9,7 @@ import { ProjectTable } from './projects.js';
 import type { RecordContext } from './review-records.js';
 import { SessionTable, type StoredSession } from './sessions.js';
 import type { EventOf, FullTask } from './store-types.js';
+import { TaskClientIds } from './task-client-ids.js';
 import { TaskTable } from './tasks.js';
 
 export class StoreTables {
@@ -16,6 +18,8 @@ export class StoreTables {
   readonly sessions: SessionTable;
   readonly events: EventLog;
   readonly links: LinkTable;
+  readonly chat: ChatTable;
+  readonly taskClientIds: TaskClientIds;
 
   constructor(
     db: Db,
@@ -26,6 +30,8 @@ export class StoreTables {
     this.sessions = new SessionTable(db);
     this.events = new EventLog(db);
     this.links = new LinkTable(db);
+    this.chat = new ChatTable(db);
+    this.taskClientIds = new TaskClientIds(db);
   }
 
   stamp(): string {

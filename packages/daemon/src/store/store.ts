@@ -1,7 +1,8 @@
 // The Store: every read and write of vibe's state, each write one transaction that also appends its event.
 // The rules of the larger writes live beside it (task-writes.ts, session-writes.ts, review-records.ts,
 // link-rules.ts); this class checks input, opens the transaction and hands them the tables.
-import type { ProjectSelector, Session, TaskStatus, VibeEvent } from '@vibe/protocol';
+import type { ChatMessage, ProjectSelector, Session, TaskStatus, VibeEvent } from '@vibe/protocol';
+import type { ChatListOptions, PostChatInput } from './chat.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase, type Db } from './database.js';
 import { mapBusy } from './errors.js';
 import type { EventsSinceOptions } from './events.js';
@@ -28,7 +29,7 @@ import type {
   TaskCountsResult,
   UpdateTaskInput,
 } from './store-types.js';
-import { checkNewTask, checkTaskPatch, insertTask, moveTask, patchTask } from './task-writes.js';
+import { checkNewTask, checkTaskPatch, insertTask, insertTaskOnce, moveTask, patchTask } from './task-writes.js';
 import { zeroCounts, type TaskFilter } from './tasks.js';
 import { assertWellFormed } from './verbatim.js';
 
@@ -118,6 +119,15 @@ export class Store {
   createTask(projectId: number, input: CreateTaskInput): { task: FullTask; event: EventOf<'task.created'> } {
     checkNewTask(input);
     return this.write(() => insertTask(this.tables, projectId, input));
+  }
+
+  /**
+   * createTask once per client id in the project: a repeat answers the task the first made, as a duplicate
+   * with no event; `not_found` if that task was removed since.
+   */
+  createTaskOnce(projectId: number, input: CreateTaskInput, clientId: string): { task: FullTask; event?: EventOf<'task.created'>; duplicate: boolean } {
+    checkNewTask(input);
+    return this.write(() => insertTaskOnce(this.tables, projectId, input, clientId));
   }
 
   /** Tasks ordered by project name, then number. */
@@ -269,6 +279,20 @@ export class Store {
   setRelaySettings(patch: Partial<RelaySettingsRecord>): RelaySettingsRecord {
     checkRelaySettings(patch);
     return this.write(() => this.tables.links.setRelaySettings(patch));
+  }
+
+  /** See chat.ts: a message stored once per client id; no event is logged (chat.posted is pushed live). */
+  postChat(input: PostChatInput): { message: ChatMessage; duplicate: boolean } {
+    assertWellFormed('text', input.text);
+    return this.write(() => {
+      this.tables.projects.require(input.projectId);
+      return this.tables.chat.post(input, this.tables.stamp());
+    });
+  }
+
+  /** A project's newest chat messages (those before a message id, if given), oldest first. */
+  listChat(projectId: number, options: ChatListOptions = {}): ChatMessage[] {
+    return this.read(() => this.tables.chat.list(projectId, options));
   }
 
   /** The newest event's seq; 0 when the log is empty. */

@@ -34,6 +34,24 @@ export function insertTask(t: StoreTables, projectId: number, input: CreateTaskI
   return { task, event };
 }
 
+/** insertTask, unless this client id already made a task in the project: then that task, as a duplicate. */
+export function insertTaskOnce(
+  t: StoreTables,
+  projectId: number,
+  input: CreateTaskInput,
+  clientId: string,
+): { task: FullTask; event?: EventOf<'task.created'>; duplicate: boolean } {
+  const earlier = t.taskClientIds.taskNumber(projectId, clientId);
+  if (earlier === undefined) {
+    const created = insertTask(t, projectId, input);
+    t.taskClientIds.remember(projectId, clientId, created.task.number);
+    return { ...created, duplicate: false };
+  }
+  const task = t.tasks.get(projectId, earlier);
+  if (task) return { task, duplicate: true };
+  throw new ProtocolError('not_found', `task ${earlier}, which an earlier request with this clientId created, was removed since`, { number: earlier, clientId });
+}
+
 export function checkTaskPatch(patch: UpdateTaskInput): void {
   if (patch.title !== undefined) assertWellFormed('title', patch.title);
   if (patch.description !== undefined) assertWellFormed('description', patch.description);

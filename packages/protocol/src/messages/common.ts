@@ -17,3 +17,12 @@ export const AgentName = z
   .max(LIMITS.agentNameMax);
 
 export const Empty = z.object({});
+
+/**
+ * @since 1.5 Chosen by the client for a request it may send again (a browser's offline queue retrying after a
+ * reconnect): a repeat with the same id is answered with what the first did, and changes nothing.
+ */
+export const ClientId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'client ids are 8 to 64 letters, digits, "_" and "-"')
+  .describe('@since 1.5 Chosen by the client; a repeat with the same id is answered as the first and changes nothing');
