@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { userInfo } from 'node:os';
 import { PROTOCOL_VERSION, type DaemonStatus } from '@vibe/protocol';
 import { nodeAead, type VibePaths } from '@vibe/protocol/node';
 import { knownAgents, listAgents, resolveAgent } from './agents/index.js';
@@ -104,6 +105,7 @@ export class Daemon {
     this.control = new ControlServer({
       socketPath: paths.socket,
       daemonId: this.relay.daemonId,
+      localLabel: localUserName(),
       logger,
       version,
       validateResults,
@@ -273,6 +275,18 @@ function openStore(path: string, busyTimeoutMs: number): Store {
     if (error instanceof StoreError) throw new StartupError('VIBE_DATABASE_UNAVAILABLE', error.message, { cause: error });
     const message = error instanceof Error ? error.message : String(error);
     throw new StartupError('VIBE_DATABASE_UNAVAILABLE', `cannot open database ${path}: ${message}`, { cause: error });
+  }
+}
+
+/**
+ * How chat and presence name clients of the local socket: the machine's user name, since every one of them
+ * runs as the user who owns the socket. Teammates on links see who wrote, not just "local".
+ */
+function localUserName(): string {
+  try {
+    return userInfo().username.slice(0, 100) || 'local';
+  } catch {
+    return 'local';
   }
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LIMITS, type ControlClient } from '@vibe/protocol';
+import { LIMITS, PROTOCOL_VERSION, type ControlClient } from '@vibe/protocol';
 import { connectToDaemon, resolvePaths } from '@vibe/protocol/node';
 import type { LinkAccess } from '../src/control/index.js';
 import { Daemon } from '../src/daemon.js';
@@ -162,7 +162,7 @@ describe('links and files', () => {
 
   it('are announced in the welcome as the files capability', async () => {
     const { welcome } = await MemoryClient.ready(daemon.control, VIEW);
-    expect(welcome).toMatchObject({ protocol: '1.4', capabilities: expect.arrayContaining(['files']) });
+    expect(welcome).toMatchObject({ protocol: PROTOCOL_VERSION, capabilities: expect.arrayContaining(['files']) });
   });
 });
 

@@ -16,6 +16,8 @@ export interface FrameTransport {
 export interface ClientOptions {
   client: { name: string; version: string };
   capabilities?: string[];
+  /** @since 1.5 What the client runs on, in words; others watching a session see it in its presence. */
+  device?: string;
 }
 
 interface Pending {
@@ -45,7 +47,13 @@ export class ControlClient {
       this.handshake = { resolve: (value) => resolve(value as Welcome), reject };
     });
     this.transport.send(
-      encodeControl({ type: 'hello', protocol: PROTOCOL_VERSION, client: options.client, capabilities: options.capabilities ?? [] }),
+      encodeControl({
+        type: 'hello',
+        protocol: PROTOCOL_VERSION,
+        client: options.client,
+        capabilities: options.capabilities ?? [],
+        ...(options.device !== undefined && { device: options.device }),
+      }),
     );
     return welcome;
   }

@@ -76,6 +76,9 @@ describe('METHODS', () => {
       'file.write',
       'file.cancel',
       'file.read',
+      'chat.post',
+      'chat.list',
+      'session.viewers',
     ]);
   });
 
@@ -113,6 +116,8 @@ describe('METHODS', () => {
       'file.write',
       'file.cancel',
       'file.read',
+      'chat.post',
+      'session.viewers',
     ];
     for (const [method, spec] of Object.entries(METHODS)) {
       expect(spec.params.safeParse({}).success, method).toBe(!needsParams.includes(method));
@@ -125,7 +130,7 @@ describe('METHODS access (@since 1.3)', () => {
 
   it('lets view-only links call exactly the read methods of the relay contract', () => {
     expect(byAccess('read')).toEqual(
-      ['daemon.status', 'project.list', 'task.list', 'task.get', 'session.list', 'session.attach', 'session.detach', 'task.diff', 'task.log', 'events.subscribe', 'events.unsubscribe', 'relay.status', 'file.read'].sort(),
+      ['daemon.status', 'project.list', 'task.list', 'task.get', 'session.list', 'session.attach', 'session.detach', 'task.diff', 'task.log', 'events.subscribe', 'events.unsubscribe', 'relay.status', 'file.read', 'chat.post', 'chat.list', 'session.viewers'].sort(),
     );
   });
 
@@ -445,6 +450,8 @@ describe('envelopes', () => {
       'task.removed': { task },
       'task.reviewed': { task, attempt: 1, comment: 'please add tests' },
       'task.merged': { task: { ...task, status: 'done' }, attempt: 2, branch: 'vibe/3-fix-2', commit: 'a'.repeat(40), mode: 'squash' },
+      'chat.posted': { message: { id: 1, project: 'myapp', from: { label: 'phone', kind: 'control' }, text: 'how is it going?', at: '2026-01-01T00:00:00Z' } },
+      'session.viewers': { session: 4, viewers: [{ id: 'v1', label: 'phone', kind: 'view', device: 'vibe-web 0.1.0', readOnly: true, typing: false }] },
       'project.updated': { project: { ...project, settings: { setup: 'npm ci', instructions: null, maxSessions: 8 } } },
       'session.updated': {
         session: {

@@ -46,6 +46,8 @@ import {
   TaskReviewResult,
 } from './messages/review.js';
 import { TaskLogResult } from './messages/events.js';
+import { ChatListParams, ChatListResult, ChatPostParams, ChatPostResult } from './messages/chat.js';
+import { SessionViewersParams, SessionViewersResult } from './messages/presence.js';
 import { FileCancelParams, FileCancelResult, FileReadParams, FileReadResult, FileWriteParams, FileWriteResult } from './messages/files.js';
 import {
   LinkCreateParams,
@@ -63,6 +65,7 @@ import {
 } from './messages/relay.js';
 import {
   TaskCreateParams,
+  TaskCreateResult,
   TaskGetParams,
   TaskListParams,
   TaskListResult,
@@ -79,7 +82,9 @@ import {
  * changes tasks, sessions or projects, or types into a terminal. `local`: only the daemon's own unix socket —
  * managing the daemon itself, its relay and links, and agent hooks. Links are refused with `forbidden`.
  * `file.read` (@since 1.4) is `read`: a view-only link watches the terminal, where the agent may print any
- * file of its worktree anyway.
+ * file of its worktree anyway. `chat.post` (@since 1.5) is `read` too: a view-only teammate may talk — a
+ * message changes no task, session or project and types into no terminal, and the team view exists so that
+ * watchers can speak to the person steering the agents.
  */
 export type MethodAccess = 'read' | 'write' | 'local';
 
@@ -96,7 +101,7 @@ export const METHODS = {
   'project.register': { access: 'write', params: ProjectRegisterParams, result: ProjectRegisterResult, doc: 'Register a repository (idempotent by path).' },
   'project.list': { access: 'read', params: ProjectListParams, result: ProjectListResult, doc: 'All registered projects.' },
   'project.update': { access: 'write', params: ProjectUpdateParams, result: ProjectUpdateResult, doc: 'Change base branch, setup, instructions or max sessions.' },
-  'task.create': { access: 'write', params: TaskCreateParams, result: TaskResult, doc: 'Create a task in todo.' },
+  'task.create': { access: 'write', params: TaskCreateParams, result: TaskCreateResult, doc: 'Create a task in todo; once per clientId.' },
   'task.list': { access: 'read', params: TaskListParams, result: TaskListResult, doc: 'Tasks of one project, or of all.' },
   'task.get': { access: 'read', params: TaskGetParams, result: TaskResult, doc: 'One task.' },
   'task.update': { access: 'write', params: TaskUpdateParams, result: TaskResult, doc: 'Change title, description or agent.' },
@@ -128,6 +133,9 @@ export const METHODS = {
   'file.write': { access: 'write', params: FileWriteParams, result: FileWriteResult, doc: 'Upload a file into an attempt\'s worktree, one chunk per request, in order.' },
   'file.cancel': { access: 'write', params: FileCancelParams, result: FileCancelResult, doc: 'Abandon an upload and remove what it received.' },
   'file.read': { access: 'read', params: FileReadParams, result: FileReadResult, doc: 'Read one chunk of a regular file in an attempt\'s worktree.' },
+  'chat.post': { access: 'read', params: ChatPostParams, result: ChatPostResult, doc: 'Post a message to the project\'s chat; once per clientId.' },
+  'chat.list': { access: 'read', params: ChatListParams, result: ChatListResult, doc: 'The project\'s newest chat messages, oldest first.' },
+  'session.viewers': { access: 'read', params: SessionViewersParams, result: SessionViewersResult, doc: 'Who watches a session and who of them is typing.' },
 } as const satisfies Record<string, MethodSpec>;
 
 export type MethodName = keyof typeof METHODS;

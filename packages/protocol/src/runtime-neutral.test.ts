@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { METHODS } from './methods.js';
+import { PROTOCOL_VERSION } from './version.js';
 
 async function browserBundle(): Promise<string> {
   const result = await build({
@@ -63,7 +65,7 @@ describe('the protocol package in a browser', () => {
     runInNewContext(code, sandbox);
     expect(sandbox.process).toBeUndefined();
     const result = await (sandbox.result as Promise<Record<string, unknown>>);
-    expect(result).toEqual({ helloBytes: expect.any(Number), welcomeProtocol: '1.4', methods: 37, validTitle: true, emptyTitle: false, fileChunk: true, e2e: 'ls -la' });
+    expect(result).toEqual({ helloBytes: expect.any(Number), welcomeProtocol: PROTOCOL_VERSION, methods: Object.keys(METHODS).length, validTitle: true, emptyTitle: false, fileChunk: true, e2e: 'ls -la' });
     expect(result.helloBytes).toBeGreaterThan(20);
   });
 });

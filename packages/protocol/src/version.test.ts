@@ -21,7 +21,7 @@ describe('parseVersion', () => {
   );
 
   it('parses the version this package speaks', () => {
-    expect(parseVersion(PROTOCOL_VERSION)).toEqual({ major: 1, minor: 4 });
+    expect(parseVersion(PROTOCOL_VERSION)).toEqual({ major: 1, minor: 5 });
   });
 });
 
@@ -50,6 +50,6 @@ describe('isCompatible', () => {
 
 describe('CAPABILITIES', () => {
   it('lists the capabilities documented in docs/protocol.md', () => {
-    expect(CAPABILITIES).toEqual(['events', 'tasks', 'projects', 'sessions', 'review', 'relay', 'files']);
+    expect(CAPABILITIES).toEqual(['events', 'tasks', 'projects', 'sessions', 'review', 'relay', 'files', 'chat', 'presence']);
   });
 });

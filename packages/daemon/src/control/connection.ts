@@ -18,14 +18,16 @@ import {
   encodeFrame,
   type DecodedItem,
   type Frame,
+  type Hello,
   type MethodName,
   type VibeEvent,
 } from '@vibe/protocol';
 import type { Logger } from '../logger.js';
 import type { EventSink } from './event-hub.js';
 import type { Handlers, RequestContext } from './handlers.js';
+import type { Presence } from './presence.js';
 import type { TerminalSink, ViewerStreams } from './session-handlers.js';
-import { accessName, type ConnectionAccess, type ConnectionTransport, type ControlPort } from './transport.js';
+import { accessName, peerIdentity, type ConnectionAccess, type ConnectionTransport, type ControlPort, type PeerIdentity } from './transport.js';
 
 /** Past this many unsent bytes a client is not reading; it is dropped rather than let daemon memory grow. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -43,6 +45,10 @@ export interface ConnectionOptions {
   draining(): boolean;
   /** Where terminal input and acks from this client go. */
   streams: ViewerStreams;
+  /** Told of each keystroke accepted, so others see who is typing (@since 1.5). */
+  presence: Pick<Presence, 'typed'>;
+  /** How the local socket's clients are named in chat and presence (@since 1.5). */
+  localLabel: string;
   onClose(connection: ControlConnection): void;
   /**
    * Long requests under way on every connection, each until its answer is written (or its client is gone):
@@ -54,6 +60,9 @@ export interface ConnectionOptions {
 export class ControlConnection implements EventSink, TerminalSink, ControlPort {
   private readonly decoder = new FrameDecoder(LIMITS.maxMessageBytes);
   private greeted = false;
+  /** Set by the hello: who this client is to others, and the capabilities it announced. */
+  private peer: PeerIdentity | undefined;
+  private capabilities: ReadonlySet<string> = new Set();
   /** Set once the connection let go of everything; nothing is read or written after it. */
   private disposed = false;
   /** Set once the transport was asked to end or was destroyed: nothing more is written to it. */
@@ -67,6 +76,10 @@ export class ControlConnection implements EventSink, TerminalSink, ControlPort {
 
   sendEvent(subscription: number, event: VibeEvent): void {
     this.send({ type: 'event', subscription, ...event });
+  }
+
+  announced(capability: string): boolean {
+    return this.capabilities.has(capability);
   }
 
   sendFrame(frame: Frame): void {
@@ -150,6 +163,8 @@ export class ControlConnection implements EventSink, TerminalSink, ControlPort {
       }
       if (!this.options.streams.input(this, frame.session, frame.payload)) {
         this.sendError(null, new ProtocolError('conflict', `input for session ${frame.session} refused: not attached with write access`));
+      } else {
+        this.options.presence.typed(this, frame.session);
       }
     } else if (frame.kind === FrameKind.Ack) {
       this.options.streams.ack(this, frame.session, frame.seq);
@@ -169,7 +184,7 @@ export class ControlConnection implements EventSink, TerminalSink, ControlPort {
     const id = requestId(raw);
     try {
       const message = parseOrThrow(ClientMessage, raw, isKnownType(raw) ? 'malformed' : 'unknown_method', 'message');
-      if (message.type === 'hello') return this.handleHello(message.protocol);
+      if (message.type === 'hello') return this.handleHello(message);
       if (!this.greeted) throw new ProtocolError('handshake_required', 'send hello before any request');
       if (!isMethodName(message.method)) throw new ProtocolError('unknown_method', `unknown method "${message.method}"`);
       this.checkAccess(message.method, message.params);
@@ -191,13 +206,16 @@ export class ControlConnection implements EventSink, TerminalSink, ControlPort {
     }
   }
 
-  private handleHello(protocol: string): void {
+  private handleHello(hello: Hello): void {
+    const { protocol } = hello;
     if (!isCompatible(protocol)) {
       this.sendError(null, new ProtocolError('unsupported_version', `client speaks protocol ${protocol}; this daemon speaks ${PROTOCOL_VERSION} — upgrade the older side`));
       this.end();
       return;
     }
     this.greeted = true;
+    this.peer = peerIdentity(this.access, this.options.localLabel, hello);
+    this.capabilities = new Set(hello.capabilities);
     this.send({
       type: 'welcome',
       protocol: PROTOCOL_VERSION,
@@ -227,7 +245,8 @@ export class ControlConnection implements EventSink, TerminalSink, ControlPort {
     const spec = METHODS[method];
     const params = parseOrThrow(spec.params, rawParams ?? {}, 'invalid_params', `${method} params`);
     const handler = this.options.handlers[method] as (params: unknown, context: RequestContext) => unknown;
-    const result = handler(params, { sink: this, access: this.access });
+    // Requests are served only after the hello, which set the peer.
+    const result = handler(params, { sink: this, access: this.access, peer: this.peer! });
     const check = (value: unknown): unknown => {
       if (this.options.validateResults) parseOrThrow(spec.result, value, 'internal', `${method} result`);
       return value;

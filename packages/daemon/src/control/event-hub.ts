@@ -1,8 +1,19 @@
 // Fans logged events out to subscribed connections; a subscriber can first replay what it missed.
-import type { EventName, VibeEvent } from '@vibe/protocol';
+import { LIVE_EVENTS, type EventData, type EventName, type VibeEvent } from '@vibe/protocol';
 
 export interface EventSink {
   sendEvent(subscription: number, event: VibeEvent): void;
+  /** Whether the client announced this capability in its hello (@since 1.5). */
+  announced(capability: string): boolean;
+}
+
+/**
+ * An event that is pushed but not logged (LIVE_EVENTS), stamped with the newest logged seq: a client that
+ * resumes from the highest seq it saw then misses nothing of the log. Chat needs a project and presence a
+ * session, so the log is never empty when one is sent, and the seq is positive as the envelope requires.
+ */
+export function liveEvent(data: EventData, lastSeq: number): VibeEvent {
+  return { ...data, seq: lastSeq, at: new Date().toISOString() };
 }
 
 interface Subscription {
@@ -50,6 +61,16 @@ export class EventHub {
   }
 }
 
+/**
+ * A subscription naming events gets those; one taking all gets the live-only events (chat, presence) only when
+ * its client announced their capability, so a client older than them never meets an event it cannot read.
+ */
 function deliver(id: number, subscription: Subscription, event: VibeEvent): void {
-  if (!subscription.names || subscription.names.has(event.name)) subscription.sink.sendEvent(id, event);
+  const wanted = subscription.names ? subscription.names.has(event.name) : announcedFor(subscription.sink, event.name);
+  if (wanted) subscription.sink.sendEvent(id, event);
+}
+
+function announcedFor(sink: EventSink, name: EventName): boolean {
+  const capability = (LIVE_EVENTS as Partial<Record<EventName, string>>)[name];
+  return capability === undefined || sink.announced(capability);
 }

@@ -5,11 +5,13 @@ import { checkBaseBranch } from '../worktrees/index.js';
 import type { Store } from '../store/index.js';
 import type { EventHub, EventSink } from './event-hub.js';
 import type { ReviewOptions } from '../review/index.js';
+import { createChatHandlers } from './chat-handlers.js';
 import { createFileHandlers, type FileServices } from './file-handlers.js';
 import { createReviewHandlers } from './review-handlers.js';
 import { createRelayHandlers, type RelayControl } from './relay-handlers.js';
+import type { Presence } from './presence.js';
 import { createSessionHandlers, type TerminalSink, type ViewerStreams } from './session-handlers.js';
-import type { ConnectionAccess } from './transport.js';
+import type { ConnectionAccess, PeerIdentity } from './transport.js';
 
 export interface ControlServices {
   store: Store;
@@ -33,6 +35,8 @@ export interface RequestContext {
   sink: EventSink & TerminalSink;
   /** Who is asking; the connection has already refused what this access may not call. */
   access: ConnectionAccess;
+  /** Who is asking, as others see it in chat and presence (@since 1.5). */
+  peer: PeerIdentity;
 }
 
 /** What the handlers may do to connections other than the one asking. */
@@ -43,7 +47,7 @@ export interface ConnectionControl {
 type Handler<M extends MethodName> = (params: MethodParams<M>, context: RequestContext) => MethodResult<M> | Promise<MethodResult<M>>;
 export type Handlers = { [M in MethodName]: Handler<M> };
 
-export function createHandlers(services: ControlServices, hub: EventHub, connections: ConnectionControl): Handlers {
+export function createHandlers(services: ControlServices, hub: EventHub, connections: ConnectionControl, presence: Presence): Handlers {
   const { store } = services;
   const checkAgent = (agent: string | null | undefined): void => {
     if (agent === undefined || agent === null) return;
@@ -80,8 +84,10 @@ export function createHandlers(services: ControlServices, hub: EventHub, connect
     'task.create': (params) => {
       checkAgent(params.agent);
       const project = store.resolveProject(params);
-      const { task } = publish(store.createTask(project.id, params));
-      return { task };
+      if (params.clientId === undefined) return { task: publish(store.createTask(project.id, params)).task };
+      // @since 1.5: a retried create (a browser's offline queue) answers the first one's task.
+      const { task, duplicate } = publish(store.createTaskOnce(project.id, params, params.clientId));
+      return { task, duplicate };
     },
     'task.list': (params) => {
       const statuses = params.status as TaskStatus[] | undefined;
@@ -107,10 +113,11 @@ export function createHandlers(services: ControlServices, hub: EventHub, connect
       hub.publish(await services.attempts.remove(params));
       return { task };
     },
-    ...createSessionHandlers({ store, attempts: services.attempts, streams: services.streams }),
+    ...createSessionHandlers({ store, attempts: services.attempts, streams: services.streams, presence }),
     ...createReviewHandlers({ store, attempts: services.attempts, publish: (event) => hub.publish(event), ...services.review }),
     ...createRelayHandlers({ relay: services.relay, closeConnections: (match) => connections.closeConnections(match) }),
     ...createFileHandlers({ store, attempts: services.attempts, uploads: services.uploads }),
+    ...createChatHandlers({ store, publish: (event) => hub.publish(event) }),
     'events.subscribe': (params, { sink }) => {
       const lastSeq = store.lastEventSeq();
       const backlog = params.since === undefined ? [] : store.eventsSince(params.since, { names: params.names, limit: REPLAY_LIMIT + 1 });

@@ -4,8 +4,9 @@ import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import type { Logger } from '../logger.js';
 import { ControlConnection, type ConnectionOptions } from './connection.js';
-import { EventHub } from './event-hub.js';
+import { EventHub, liveEvent } from './event-hub.js';
 import { createHandlers, type ControlServices } from './handlers.js';
+import { Presence } from './presence.js';
 import { LOCAL_ACCESS, socketTransport, type ConnectionAccess, type ConnectionTransport, type ControlPort } from './transport.js';
 
 export interface ControlServerOptions {
@@ -16,10 +17,16 @@ export interface ControlServerOptions {
   validateResults?: boolean;
   /** The daemon's id, announced in every welcome (@since 1.3). */
   daemonId?: string;
+  /** How local socket clients are named in chat and presence (@since 1.5); default "local". */
+  localLabel?: string;
+  /** How long a viewer counts as typing after its last key (tests shorten it). */
+  typingMs?: number;
 }
 
 export class ControlServer {
   readonly hub = new EventHub();
+  /** Who watches each session; its changes go to subscribers as live session.viewers events. */
+  readonly presence: Presence;
   private readonly connections = new Set<ControlConnection>();
   private readonly server: Server;
   private readonly connectionOptions: ConnectionOptions;
@@ -28,8 +35,13 @@ export class ControlServer {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: ControlServerOptions) {
+    const { store } = options.services;
+    this.presence = new Presence({
+      typingMs: options.typingMs,
+      changed: (session, viewers) => this.hub.publish(liveEvent({ name: 'session.viewers', data: { session, viewers } }, store.lastEventSeq())),
+    });
     this.connectionOptions = {
-      handlers: createHandlers(options.services, this.hub, this),
+      handlers: createHandlers(options.services, this.hub, this, this.presence),
       logger: options.logger,
       version: options.version,
       pid: options.services.pid,
@@ -38,9 +50,12 @@ export class ControlServer {
       draining: () => this.draining,
       inFlight: this.inFlight,
       streams: options.services.streams,
+      presence: this.presence,
+      localLabel: options.localLabel ?? 'local',
       onClose: (closed) => {
         this.connections.delete(closed);
         this.hub.dropSink(closed);
+        this.presence.dropConnection(closed);
       },
     };
     this.server = createServer((socket) => {
@@ -137,6 +152,7 @@ export class ControlServer {
     }, 1000);
     await closed;
     clearTimeout(forced);
+    this.presence.dispose();
     try {
       unlinkSync(this.options.socketPath);
     } catch {

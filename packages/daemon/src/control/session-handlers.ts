@@ -3,6 +3,8 @@ import { ProtocolError, type Frame, type MethodName, type MethodParams, type Met
 import { sessionStats, type Attempts } from '../attempts/index.js';
 import type { Store } from '../store/index.js';
 import type { EventSink } from './event-hub.js';
+import type { Presence } from './presence.js';
+import type { PeerIdentity } from './transport.js';
 
 /** A connection as the session streams see it: somewhere to send terminal frames, and how full it is. */
 export interface TerminalSink {
@@ -31,13 +33,24 @@ export interface SessionServices {
   store: Store;
   attempts: Attempts;
   streams: ViewerStreams;
+  /** Who watches each session (@since 1.5). */
+  presence: Presence;
 }
 
-type Context = { sink: EventSink & TerminalSink };
+type Context = { sink: EventSink & TerminalSink; peer: PeerIdentity };
 type AsyncHandler<M extends MethodName> = (params: MethodParams<M>, context: Context) => MethodResult<M> | Promise<MethodResult<M>>;
-type SessionMethod = 'task.start' | 'task.stop' | 'session.list' | 'session.attach' | 'session.detach' | 'session.resize' | 'session.send' | 'session.hook';
+type SessionMethod =
+  | 'task.start'
+  | 'task.stop'
+  | 'session.list'
+  | 'session.attach'
+  | 'session.detach'
+  | 'session.resize'
+  | 'session.send'
+  | 'session.hook'
+  | 'session.viewers';
 
-export function createSessionHandlers({ store, attempts, streams }: SessionServices): { [M in SessionMethod]: AsyncHandler<M> } {
+export function createSessionHandlers({ store, attempts, streams, presence }: SessionServices): { [M in SessionMethod]: AsyncHandler<M> } {
   /** A session by id, or a task's newest attempt. */
   const sessionOf = (ref: { session?: number; project?: string; cwd?: string; number?: number }): Session => {
     if (ref.session !== undefined) return attempts.session(ref.session);
@@ -56,7 +69,7 @@ export function createSessionHandlers({ store, attempts, streams }: SessionServi
       const stats = await sessionStats(sessions);
       return { sessions: sessions.map((session) => ({ ...session, stats: stats.get(session.id)! })) };
     },
-    'session.attach': async (params, { sink }) => {
+    'session.attach': async (params, { sink, peer }) => {
       const session = sessionOf(params as never);
       if (session.state === 'exited') {
         throw new ProtocolError('conflict', `session ${session.id} (task ${session.taskNumber}) has exited${session.exitCode === null ? '' : ` with code ${session.exitCode}`}`);
@@ -64,11 +77,18 @@ export function createSessionHandlers({ store, attempts, streams }: SessionServi
       attempts.terminal(session.id);
       const opened = await streams.attach(sink, session.id, { readOnly: params.readOnly ?? false, size: params.size, resume: params.resume });
       if (params.size && !params.readOnly) attempts.resized(session.id, params.size.cols, params.size.rows);
-      return { session: attempts.view(attempts.session(session.id)), ...opened };
+      const viewer = presence.attached(sink, peer, session.id, params.readOnly ?? false);
+      return { session: attempts.view(attempts.session(session.id)), ...opened, viewer };
     },
     'session.detach': (params, { sink }) => {
       streams.detach(sink, params.session);
+      presence.detached(sink, params.session);
       return {};
+    },
+    'session.viewers': (params) => {
+      // not_found for a session that never was; an ended one simply has nobody watching.
+      attempts.session(params.session);
+      return { viewers: presence.viewers(params.session) };
     },
     'session.resize': (params, { sink }) => {
       if (!streams.resize(sink, params.session, params.cols, params.rows)) {

@@ -40,6 +40,26 @@ export type ConnectionAccess = LocalAccess | LinkAccess;
 
 export const LOCAL_ACCESS: LocalAccess = Object.freeze({ kind: 'local' });
 
+/**
+ * Who a connection is, as others see it in chat and presence (@since 1.5): the link's label, or the label the
+ * daemon gives its own socket (the machine's user name: every local client is that user); the access kind;
+ * and the device the hello named with its client.
+ */
+export interface PeerIdentity {
+  label: string;
+  kind: 'local' | 'control' | 'view';
+  device: string;
+}
+
+export function peerIdentity(access: ConnectionAccess, localLabel: string, hello: { client: { name: string; version: string }; device?: string }): PeerIdentity {
+  const client = `${hello.client.name} ${hello.client.version}`;
+  return {
+    label: access.kind === 'link' ? access.label : localLabel,
+    kind: accessName(access),
+    device: hello.device ? `${hello.device} (${client})` : client,
+  };
+}
+
 /** The welcome's name for an access level. */
 export function accessName(access: ConnectionAccess): 'local' | 'control' | 'view' {
   if (access.kind === 'local') return 'local';

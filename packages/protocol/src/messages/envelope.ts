@@ -11,6 +11,8 @@ export const Hello = z.object({
   protocol: z.string().max(20).describe('MAJOR.MINOR'),
   client: ClientInfo,
   capabilities: z.array(z.string().max(100)).max(100),
+  /** @since 1.5 What the client runs on, in words ("Chrome on Android"): shown to others watching the same session. */
+  device: z.string().max(100).optional().describe('@since 1.5 What the client runs on, in words; shown in presence'),
 });
 export type Hello = z.infer<typeof Hello>;
 

@@ -1,5 +1,8 @@
 // Pushed events: the daemon's append-only event log, replayable from a sequence number.
 import { z } from 'zod';
+import type { Capability } from '../version.js';
+import { ChatMessage } from './chat.js';
+import { Viewer } from './presence.js';
 import { Project } from './project.js';
 import { Session } from './session.js';
 import { Task, TaskStatus } from './task.js';
@@ -14,6 +17,8 @@ export const EVENT_NAMES = [
   'session.updated',
   'task.reviewed',
   'task.merged',
+  'chat.posted',
+  'session.viewers',
 ] as const;
 export const EventName = z.enum(EVENT_NAMES);
 export type EventName = z.infer<typeof EventName>;
@@ -39,8 +44,20 @@ export const EventData = z.discriminatedUnion('name', [
     name: z.literal('task.merged'),
     data: z.object({ task: Task, attempt: z.number().int().positive(), branch: z.string(), commit: z.string(), mode: z.enum(['squash', 'rebase', 'merge']) }),
   }),
+  /** @since 1.5 A chat message was posted (live only: chat.list has the history). */
+  z.object({ name: z.literal('chat.posted'), data: z.object({ message: ChatMessage }) }),
+  /** @since 1.5 Who watches a session changed: someone attached, detached, left, or began or stopped typing (live only). */
+  z.object({ name: z.literal('session.viewers'), data: z.object({ session: z.number().int().positive(), viewers: z.array(Viewer) }) }),
 ]);
 export type EventData = z.infer<typeof EventData>;
+
+/**
+ * @since 1.5 Events that are pushed live but never written to the log, each with the capability a client
+ * announces in its hello to receive it on a subscription that does not name it. They carry the seq of the
+ * newest logged event, so a client resuming from the highest seq it saw misses nothing of the log; they are
+ * never replayed — a client catches up with `chat.list` and `session.viewers`.
+ */
+export const LIVE_EVENTS = { 'chat.posted': 'chat', 'session.viewers': 'presence' } as const satisfies Partial<Record<EventName, Capability>>;
 
 /** One entry of the event log as stored and as pushed (minus the subscription id). */
 export type VibeEvent = EventData & { seq: number; at: string };

@@ -76,6 +76,8 @@ export const SessionAttachResult = z.object({
   stream: z.string().describe('Identifies this daemon run of the session; offsets are only valid within it'),
   offset: z.number().int().nonnegative().describe('Where the frames that follow begin'),
   snapshot: z.boolean().describe('True when a Snapshot frame precedes the live output'),
+  /** @since 1.5 This attachment's id in the session's viewers, so a client can tell itself apart there. */
+  viewer: z.string().optional().describe('@since 1.5 This attachment\'s id in session.viewers'),
 });
 
 export const SessionDetachParams = z.object({ session: z.number().int().positive() });

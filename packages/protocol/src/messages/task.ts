@@ -1,7 +1,7 @@
 // Task messages: the unit of work, its statuses and the transitions between them.
 import { z } from 'zod';
 import { LIMITS } from '../limits.js';
-import { AgentName, ProjectSelector, Timestamp } from './common.js';
+import { AgentName, ClientId, ProjectSelector, Timestamp } from './common.js';
 import { AGENT_STATES } from '../agent-state.js';
 import { TASK_STATUSES, type TaskStatus as TaskStatusName } from '../task-status.js';
 
@@ -52,8 +52,14 @@ export const TaskCreateParams = ProjectSelector.extend({
   title: TaskTitle,
   description: TaskDescription.optional(),
   agent: AgentName.optional(),
+  /** @since 1.5 A repeat with the same id (in the same project) answers the task the first created. */
+  clientId: ClientId.optional(),
 });
 export const TaskResult = z.object({ task: Task });
+export const TaskCreateResult = TaskResult.extend({
+  /** @since 1.5 True when clientId repeated an earlier create: task is the one it made, nothing new was stored. */
+  duplicate: z.boolean().optional().describe('@since 1.5 True when clientId repeated an earlier create; nothing new was stored'),
+});
 
 export const TaskListParams = ProjectSelector.extend({
   status: z.array(TaskStatus).optional().describe('Only these statuses; default all'),

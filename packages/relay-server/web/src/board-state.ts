@@ -1,7 +1,7 @@
 // What the page knows of the daemon: its projects, their tasks and each task's newest session, kept current by
 // the daemon's pushed events. On every (re)connection it is fetched whole again and then followed, so nothing
 // missed while the connection was away stays missing.
-import type { ControlClient, DaemonStatus, Event, Project, Session, Task } from '@vibe/protocol';
+import type { Approval, ChatMessage, ControlClient, DaemonStatus, Event, Project, Session, Task, Viewer } from '@vibe/protocol';
 
 export type TaskSession = NonNullable<Task['session']>;
 
@@ -16,7 +16,12 @@ export class BoardState {
   agents: AgentChoice[] = [];
   defaultAgent: string | undefined;
   status: DaemonStatus | undefined;
+  /** Pending approvals by id (protocol 1.5; empty with an older daemon). */
+  approvals = new Map<string, Approval>();
+  /** Who watches each session, by session id, as the daemon last said. */
+  viewers = new Map<number, Viewer[]>();
   loaded = false;
+  private readonly chatListeners = new Set<(message: ChatMessage) => void>();
   private readonly listeners = new Set<() => void>();
   private readonly sessionListeners = new Set<(session: Session, before: TaskSession | null | undefined) => void>();
   private generation = 0;
@@ -34,6 +39,18 @@ export class BoardState {
   onSession(listener: (session: Session, before: TaskSession | null | undefined) => void): () => void {
     this.sessionListeners.add(listener);
     return () => this.sessionListeners.delete(listener);
+  }
+
+  /** Chat messages as they are posted (the chat panel keeps its own history). */
+  onChat(listener: (message: ChatMessage) => void): () => void {
+    this.chatListeners.add(listener);
+    return () => this.chatListeners.delete(listener);
+  }
+
+  pendingApprovals(filter: { project?: string; session?: number } = {}): Approval[] {
+    return [...this.approvals.values()]
+      .filter((approval) => (filter.project === undefined || approval.project === filter.project) && (filter.session === undefined || approval.session === filter.session))
+      .sort((a, b) => Number(a.id) - Number(b.id));
   }
 
   tasksOf(project: string): Task[] {
@@ -55,15 +72,18 @@ export class BoardState {
       else pending.push(event);
     });
     await client.request('events.subscribe', {});
-    const [projects, tasks, status] = await Promise.all([
+    const [projects, tasks, status, approvals] = await Promise.all([
       client.request('project.list', {}),
       client.request('task.list', { allProjects: true }),
       client.request('daemon.status', {}),
+      // A daemon before protocol 1.5 has no approvals to list.
+      client.request('approval.list', { allProjects: true, pending: true }).catch(() => ({ approvals: [] as Approval[] })),
     ]);
     if (generation !== this.generation) return;
     this.projects = projects.projects;
     this.tasks = new Map(tasks.tasks.map((task) => [BoardState.key(task.project, task.number), task]));
     this.status = status;
+    this.approvals = new Map(approvals.approvals.map((approval) => [approval.id, approval]));
     // Daemons before protocol 1.4 do not list their agents: the form then offers the default only.
     this.agents = status.agents ?? [];
     this.defaultAgent = status.defaultAgent;
@@ -95,6 +115,19 @@ export class BoardState {
       case 'task.removed':
         this.tasks.delete(BoardState.key(event.data.task.project, event.data.task.number));
         break;
+      case 'approval.requested':
+      case 'approval.answered': {
+        const { approval } = event.data;
+        if (approval.state === 'pending') this.approvals.set(approval.id, approval);
+        else this.approvals.delete(approval.id);
+        break;
+      }
+      case 'session.viewers':
+        this.viewers.set(event.data.session, event.data.viewers);
+        break;
+      case 'chat.posted':
+        for (const listener of this.chatListeners) listener(event.data.message);
+        return;
       case 'session.updated': {
         const { session } = event.data;
         const key = BoardState.key(session.project, session.taskNumber);

@@ -23,6 +23,13 @@ const PROBE_TIMEOUT_MS = 10_000;
 const subtle = platformSubtle();
 const asyncAead = subtle ? webCryptoAead(subtle) : undefined;
 
+/** "Chrome on Android", "Safari on iPhone": shown to others watching the same session. */
+export function describeDevice(agent = navigator.userAgent): string {
+  const browser = /Edg\//.test(agent) ? 'Edge' : /Firefox\//.test(agent) ? 'Firefox' : /Chrom(e|ium)\//.test(agent) ? 'Chrome' : /Safari\//.test(agent) ? 'Safari' : 'a browser';
+  const system = /iPhone/.test(agent) ? 'iPhone' : /iPad/.test(agent) ? 'iPad' : /Android/.test(agent) ? 'Android' : /Mac OS X/.test(agent) ? 'macOS' : /Windows/.test(agent) ? 'Windows' : /Linux/.test(agent) ? 'Linux' : 'unknown';
+  return `${browser} on ${system}`;
+}
+
 export const CLIENT_INFO = { name: 'vibe-web', version: document.querySelector<HTMLMetaElement>('meta[name="vibe-version"]')?.content ?? '0' };
 
 export class Connection {
@@ -82,7 +89,7 @@ export class Connection {
 
   private async connect(): Promise<void> {
     try {
-      const { client, welcome } = await connectOverRelay(this.link, { WebSocket: WebSocket as unknown as WebSocketConstructor, client: CLIENT_INFO, capabilities: ['events', 'tasks', 'projects', 'sessions', 'review', 'files'], timeoutMs: 10_000, ...(asyncAead && { asyncAead }) });
+      const { client, welcome } = await connectOverRelay(this.link, { WebSocket: WebSocket as unknown as WebSocketConstructor, client: CLIENT_INFO, device: describeDevice(), capabilities: ['events', 'tasks', 'projects', 'sessions', 'review', 'files'], timeoutMs: 10_000, ...(asyncAead && { asyncAead }) });
       this.client = client;
       this.wasLive = true;
       this.viewOnly = welcome.access === 'view';

@@ -1,17 +1,23 @@
 // The web view: reads the link from the fragment (which never reaches the relay), connects to the daemon it
 // pins through the relay, and shows the board, task sheets, live terminals and reviews. Same protocol, same
 // daemon handlers as the CLI; a view-only link gets everything to watch and nothing to change.
-import { parseLink, type ParsedLink, type Task } from '@vibe/protocol';
+import { parseLink, type Approval, type ParsedLink, type Task } from '@vibe/protocol';
+import { answerLabel, renderApprovals } from './approvals.js';
 import { updateTitle, notificationsPossible, watchAttention } from './attention.js';
+import { ChatPanel } from './chat.js';
 import { renderBoard } from './board.js';
 import { BoardState } from './board-state.js';
 import { Connection, type ConnectionState } from './connection.js';
 import { taskDialog } from './dialogs.js';
 import { errorText, h, replace, toast } from './dom.js';
+import { OfflineQueue, randomId, type QueuedMethod } from './offline-queue.js';
+import { renderQueue } from './queue-tray.js';
+import { renderViewers } from './presence.js';
 import { renderFilesPanel } from './files.js';
 import { renderReview } from './review-view.js';
 import { renderTaskSheet } from './task-sheet.js';
 import { TerminalView } from './terminal-view.js';
+import { connectionBadge, copy, paste } from './shell-parts.js';
 import './style.css';
 
 type View = { kind: 'board' } | { kind: 'task' | 'terminal' | 'review'; project: string; number: number };
@@ -61,6 +67,11 @@ class App {
   private readonly boardElement = h('main', { class: 'board', 'aria-label': 'Board' });
   private readonly overlay = h('div', { class: 'overlay', hidden: true });
   private readonly identity = h('div', { class: 'identity' });
+  private readonly approvalsBar = h('div', { class: 'approvals-bar' });
+  private readonly terminalExtras = h('div', { class: 'terminal-extras' });
+  private readonly tray = h('div', { class: 'queue-tray' });
+  private readonly queue: OfflineQueue;
+  private readonly chat: ChatPanel;
   private shellShown = false;
   /** What the open overlay shows, so a board update that does not touch it leaves it (and its inputs) alone. */
   private shownKey = '';
@@ -68,6 +79,39 @@ class App {
 
   constructor(private readonly link: ParsedLink) {
     this.connection = new Connection(link);
+    this.queue = new OfflineQueue(storage(), `vibe-queue:${link.daemonId}`);
+    this.chat = new ChatPanel({
+      client: () => this.connection.client,
+      post: (project, text) => this.act('chat.post', { project, text }, `Chat: ${text.slice(0, 40)}`),
+      pending: () => this.queue.list,
+      close: () => this.toggleChat(false),
+    });
+  }
+
+  /**
+   * Does `method` through the offline queue: applied at once when live, else when the connection is back —
+   * once either way (the queue's id is the client id the daemon deduplicates by).
+   */
+  private act(method: QueuedMethod, params: Record<string, unknown>, label: string, id = randomId()): void {
+    this.queue.add(method, params, label, id);
+    if (this.connection.state.kind !== 'live') toast('Offline: queued, and sent once the connection is back');
+    this.flushQueue();
+  }
+
+  private flushQueue(): void {
+    const client = this.connection.client;
+    if (client && this.connection.state.kind === 'live') void this.queue.apply(client, () => this.connection.client === client && this.connection.state.kind === 'live');
+  }
+
+  private answer(approval: Approval, decision: 'allow' | 'deny', reason?: string): void {
+    this.act('approval.answer', { id: approval.id, decision, ...(reason && { reason }) }, answerLabel(approval, decision));
+  }
+
+  private toggleChat(open = !this.chat.open): void {
+    this.chat.open = open;
+    if (open) this.chat.unread = 0;
+    document.body.classList.toggle('chat-open', open);
+    this.renderHeader();
   }
 
   /** `open`: a task whose terminal to show once the board has loaded (a deep link). */
@@ -84,9 +128,24 @@ class App {
     }
     this.connection.onState((state) => this.stateChanged(state));
     this.connection.onLive((client) => {
-      this.state.load(client).catch((error: unknown) => toast(`Could not load the board: ${errorText(error)}`, 'error'));
+      this.state.load(client).then(
+        () => {
+          void this.chat.load(this.project);
+          this.flushQueue();
+        },
+        (error: unknown) => toast(`Could not load the board: ${errorText(error)}`, 'error'),
+      );
     });
     this.state.onChange(() => this.render());
+    this.state.onChat((message) => {
+      this.chat.received(message);
+      this.renderHeader();
+    });
+    this.queue.onChange(() => {
+      replace(this.tray, renderQueue(this.queue, (id) => this.queue.dismiss(id)));
+      this.chat.render();
+    });
+    replace(this.tray, renderQueue(this.queue, (id) => this.queue.dismiss(id)));
     this.state.onSession((session) => this.terminal?.sessionChanged(session));
     watchAttention(this.state, (project, number) => this.show({ kind: 'terminal', project, number }));
     window.addEventListener('popstate', (event) => this.show((event.state as View | null) ?? { kind: 'board' }, false));
@@ -107,7 +166,7 @@ class App {
 
   private showShell(): void {
     this.shellShown = true;
-    replace(app, this.header, this.identity, this.boardElement, this.overlay);
+    replace(app, this.header, this.identity, this.approvalsBar, h('div', { class: 'workspace' }, this.boardElement, this.chat.element), this.overlay, this.tray);
     this.render();
   }
 
@@ -118,10 +177,29 @@ class App {
     this.renderHeader();
     if (!this.state.loaded) replace(this.boardElement, h('p', { class: 'muted loading' }, 'Loading the board…'));
     else if (!this.project) replace(this.boardElement, h('p', { class: 'muted' }, 'No projects yet: run vibe up in a git repository on the daemon’s machine.'));
-    else renderBoard(this.boardElement, this.state.tasksOf(this.project), (task) => this.show({ kind: 'task', project: task.project, number: task.number }));
+    else renderBoard(this.boardElement, this.state.tasksOf(this.project), (task) => this.show({ kind: 'task', project: task.project, number: task.number }), {
+      approvals: new Set(this.state.pendingApprovals({ project: this.project }).map((approval) => approval.taskNumber)),
+      watching: (task) => (task.session ? (this.state.viewers.get(task.session.id) ?? []).length : 0),
+    });
+    replace(
+      this.approvalsBar,
+      this.project && renderApprovals(this.state.pendingApprovals({ project: this.project }), { readOnly: this.connection.readOnly, answer: (approval, decision, reason) => this.answer(approval, decision, reason), open: (approval) => this.show({ kind: 'terminal', project: approval.project, number: approval.taskNumber }) }),
+    );
+    this.renderTerminalExtras();
     updateTitle(this.state, this.project);
     // An open task sheet follows its task (a state change, a move); a removed task closes it.
     if (this.view.kind === 'task') this.renderOverlay();
+  }
+
+  /** Above an open terminal: who else watches it, and what its agent waits to be allowed to do. */
+  private renderTerminalExtras(): void {
+    const session = this.terminal?.session;
+    if (session === undefined) return replace(this.terminalExtras);
+    replace(
+      this.terminalExtras,
+      renderViewers(this.state.viewers.get(session) ?? []),
+      renderApprovals(this.state.pendingApprovals({ session }), { readOnly: this.connection.readOnly, compact: true, answer: (approval, decision, reason) => this.answer(approval, decision, reason) }),
+    );
   }
 
   private renderHeader(): void {
@@ -131,6 +209,7 @@ class App {
     select.addEventListener('change', () => {
       this.project = select.value;
       this.render();
+      void this.chat.load(this.project);
     });
     replace(
       this.header,
@@ -139,6 +218,7 @@ class App {
       connectionBadge(state, () => this.connection.retryNow()),
       readOnly && h('span', { class: 'badge badge-viewonly', title: 'This link can watch but not type or change anything' }, 'view only'),
       h('span', { class: 'spacer' }),
+      this.project && h('button', { class: 'button button-small', type: 'button', 'data-action': 'chat', 'aria-pressed': String(this.chat.open), onclick: () => this.toggleChat() }, 'Chat', this.chat.unread > 0 && h('span', { class: 'count' }, this.chat.unread)),
       !readOnly && this.project && h('button', { class: 'button button-primary add', type: 'button', 'aria-label': 'New task', 'data-action': 'new-task', onclick: () => void this.createTask() }, '+'),
     );
     const welcome = state.kind === 'live' ? state.welcome : undefined;
@@ -156,15 +236,21 @@ class App {
     const project = this.project;
     if (!project) return;
     const values = await taskDialog({ agents: this.state.agents, defaultAgent: this.state.defaultAgent, project });
+    if (!values) return;
+    const params = { project, title: values.title, description: values.description, ...(values.agent && { agent: values.agent }) };
+    const clientId = randomId();
     const client = this.connection.client;
-    if (!values || !client) return;
+    // Offline, or the connection drops under the request: queued, created once when it is back (not started).
+    const queue = (): void => this.act('task.create', params, `New task “${values.title}”${values.start ? ' (start it once created)' : ''}`, clientId);
+    if (!client || this.connection.state.kind !== 'live') return queue();
     try {
-      const { task } = await client.request('task.create', { project, title: values.title, description: values.description, ...(values.agent && { agent: values.agent }) });
+      const { task } = await client.request('task.create', { ...params, clientId });
       if (values.start) {
         await client.request('task.start', { project, number: task.number });
         this.show({ kind: 'terminal', project, number: task.number });
       }
     } catch (error) {
+      if (typeof (error as { code?: unknown }).code !== 'string') return queue();
       toast(`Could not create the task: ${errorText(error)}`, 'error');
     }
   }
@@ -254,61 +340,22 @@ class App {
           h('button', { class: 'button button-small', type: 'button', onclick: () => void copy(terminal.selection) }, 'Copy'),
           !readOnly && h('button', { class: 'button button-small', type: 'button', onclick: () => void paste(terminal) }, 'Paste'),
         ),
+        this.terminalExtras,
         terminal.element,
       );
+      this.renderTerminalExtras();
       terminal.focus();
     }
   }
 }
 
-function connectionBadge(state: ConnectionState, retry: () => void): HTMLElement {
-  switch (state.kind) {
-    case 'connecting':
-      return h('span', { class: 'conn conn-connecting', 'data-state': 'connecting' }, 'connecting…');
-    case 'live':
-      return h('span', { class: 'conn conn-live', 'data-state': 'live' }, 'live');
-    case 'reconnecting': {
-      const badge = h('span', { class: 'conn conn-reconnecting', 'data-state': 'reconnecting', title: state.reason }, '');
-      const tick = (): void => {
-        if (!badge.isConnected && badge.textContent) return;
-        badge.textContent = `reconnecting in ${Math.max(0, Math.ceil((state.retryAt - Date.now()) / 1000))} s`;
-        if (Date.now() < state.retryAt) setTimeout(tick, 250);
-      };
-      tick();
-      return badge;
-    }
-    case 'offline':
-      return h('span', { class: 'conn conn-offline', 'data-state': 'offline', title: state.reason }, 'offline ', h('button', { class: 'button button-small', type: 'button', onclick: retry }, 'Retry'));
-    case 'failed':
-      return h('span', { class: 'conn conn-offline', 'data-state': 'failed' }, state.title);
-  }
-}
-
-async function copy(text: string): Promise<void> {
-  if (!text) return toast('Select text in the terminal first');
+/** The page's storage for the offline queue; none where the browser refuses it (some private windows). */
+function storage(): Storage | undefined {
   try {
-    await navigator.clipboard.writeText(text);
-    toast('Copied');
+    return window.localStorage;
   } catch {
-    // No clipboard API outside a secure context: the old way still works from a click.
-    const area = h('textarea', {});
-    area.value = text;
-    document.body.appendChild(area);
-    area.select();
-    document.execCommand('copy');
-    area.remove();
-    toast('Copied');
+    return undefined;
   }
-}
-
-async function paste(terminal: TerminalView): Promise<void> {
-  try {
-    terminal.paste(await navigator.clipboard.readText());
-  } catch {
-    const text = window.prompt('Paste the text to type into the terminal');
-    if (text) terminal.paste(text);
-  }
-  terminal.focus();
 }
 
 main();
