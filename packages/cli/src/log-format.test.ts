@@ -70,6 +70,14 @@ describe('formatTaskLog', () => {
     expect(line!.endsWith('…')).toBe(true);
   });
 
+  it('shows a message to the task\'s inbox with its sender, and the receipt when the agent read it', () => {
+    const message = { id: 4, project: 'app', to: 3, from: { task: 2, label: 'task 2' }, text: 'API changed\x1b[2J', at, readAt: null };
+    const lines = formatTaskLog([entry({ name: 'inbox.posted', data: { message } }), entry({ name: 'inbox.read', data: { project: 'app', to: 3, ids: [4, 5], at } })], {
+      colors: palette(false),
+    });
+    expect(lines.slice(1)).toEqual(['2026-05-04 10:11  inbox.posted  message from task 2: "API changed\\x1b[2J"', '2026-05-04 10:11  inbox.read    read 2 messages']);
+  });
+
   it('names the state a session was first seen in when it was not starting', () => {
     const [, line] = formatTaskLog([entry({ name: 'session.updated', data: { session: { ...session, state: 'working' } } })], { colors: palette(false) });
     expect(line).toContain('attempt 2 started with codex on vibe/3-fix-2; agent working');

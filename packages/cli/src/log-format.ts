@@ -43,6 +43,10 @@ function describe(entry: LogEntry, sessions: Map<number, Session>): string | und
       return `merged (${entry.data.mode}) as ${escapeText(entry.data.commit.slice(0, 7))}`;
     case 'session.updated':
       return sessionChange(entry.data.session, sessions);
+    case 'inbox.posted':
+      return `message from ${escapeText(entry.data.message.from.label)}: "${escapeText(entry.data.message.text)}"`;
+    case 'inbox.read':
+      return entry.data.ids.length === 1 ? 'read 1 message' : `read ${entry.data.ids.length} messages`;
     case 'project.registered':
     case 'project.updated':
       return undefined;

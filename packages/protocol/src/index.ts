@@ -22,6 +22,7 @@ export * from './messages/review.js';
 export * from './messages/events.js';
 export * from './messages/relay.js';
 export * from './messages/files.js';
+export * from './messages/inbox.js';
 export * from './messages/chat.js';
 export * from './messages/presence.js';
 // Both the plain state list and the schema module define AgentState; the schema's pairs value and type.

@@ -22,6 +22,8 @@ export const LIMITS = {
   fileChunkBytes: 512 * 1024,
   /** @since 1.4 The largest file `file.write` uploads. */
   fileUploadBytes: 50 * 1024 * 1024,
+  /** @since 1.5 One inbox message to a task, in Unicode code points. */
+  inboxTextMax: 16_000,
   /** @since 1.5 One chat message, in Unicode code points. */
   chatTextMax: 4000,
   /** @since 1.5 The most messages one `chat.list` returns. */

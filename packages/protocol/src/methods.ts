@@ -46,6 +46,7 @@ import {
   TaskReviewResult,
 } from './messages/review.js';
 import { TaskLogResult } from './messages/events.js';
+import { InboxPostParams, InboxPostResult, InboxReadParams, InboxReadResult } from './messages/inbox.js';
 import { ChatListParams, ChatListResult, ChatPostParams, ChatPostResult } from './messages/chat.js';
 import { SessionViewersParams, SessionViewersResult } from './messages/presence.js';
 import { FileCancelParams, FileCancelResult, FileReadParams, FileReadResult, FileWriteParams, FileWriteResult } from './messages/files.js';
@@ -133,6 +134,8 @@ export const METHODS = {
   'file.write': { access: 'write', params: FileWriteParams, result: FileWriteResult, doc: 'Upload a file into an attempt\'s worktree, one chunk per request, in order.' },
   'file.cancel': { access: 'write', params: FileCancelParams, result: FileCancelResult, doc: 'Abandon an upload and remove what it received.' },
   'file.read': { access: 'read', params: FileReadParams, result: FileReadResult, doc: 'Read one chunk of a regular file in an attempt\'s worktree.' },
+  'inbox.post': { access: 'write', params: InboxPostParams, result: InboxPostResult, doc: 'Leave a message in a task\'s inbox, from another task or a person.' },
+  'inbox.read': { access: 'write', params: InboxReadParams, result: InboxReadResult, doc: 'A task\'s inbox, oldest first; reading marks messages read (the receipt).' },
   'chat.post': { access: 'read', params: ChatPostParams, result: ChatPostResult, doc: 'Post a message to the project\'s chat; once per clientId.' },
   'chat.list': { access: 'read', params: ChatListParams, result: ChatListResult, doc: 'The project\'s newest chat messages, oldest first.' },
   'session.viewers': { access: 'read', params: SessionViewersParams, result: SessionViewersResult, doc: 'Who watches a session and who of them is typing.' },

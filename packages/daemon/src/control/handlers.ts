@@ -7,6 +7,7 @@ import type { EventHub, EventSink } from './event-hub.js';
 import type { ReviewOptions } from '../review/index.js';
 import { createChatHandlers } from './chat-handlers.js';
 import { createFileHandlers, type FileServices } from './file-handlers.js';
+import { createInboxHandlers } from './inbox-handlers.js';
 import { createReviewHandlers } from './review-handlers.js';
 import { createRelayHandlers, type RelayControl } from './relay-handlers.js';
 import type { Presence } from './presence.js';
@@ -117,6 +118,7 @@ export function createHandlers(services: ControlServices, hub: EventHub, connect
     ...createReviewHandlers({ store, attempts: services.attempts, publish: (event) => hub.publish(event), ...services.review }),
     ...createRelayHandlers({ relay: services.relay, closeConnections: (match) => connections.closeConnections(match) }),
     ...createFileHandlers({ store, attempts: services.attempts, uploads: services.uploads }),
+    ...createInboxHandlers({ store, publish: (event) => hub.publish(event) }),
     ...createChatHandlers({ store, publish: (event) => hub.publish(event) }),
     'events.subscribe': (params, { sink }) => {
       const lastSeq = store.lastEventSeq();

@@ -18,6 +18,7 @@ export type { SessionFilter, SessionHostKind, SessionSecret } from './sessions.j
 export { zeroCounts, type TaskFilter } from './tasks.js';
 export type { EventsSinceOptions } from './events.js';
 export type { ChatListOptions, PostChatInput } from './chat.js';
+export type { PostInboxInput, ReadInboxInput } from './inbox-writes.js';
 export { isBusyError, StoreError, type StoreErrorCode } from './errors.js';
 export { DEFAULT_BUSY_TIMEOUT_MS } from './database.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';

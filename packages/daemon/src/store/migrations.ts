@@ -201,6 +201,34 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 6,
+    name: 'inbox: messages to a task from another task or a person, kept until read and after',
+    sql: `
+      -- A message goes with the task it was sent to (the event log keeps it); one from a task that is later
+      -- removed keeps its sender's number, as numbers are never reused.
+      CREATE TABLE inbox_messages (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        project_id  INTEGER NOT NULL,
+        to_task     INTEGER NOT NULL CHECK (to_task > 0),
+        from_task   INTEGER CHECK (from_task IS NULL OR from_task > 0),
+        from_label  TEXT NOT NULL CHECK (length(from_label) BETWEEN 1 AND 100),
+        text        TEXT NOT NULL CHECK (length(text) > 0),
+        created_at  TEXT NOT NULL,
+        read_at     TEXT,
+        FOREIGN KEY (project_id, to_task) REFERENCES tasks (project_id, number) ON DELETE CASCADE
+      ) STRICT;
+
+      CREATE INDEX inbox_by_task ON inbox_messages (project_id, to_task, id);
+
+      -- Reading is the receipt: once read, a message stays read and says what it said.
+      CREATE TRIGGER inbox_read_is_final BEFORE UPDATE ON inbox_messages
+      WHEN OLD.read_at IS NOT NULL OR NEW.text IS NOT OLD.text OR NEW.from_task IS NOT OLD.from_task OR NEW.to_task IS NOT OLD.to_task
+      BEGIN
+        SELECT RAISE(ABORT, 'an inbox message changes only once: when it is read');
+      END;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -4,6 +4,7 @@ import { ProtocolError, type Session, type TaskStatus } from '@vibe/protocol';
 import { ChatTable } from './chat.js';
 import type { Db } from './database.js';
 import { EventLog } from './events.js';
+import { InboxTable } from './inbox.js';
 import { LinkTable } from './links.js';
 import { ProjectTable } from './projects.js';
 import type { RecordContext } from './review-records.js';
@@ -20,6 +21,7 @@ export class StoreTables {
   readonly links: LinkTable;
   readonly chat: ChatTable;
   readonly taskClientIds: TaskClientIds;
+  readonly inbox: InboxTable;
 
   constructor(
     db: Db,
@@ -32,6 +34,7 @@ export class StoreTables {
     this.links = new LinkTable(db);
     this.chat = new ChatTable(db);
     this.taskClientIds = new TaskClientIds(db);
+    this.inbox = new InboxTable(db);
   }
 
   stamp(): string {

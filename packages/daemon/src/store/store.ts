@@ -1,11 +1,12 @@
 // The Store: every read and write of vibe's state, each write one transaction that also appends its event.
 // The rules of the larger writes live beside it (task-writes.ts, session-writes.ts, review-records.ts,
-// link-rules.ts); this class checks input, opens the transaction and hands them the tables.
-import type { ChatMessage, ProjectSelector, Session, TaskStatus, VibeEvent } from '@vibe/protocol';
+// link-rules.ts, inbox-writes.ts); this class checks input, opens the transaction and hands them the tables.
+import type { ChatMessage, InboxMessage, ProjectSelector, Session, TaskStatus, VibeEvent } from '@vibe/protocol';
 import type { ChatListOptions, PostChatInput } from './chat.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase, type Db } from './database.js';
 import { mapBusy } from './errors.js';
 import type { EventsSinceOptions } from './events.js';
+import { postInbox, readInbox, type PostInboxInput, type ReadInboxInput } from './inbox-writes.js';
 import { checkNewLink, checkRelaySettings } from './link-rules.js';
 import type { CreateLinkInput, LinkRecord, RelaySettingsRecord } from './links.js';
 import { migrate, syncTransitions } from './migrations.js';
@@ -241,6 +242,17 @@ export class Store {
   /** See review-records.ts: the task moves to done along legal steps and task.merged is logged, in one transaction. */
   recordMerge(projectId: number, number: number, input: MergeInput): { task: FullTask; events: VibeEvent[] } {
     return this.write(() => recordMerge(this.tables.recordContext(), projectId, number, input));
+  }
+
+  /** See inbox-writes.ts: a message for a task, with inbox.posted, in one transaction. */
+  postInbox(projectId: number, input: PostInboxInput): { message: InboxMessage; event: EventOf<'inbox.posted'> } {
+    return this.write(() => postInbox(this.tables, projectId, input));
+  }
+
+  /** See inbox-writes.ts: a task's messages; marking them read (the default) logs inbox.read in the same transaction. */
+  readInbox(projectId: number, number: number, input: ReadInboxInput = {}): { messages: InboxMessage[]; event?: EventOf<'inbox.read'> } {
+    const run = (): ReturnType<typeof readInbox> => readInbox(this.tables, projectId, number, input);
+    return input.markRead === false ? this.read(run) : this.write(run);
   }
 
   /**

@@ -1,5 +1,6 @@
 // Pushed events: the daemon's append-only event log, replayable from a sequence number.
 import { z } from 'zod';
+import { InboxMessage, InboxReceipt } from './inbox.js';
 import type { Capability } from '../version.js';
 import { ChatMessage } from './chat.js';
 import { Viewer } from './presence.js';
@@ -17,6 +18,8 @@ export const EVENT_NAMES = [
   'session.updated',
   'task.reviewed',
   'task.merged',
+  'inbox.posted',
+  'inbox.read',
   'chat.posted',
   'session.viewers',
 ] as const;
@@ -44,6 +47,10 @@ export const EventData = z.discriminatedUnion('name', [
     name: z.literal('task.merged'),
     data: z.object({ task: Task, attempt: z.number().int().positive(), branch: z.string(), commit: z.string(), mode: z.enum(['squash', 'rebase', 'merge']) }),
   }),
+  /** @since 1.5 A message reached a task's inbox. */
+  z.object({ name: z.literal('inbox.posted'), data: z.object({ message: InboxMessage }) }),
+  /** @since 1.5 The receiving task read these messages of its inbox: the delivery receipt. */
+  z.object({ name: z.literal('inbox.read'), data: InboxReceipt }),
   /** @since 1.5 A chat message was posted (live only: chat.list has the history). */
   z.object({ name: z.literal('chat.posted'), data: z.object({ message: ChatMessage }) }),
   /** @since 1.5 Who watches a session changed: someone attached, detached, left, or began or stopped typing (live only). */
