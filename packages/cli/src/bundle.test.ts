@@ -66,7 +66,7 @@ describe('the bundle', () => {
     expect(externals.filter((name) => !name.startsWith('node:'))).toEqual(['commander']);
   }, 30_000);
 
-  it('loads zod and the message schemas for `vibe doctor` (which checks the config file with them) and no other command', async () => {
+  it('loads zod and the message schemas for `vibe doctor` (which checks the config file with them) and `vibe mcp` (its tools\' inputs are schemas), and no other command', async () => {
     const meta = await bundle();
     const commands = readdirSync(join(cliRoot, 'src', 'commands'))
       .filter((file) => !file.includes('.test.'))
@@ -75,6 +75,6 @@ describe('the bundle', () => {
       const { inputs, externals } = loadedBy(meta, command);
       return [...inputs, ...externals].some((input) => input.includes('zod') || input.includes('protocol/src/messages/') || input.includes('protocol/src/config-file'));
     };
-    expect(commands.filter(schemaLoads)).toEqual(['doctor']);
+    expect(commands.filter(schemaLoads)).toEqual(['doctor', 'mcp']);
   }, 30_000);
 });

@@ -259,6 +259,11 @@ export function buildProgram(output: Pick<OutputConfiguration, 'writeOut' | 'wri
     .action(async (id: string, text: string | undefined, options) => (await import('./commands/send.js')).send(id, text, options));
 
   program
+    .command('mcp')
+    .description("serve vibe's tools to an agent over MCP on stdin/stdout: tasks, follow-ups, diffs and task inboxes (vibe wires it into each agent it starts)")
+    .action(async () => (await import('./commands/mcp.js')).mcp());
+
+  program
     .command('service')
     .description('run the daemon as a systemd user service (Linux) or launchd agent (macOS), or stop doing so')
     .addArgument(new Argument('<action>', 'install or uninstall').choices(['install', 'uninstall']))

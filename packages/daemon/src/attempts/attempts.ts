@@ -186,6 +186,8 @@ export class Attempts {
         VIBE_HOOK_NODE: this.options.node[0]!,
         VIBE_HOOK_SCRIPT: this.options.hookScript,
       };
+      // Which attempt this is, for anything run in the session that speaks for it (`vibe mcp` first of all).
+      const taskEnv = { VIBE_PROJECT: project.name, VIBE_TASK: String(taskNumber), VIBE_ATTEMPT: String(session.attempt) };
       const launch = await adapter.launch(
         {
           sessionId: session.id,
@@ -199,7 +201,7 @@ export class Attempts {
       );
       await writeAgentFiles(worktree, launch.files);
       if (launch.excludes.length > 0) await worktrees.excludeFromGit(worktree, launch.excludes);
-      const spec: RunnerSpec = { setup: setup ? settings.setup : null, argv: launch.argv, env: { ...hookEnv, ...launch.env } };
+      const spec: RunnerSpec = { setup: setup ? settings.setup : null, argv: launch.argv, env: { ...hookEnv, ...taskEnv, ...launch.env } };
       specPath = join(this.options.paths.data, 'sessions', `${session.id}.json`);
       mkdirSync(dirname(specPath), { recursive: true, mode: 0o700 });
       writeFileSync(specPath, JSON.stringify(spec), { mode: 0o600 });
