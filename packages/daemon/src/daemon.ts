@@ -33,6 +33,8 @@ export interface DaemonOptions {
   scriptsDir?: string;
   /** The embedded relay's entry script; by default @vibe/relay-server's, or VIBE_RELAY_ENTRY. */
   relayEntry?: string;
+  /** The CLI's entry script, which agents run as `vibe mcp`; by default VIBE_CLI_ENTRY, else the CLI this daemon ships in. */
+  cliEntry?: string;
   /** Relay heartbeat interval (tests shorten it). */
   relayHeartbeatMs?: number;
 }
@@ -67,6 +69,7 @@ export class Daemon {
     scriptsDir: string,
     secrets: SecretStore,
     relayOptions: { entry: string | undefined; heartbeatMs: number | undefined },
+    mcpCommand: string[] | undefined,
   ) {
     this.streams = new SessionStreams({
       logger,
@@ -86,6 +89,7 @@ export class Daemon {
       node: [process.execPath],
       runnerScript: join(scriptsDir, 'runner.js'),
       hookScript: join(scriptsDir, 'hook.js'),
+      mcpCommand,
       publish: (event) => this.control.hub.publish(event),
       logger,
     });
@@ -170,7 +174,7 @@ export class Daemon {
       if (reason) logger.warn('sessions hosted by node-pty', { reason });
       const secrets = openSecretStore({ dataDir: paths.data, choice: secretStoreChoice(process.env.VIBE_SECRET_STORE) });
       const relayOptions = { entry: options.relayEntry ?? relayEntry(), heartbeatMs: options.relayHeartbeatMs };
-      const daemon = new Daemon(paths, version, lock, logger, config, store, host, options.validateResults ?? false, options.scriptsDir ?? distDir, secrets, relayOptions);
+      const daemon = new Daemon(paths, version, lock, logger, config, store, host, options.validateResults ?? false, options.scriptsDir ?? distDir, secrets, relayOptions, mcpCommand(options.cliEntry));
       cleanups.push(() => void daemon.relay.dispose());
       await daemon.attempts.adoptAll();
       daemon.uploads.start();
@@ -266,6 +270,20 @@ function relayEntry(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * How agents start `vibe mcp`: this node running the CLI's entry — VIBE_CLI_ENTRY (the CLI that starts the
+ * daemon names itself), else the CLI around this file in an installed package (dist/main.js beside
+ * dist/daemon/), else none (a daemon started from its own build has no CLI to offer, and agents go without).
+ * Like VIBE_RELAY_ENTRY, the variable is taken out of the environment once read.
+ */
+function mcpCommand(given: string | undefined): string[] | undefined {
+  const named = process.env.VIBE_CLI_ENTRY;
+  delete process.env.VIBE_CLI_ENTRY;
+  const beside = fileURLToPath(new URL('../main.js', import.meta.url));
+  const entry = given ?? (named || (existsSync(beside) ? beside : undefined));
+  return entry === undefined ? undefined : [process.execPath, entry, 'mcp'];
 }
 
 function openStore(path: string, busyTimeoutMs: number): Store {

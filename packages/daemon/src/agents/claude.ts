@@ -1,6 +1,8 @@
 // Claude Code: interactive with the task as its first prompt; instructions in CLAUDE.local.md and state
-// through hooks in .claude/settings.local.json, both git-excluded and never over a tracked file.
+// through hooks in .claude/settings.local.json, both git-excluded and never over a tracked file; `vibe mcp`
+// through an inline --mcp-config.
 import { asFileText } from './files.js';
+import { claudeMcpConfig, withMcpNote } from './mcp.js';
 import { shCommand } from './quoting.js';
 import type { AgentAdapter, AgentContext, AgentLaunch, LaunchOptions } from './types.js';
 import { CLAUDE_WAITING, GENERIC_WAITING } from './waiting-patterns.js';
@@ -19,11 +21,14 @@ export const claude: AgentAdapter = {
 
 async function launchClaude(ctx: AgentContext, { isTracked }: LaunchOptions): Promise<AgentLaunch> {
   const launch: AgentLaunch = { argv: ['claude'], env: { ...ctx.hook.env }, files: [], excludes: [], usesHooks: true };
-  if (ctx.instructions.trim() !== '') {
+  // Added to the servers the user configured, never instead of them (no --strict-mcp-config).
+  if (ctx.mcp) launch.argv.push('--mcp-config', claudeMcpConfig(ctx.mcp));
+  const instructions = withMcpNote(ctx);
+  if (instructions.trim() !== '') {
     if (await isTracked(INSTRUCTIONS_FILE)) {
-      launch.argv.push('--append-system-prompt', ctx.instructions);
+      launch.argv.push('--append-system-prompt', instructions);
     } else {
-      launch.files.push({ path: INSTRUCTIONS_FILE, content: asFileText(ctx.instructions) });
+      launch.files.push({ path: INSTRUCTIONS_FILE, content: asFileText(instructions) });
       launch.excludes.push(`/${INSTRUCTIONS_FILE}`);
     }
   }

@@ -1,6 +1,8 @@
 // Codex CLI: interactive with the task as its first prompt; turn ends reported through its `notify`
-// program; instructions in AGENTS.override.md (which Codex reads instead of AGENTS.md in that directory).
+// program; instructions in AGENTS.override.md (which Codex reads instead of AGENTS.md in that directory);
+// `vibe mcp` through `-c mcp_servers.vibe.*` overrides.
 import { asFileText, joinText, readRepoFile } from './files.js';
+import { codexMcpArgs, withMcpNote } from './mcp.js';
 import { tomlArray } from './quoting.js';
 import type { AgentAdapter, AgentContext, AgentLaunch, LaunchOptions } from './types.js';
 import { CODEX_WAITING, GENERIC_WAITING } from './waiting-patterns.js';
@@ -28,14 +30,16 @@ async function launchCodex(ctx: AgentContext, { isTracked }: LaunchOptions): Pro
     excludes: [],
     usesHooks: true,
   };
+  if (ctx.mcp) launch.argv.push(...codexMcpArgs(ctx.mcp));
   let prompt = ctx.prompt;
-  if (ctx.instructions.trim() !== '') {
+  const instructions = withMcpNote(ctx);
+  if (instructions.trim() !== '') {
     if (await isTracked(OVERRIDE_FILE)) {
-      prompt = joinText(ctx.instructions, prompt); // the repo's own override wins; ours rides in the prompt
+      prompt = joinText(instructions, prompt); // the repo's own override wins; ours rides in the prompt
     } else {
       // The override replaces AGENTS.md in the worktree root, so it carries the repository's text first.
       const repoText = await readRepoFile(ctx.worktree, 'AGENTS.md');
-      launch.files.push({ path: OVERRIDE_FILE, content: asFileText(joinText(repoText ?? '', ctx.instructions)) });
+      launch.files.push({ path: OVERRIDE_FILE, content: asFileText(joinText(repoText ?? '', instructions)) });
       launch.excludes.push(`/${OVERRIDE_FILE}`);
     }
   }

@@ -1,8 +1,9 @@
 // Gemini CLI: interactive after running the task as its first prompt; instructions travel in that prompt.
 // State comes through hooks in .gemini/settings.json (git-excluded, never over a tracked file), which
-// Gemini loads only in a trusted folder; output heuristics cover the rest.
+// Gemini loads only in a trusted folder; output heuristics cover the rest. `vibe mcp` is in the same file.
 import { geminiTrust } from './gemini-trust.js';
 import { joinText } from './files.js';
+import { MCP_SERVER_NAME, mcpServerEntry, withMcpNote } from './mcp.js';
 import { shCommand } from './quoting.js';
 import type { AgentAdapter, AgentContext, AgentLaunch, LaunchOptions } from './types.js';
 import { GEMINI_WAITING, GENERIC_WAITING } from './waiting-patterns.js';
@@ -36,13 +37,18 @@ export function geminiAgent(env: Env): AgentAdapter {
  */
 async function launchGemini(ctx: AgentContext, { isTracked }: LaunchOptions, env: Env): Promise<AgentLaunch> {
   const launch: AgentLaunch = { argv: ['gemini'], env: {}, files: [], excludes: [], usesHooks: false };
+  // Gemini takes MCP servers from its settings files only: with the repository's own settings file there,
+  // the agent goes without vibe's tools (and is not told of them) rather than vibe rewriting that file.
+  let mcp: AgentContext['mcp'];
   if (!(await isTracked(SETTINGS_FILE))) {
-    launch.files.push({ path: SETTINGS_FILE, content: `${JSON.stringify(geminiHookSettings(ctx.hook.argv), null, 2)}\n` });
+    mcp = ctx.mcp;
+    const settings = { ...geminiHookSettings(ctx.hook.argv), ...(mcp && { mcpServers: { [MCP_SERVER_NAME]: mcpServerEntry(mcp) } }) };
+    launch.files.push({ path: SETTINGS_FILE, content: `${JSON.stringify(settings, null, 2)}\n` });
     launch.excludes.push(`/${SETTINGS_FILE}`);
     Object.assign(launch.env, ctx.hook.env);
     if (geminiTrust(ctx.worktree, env) === undefined && geminiTrust(ctx.repository, env) === true) launch.env.GEMINI_CLI_TRUST_WORKSPACE = 'true';
   }
-  const prompt = joinText(ctx.instructions, ctx.prompt);
+  const prompt = joinText(withMcpNote({ instructions: ctx.instructions, mcp }), ctx.prompt);
   if (prompt !== '') launch.argv.push(`--prompt-interactive=${prompt}`);
   return launch;
 }

@@ -17,6 +17,18 @@ export interface AgentContext {
     /** VIBE_HOOK_NODE, VIBE_HOOK_SCRIPT, VIBE_SESSION, VIBE_HOOK_TOKEN, VIBE_SOCKET. */
     env: Record<string, string>;
   };
+  /** `vibe mcp` for this attempt, to wire into the agent's MCP configuration; absent when this vibe has no CLI to run. */
+  mcp?: McpServer;
+}
+
+/** How an agent starts `vibe mcp` (a stdio MCP server), and the task it speaks for. */
+export interface McpServer {
+  command: string;
+  args: string[];
+  /** VIBE_SOCKET, VIBE_PROJECT, VIBE_TASK, VIBE_ATTEMPT: set in the agent's config, as some CLIs pass MCP servers little of their own. */
+  env: Record<string, string>;
+  project: string;
+  task: number;
 }
 
 /** How to start the agent; argv is run directly (execvp), never joined into a shell string. */

@@ -188,6 +188,13 @@ export class Attempts {
       };
       // Which attempt this is, for anything run in the session that speaks for it (`vibe mcp` first of all).
       const taskEnv = { VIBE_PROJECT: project.name, VIBE_TASK: String(taskNumber), VIBE_ATTEMPT: String(session.attempt) };
+      const mcp = this.options.mcpCommand && {
+        command: this.options.mcpCommand[0]!,
+        args: this.options.mcpCommand.slice(1),
+        env: { VIBE_SOCKET: this.options.paths.socket, ...taskEnv },
+        project: project.name,
+        task: taskNumber,
+      };
       const launch = await adapter.launch(
         {
           sessionId: session.id,
@@ -196,6 +203,7 @@ export class Attempts {
           prompt,
           instructions: settings.instructions ?? '',
           hook: { argv: [this.options.node[0]!, this.options.hookScript], env: hookEnv },
+          mcp,
         },
         { isTracked: (rel: string) => worktrees.isTracked(worktree, rel) },
       );

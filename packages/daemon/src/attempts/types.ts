@@ -48,6 +48,8 @@ export interface AttemptsOptions {
   node: string[];
   runnerScript: string;
   hookScript: string;
+  /** argv that runs `vibe mcp` (node, the CLI's main.js, "mcp"), wired into each agent; undefined leaves agents without it. */
+  mcpCommand?: string[];
   publish(event: VibeEvent | undefined): void;
   logger: Logger;
   size?: { cols: number; rows: number };
