@@ -1,7 +1,7 @@
 // Task inboxes through a real daemon on its real socket: a post pushes inbox.posted, a read pushes the receipt
 // (inbox.read) to whoever watches — the sender included — and messages outlive a daemon restart.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ControlClient, Event } from '@vibe/protocol';
@@ -93,7 +93,8 @@ describe('a task inbox', () => {
     expect((await view.request('inbox.post', { project: 'app', number: 1, text: 'x' })).error).toMatchObject({ code: 'forbidden' });
     expect((await view.request('inbox.read', { project: 'app', number: 1 })).error).toMatchObject({ code: 'forbidden' });
     const local = await client();
-    expect((await local.request('inbox.post', { project: 'app', number: 2, text: 'from the desk' })).message.from).toEqual({ task: null, label: 'local' });
+    // At the daemon's own machine, a person is its user, as in chat.
+    expect((await local.request('inbox.post', { project: 'app', number: 2, text: 'from the desk' })).message.from).toEqual({ task: null, label: userInfo().username });
     expect((await local.request('inbox.read', { project: 'app', number: 1, markRead: false })).messages.map((m) => m.text)).toEqual(['please hurry']);
   });
 

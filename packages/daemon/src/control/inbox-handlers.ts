@@ -3,7 +3,7 @@
 // into a terminal, so it cannot land in the middle of what the agent or a person is typing.
 import type { MethodName, MethodParams, MethodResult, VibeEvent } from '@vibe/protocol';
 import type { Store } from '../store/index.js';
-import type { ConnectionAccess } from './transport.js';
+import type { PeerIdentity } from './transport.js';
 
 export interface InboxServices {
   store: Store;
@@ -11,18 +11,14 @@ export interface InboxServices {
 }
 
 type InboxMethod = 'inbox.post' | 'inbox.read';
-type Handler<M extends MethodName> = (params: MethodParams<M>, context: { access: ConnectionAccess }) => MethodResult<M>;
-
-/** Who a message is from when no task sent it: the link's label, or "local" for the daemon's own machine. */
-function personLabel(access: ConnectionAccess): string {
-  return access.kind === 'link' ? access.label : 'local';
-}
+type Handler<M extends MethodName> = (params: MethodParams<M>, context: { peer: PeerIdentity }) => MethodResult<M>;
 
 export function createInboxHandlers({ store, publish }: InboxServices): { [M in InboxMethod]: Handler<M> } {
   return {
-    'inbox.post': (params, { access }) => {
+    'inbox.post': (params, { peer }) => {
       const project = store.resolveProject(params);
-      const fromLabel = params.fromTask === undefined ? personLabel(access) : undefined;
+      // A person is named as in chat: the link's label, or the user name of the daemon's machine.
+      const fromLabel = params.fromTask === undefined ? peer.label : undefined;
       const { message, event } = store.postInbox(project.id, { to: params.number, text: params.text, fromTask: params.fromTask, fromLabel });
       publish(event);
       return { message };

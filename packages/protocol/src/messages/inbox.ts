@@ -12,7 +12,7 @@ export const InboxMessage = z
     to: z.number().int().positive().describe('The task whose inbox holds it'),
     from: z.object({
       task: z.number().int().positive().nullable().describe('The sending task, in the same project; null when a person sent it'),
-      label: z.string().describe('Who sent it, for display: "task 2", a link\'s label, or "local"'),
+      label: z.string().describe('Who sent it, for display: "task 2" for a task; for a person, the link\'s label or the user name of the daemon\'s machine'),
     }),
     text: z.string(),
     at: Timestamp.describe('When it was posted'),
