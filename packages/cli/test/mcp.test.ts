@@ -146,6 +146,17 @@ describe('vibe mcp', () => {
     expect(bad.isError).toBe(true);
   });
 
+  it('reaches the daemon again after it restarted, and says so plainly while it is away', async () => {
+    watcher.close();
+    expect((await sandbox.vibe(['down'])).code).toBe(0);
+    const away = await call(2, 'list_tasks');
+    expect(away).toEqual({ isError: true, texts: ['daemon not running — run `vibe up`'] });
+    expect((await sandbox.vibe(['up'], { cwd: repo })).code).toBe(0);
+    expect((await callJson<{ tasks: unknown[] }>(2, 'list_tasks')).tasks).toHaveLength(3);
+    // What was read before the restart stays read.
+    expect((await callJson<{ messages: { readAt: string | null }[] }>(1, 'read_inbox', { all: true })).messages.map((m) => m.readAt === null)).toEqual([false]);
+  });
+
   it('without a task in its environment, lists tasks by its directory but cannot read an inbox', async () => {
     const { VIBE_SOCKET } = sessionEnv(1);
     const loose = await mcpFor({ VIBE_SOCKET: VIBE_SOCKET! }, repo);
