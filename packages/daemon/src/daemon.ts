@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import { PROTOCOL_VERSION, type DaemonStatus } from '@vibe/protocol';
 import { nodeAead, type VibePaths } from '@vibe/protocol/node';
 import { knownAgents, listAgents, resolveAgent } from './agents/index.js';
+import { Approvals, type ScreenKeys } from './approvals/index.js';
 import { Attempts } from './attempts/index.js';
 import { loadConfig, type VibeConfig } from './config.js';
 import { ControlServer } from './control/index.js';
@@ -56,6 +57,8 @@ export class Daemon {
   readonly relay: RelayRoom;
   /** Files uploaded into worktrees, while their chunks arrive. */
   readonly uploads: Uploads;
+  /** Agents' permission requests, held until a person answers; it follows every session change. */
+  readonly approvals: Approvals;
 
   private constructor(
     readonly paths: VibePaths,
@@ -90,7 +93,19 @@ export class Daemon {
       runnerScript: join(scriptsDir, 'runner.js'),
       hookScript: join(scriptsDir, 'hook.js'),
       mcpCommand,
+      publish: (event) => {
+        this.control.hub.publish(event);
+        this.approvals.observe(event);
+      },
+      logger,
+    });
+    this.approvals = new Approvals({
+      store,
       publish: (event) => this.control.hub.publish(event),
+      hookSession: (sessionId, token) => this.attempts.hookSession(sessionId, token),
+      type: (sessionId, text) => this.attempts.send(sessionId, text, false),
+      screenText: async (sessionId) => this.streams.get(sessionId)?.screenText(),
+      screenKeys: (agent) => screenKeysOf(agent, config),
       logger,
     });
     this.relay = new RelayRoom({
@@ -121,6 +136,7 @@ export class Daemon {
         pid: process.pid,
         relay: this.relay,
         uploads: this.uploads,
+        approvals: this.approvals,
         agents: () => knownAgents(config.agents),
         status: () => this.status(),
         requestStop: () => setImmediate(() => void this.stop('requested by a client')),
@@ -177,6 +193,7 @@ export class Daemon {
       const daemon = new Daemon(paths, version, lock, logger, config, store, host, options.validateResults ?? false, options.scriptsDir ?? distDir, secrets, relayOptions, mcpCommand(options.cliEntry));
       cleanups.push(() => void daemon.relay.dispose());
       await daemon.attempts.adoptAll();
+      daemon.approvals.start();
       daemon.uploads.start();
       cleanups.push(() => daemon.uploads.dispose());
       await daemon.control.listen();
@@ -230,6 +247,8 @@ export class Daemon {
   stop(reason: string): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info('daemon stopping', { reason });
+      // Hooks waiting on approvals are told first: they ask the next daemon, and must not hold up this stop.
+      this.approvals.release();
       await this.control.drain(DRAIN_LIMIT_MS);
       await this.relay.dispose();
       await this.control.close();
@@ -305,6 +324,15 @@ function localUserName(): string {
     return userInfo().username.slice(0, 100) || 'local';
   } catch {
     return 'local';
+  }
+}
+
+/** The keys of an agent's own permission dialog, when vibe answers it on screen; none for an agent gone from PATH. */
+function screenKeysOf(agent: string, config: VibeConfig): ScreenKeys | undefined {
+  try {
+    return resolveAgent(agent, config, process.env).screenKeys;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,6 +1,8 @@
 // `node hook.js <working|waiting|idle>`: run by agent hooks inside a session to report the agent's state.
 // It must never hold the agent up: it gives up after two seconds and always exits 0.
+// `node hook.js approval <dialect>`: the agent's permission hook (approval-hook.ts), which waits for a person.
 import { connectToDaemon } from '@vibe/protocol/node';
+import { askedTool, decisionOutput, DIALECTS, readStdin, waitForAnswer, type Dialect } from './approval-hook.js';
 
 const HOOK_TIMEOUT_MS = 2000;
 
@@ -9,6 +11,7 @@ async function main(): Promise<void> {
   const session = Number(process.env.VIBE_SESSION);
   const token = process.env.VIBE_HOOK_TOKEN;
   const socket = process.env.VIBE_SOCKET;
+  if (event === 'approval') return approval(process.argv[3], { session, token, socket });
   if (!event || !Number.isInteger(session) || !token || !socket) return;
   const timer = setTimeout(() => process.exit(0), HOOK_TIMEOUT_MS);
   try {
@@ -20,6 +23,20 @@ async function main(): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Prints the decision (or what hands the question back to the agent) and exits 0, whatever happened. */
+async function approval(dialect: string | undefined, env: { session: number; token?: string; socket?: string }): Promise<void> {
+  const known: Dialect = DIALECTS.includes(dialect as Dialect) ? (dialect as Dialect) : 'plain';
+  let answer;
+  try {
+    const asked = askedTool(JSON.parse((await readStdin()) || '{}'));
+    if (Number.isInteger(env.session) && env.token && env.socket) answer = await waitForAnswer({ socket: env.socket, session: env.session, token: env.token, asked });
+  } catch {
+    // Unreadable input or an unexpected failure: no answer, so the agent asks on its own screen.
+  }
+  process.stdout.write(decisionOutput(known, answer));
+  process.exit(0);
 }
 
 void main();

@@ -25,6 +25,7 @@ export * from './messages/files.js';
 export * from './messages/inbox.js';
 export * from './messages/chat.js';
 export * from './messages/presence.js';
+export * from './messages/approval.js';
 // Both the plain state list and the schema module define AgentState; the schema's pairs value and type.
 export { AgentState } from './messages/session.js';
 export * from './messages/envelope.js';

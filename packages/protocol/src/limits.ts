@@ -28,6 +28,10 @@ export const LIMITS = {
   chatTextMax: 4000,
   /** @since 1.5 The most messages one `chat.list` returns. */
   chatListMax: 500,
+  /** @since 1.5 What an approval quotes of the command, file or input it asks about, in code points. */
+  approvalDetailMax: 8000,
+  /** @since 1.5 The reason given with a denied approval. */
+  approvalReasonMax: 2000,
 } as const;
 
 /** gh's `--repo`: `OWNER/NAME`, or `HOST/OWNER/NAME` for GitHub Enterprise. Here, not with the schemas, so the CLI checks it without loading zod. */

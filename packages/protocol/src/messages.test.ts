@@ -81,6 +81,9 @@ describe('METHODS', () => {
       'chat.post',
       'chat.list',
       'session.viewers',
+      'approval.list',
+      'approval.answer',
+      'approval.request',
     ]);
   });
 
@@ -122,6 +125,8 @@ describe('METHODS', () => {
       'file.read',
       'chat.post',
       'session.viewers',
+      'approval.answer',
+      'approval.request',
     ];
     for (const [method, spec] of Object.entries(METHODS)) {
       expect(spec.params.safeParse({}).success, method).toBe(!needsParams.includes(method));
@@ -134,12 +139,12 @@ describe('METHODS access (@since 1.3)', () => {
 
   it('lets view-only links call exactly the read methods of the relay contract', () => {
     expect(byAccess('read')).toEqual(
-      ['daemon.status', 'project.list', 'task.list', 'task.get', 'session.list', 'session.attach', 'session.detach', 'task.diff', 'task.log', 'events.subscribe', 'events.unsubscribe', 'relay.status', 'file.read', 'chat.post', 'chat.list', 'session.viewers'].sort(),
+      ['daemon.status', 'project.list', 'task.list', 'task.get', 'session.list', 'session.attach', 'session.detach', 'task.diff', 'task.log', 'events.subscribe', 'events.unsubscribe', 'relay.status', 'file.read', 'chat.post', 'chat.list', 'session.viewers', 'approval.list'].sort(),
     );
   });
 
   it('keeps the daemon, its relay, its links and agent hooks to the local socket', () => {
-    expect(byAccess('local')).toEqual(['daemon.stop', 'session.hook', 'relay.connect', 'relay.disconnect', 'link.create', 'link.list', 'link.revoke'].sort());
+    expect(byAccess('local')).toEqual(['daemon.stop', 'session.hook', 'relay.connect', 'relay.disconnect', 'link.create', 'link.list', 'link.revoke', 'approval.request'].sort());
   });
 
   it('marks everything else, and everything that types into a terminal, write', () => {
@@ -445,6 +450,10 @@ describe('envelopes', () => {
   });
 
   it('accepts an event of every name with its payload', () => {
+    const approval = {
+      ...{ id: '7', project: 'myapp', taskNumber: 3, attempt: 1, session: 4, agent: 'claude', tool: 'Bash', detail: 'rm -rf build', options: ['allow', 'deny'] },
+      ...{ via: 'hook', state: 'pending', requestedAt: '2026-01-01T00:00:02Z', answeredAt: null, answeredBy: null, reason: null },
+    };
     const project = { id: 1, name: 'myapp', path: '/src/myapp', baseBranch: 'main', createdAt: '2026-01-01T00:00:00Z' };
     const samples = {
       'project.registered': { project },
@@ -456,6 +465,8 @@ describe('envelopes', () => {
       'task.merged': { task: { ...task, status: 'done' }, attempt: 2, branch: 'vibe/3-fix-2', commit: 'a'.repeat(40), mode: 'squash' },
       'inbox.posted': { message: { id: 1, project: 'myapp', to: 3, from: { task: 2, label: 'task 2' }, text: 'done with the API', at: '2026-01-01T00:00:00Z', readAt: null } },
       'inbox.read': { project: 'myapp', to: 3, ids: [1], at: '2026-01-01T00:00:01Z' },
+      'approval.requested': { approval },
+      'approval.answered': { approval: { ...approval, state: 'denied', answeredAt: '2026-01-01T00:00:09Z', answeredBy: 'phone', reason: 'not there' } },
       'chat.posted': { message: { id: 1, project: 'myapp', from: { label: 'phone', kind: 'control' }, text: 'how is it going?', at: '2026-01-01T00:00:00Z' } },
       'session.viewers': { session: 4, viewers: [{ id: 'v1', label: 'phone', kind: 'view', device: 'vibe-web 0.1.0', readOnly: true, typing: false }] },
       'project.updated': { project: { ...project, settings: { setup: 'npm ci', instructions: null, maxSessions: 8 } } },

@@ -49,6 +49,7 @@ import { TaskLogResult } from './messages/events.js';
 import { InboxPostParams, InboxPostResult, InboxReadParams, InboxReadResult } from './messages/inbox.js';
 import { ChatListParams, ChatListResult, ChatPostParams, ChatPostResult } from './messages/chat.js';
 import { SessionViewersParams, SessionViewersResult } from './messages/presence.js';
+import { ApprovalAnswerParams, ApprovalAnswerResult, ApprovalListParams, ApprovalListResult, ApprovalRequestParams, ApprovalRequestResult } from './messages/approval.js';
 import { FileCancelParams, FileCancelResult, FileReadParams, FileReadResult, FileWriteParams, FileWriteResult } from './messages/files.js';
 import {
   LinkCreateParams,
@@ -139,6 +140,9 @@ export const METHODS = {
   'chat.post': { access: 'read', params: ChatPostParams, result: ChatPostResult, doc: 'Post a message to the project\'s chat; once per clientId.' },
   'chat.list': { access: 'read', params: ChatListParams, result: ChatListResult, doc: 'The project\'s newest chat messages, oldest first.' },
   'session.viewers': { access: 'read', params: SessionViewersParams, result: SessionViewersResult, doc: 'Who watches a session and who of them is typing.' },
+  'approval.list': { access: 'read', params: ApprovalListParams, result: ApprovalListResult, doc: 'Approvals agents asked for, newest first; pending ones, or all.' },
+  'approval.answer': { access: 'write', params: ApprovalAnswerParams, result: ApprovalAnswerResult, doc: 'Allow or deny a pending approval; the first answer wins.' },
+  'approval.request': { access: 'local', params: ApprovalRequestParams, result: ApprovalRequestResult, doc: 'From an agent\'s permission hook: record an approval and answer once it is decided.' },
 } as const satisfies Record<string, MethodSpec>;
 
 export type MethodName = keyof typeof METHODS;

@@ -50,6 +50,6 @@ describe('isCompatible', () => {
 
 describe('CAPABILITIES', () => {
   it('lists the capabilities documented in docs/protocol.md', () => {
-    expect(CAPABILITIES).toEqual(['events', 'tasks', 'projects', 'sessions', 'review', 'relay', 'files', 'inbox', 'chat', 'presence']);
+    expect(CAPABILITIES).toEqual(['events', 'tasks', 'projects', 'sessions', 'review', 'relay', 'files', 'inbox', 'chat', 'presence', 'approvals']);
   });
 });

@@ -7,7 +7,7 @@ export const PROTOCOL_VERSION = '1.5';
  * Capabilities a peer may announce in its handshake. A capability names a feature beyond the major's
  * baseline, so old peers simply never see messages they would not understand.
  */
-export const CAPABILITIES = ['events', 'tasks', 'projects', 'sessions', 'review', 'relay', 'files', 'inbox', 'chat', 'presence'] as const;
+export const CAPABILITIES = ['events', 'tasks', 'projects', 'sessions', 'review', 'relay', 'files', 'inbox', 'chat', 'presence', 'approvals'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 export interface ProtocolVersion {

@@ -18,6 +18,10 @@ export const CustomAgentConfig = z
     prompt: z.enum(['argv', 'stdin', 'none']).default('argv').describe('argv: as an argument (appended if no placeholder); stdin: typed in after start; none'),
     instructionsFile: z.string().min(1).max(255).optional().describe('file (relative to the worktree) to write the instructions to'),
     hooks: z.literal('env').optional().describe('env: the hook is passed in VIBE_HOOK_* variables'),
+    approvalKeys: z
+      .strictObject({ allow: z.string().min(1).max(64), deny: z.string().min(1).max(64) })
+      .optional()
+      .describe("keys that answer the program's own permission prompt: its prompts become screen approvals"),
   })
   .superRefine((agent, ctx) => {
     const [program] = agent.command;
@@ -54,6 +58,7 @@ export function customAgent(name: string, raw: unknown): AgentAdapter {
     command: config.command[0]!,
     usesHooks: config.hooks === 'env',
     waitingPatterns: [...GENERIC_WAITING],
+    ...(config.approvalKeys && { screenKeys: config.approvalKeys }),
     launch: (ctx, opts) => launchCustom(name, config, ctx, opts),
   };
 }

@@ -62,6 +62,12 @@ export interface AgentAdapter {
   launch(ctx: AgentContext, opts: LaunchOptions): Promise<AgentLaunch>;
   /** Screen text meaning the agent needs the user (a permission prompt, a question, a trust dialog). */
   waitingPatterns: RegExp[];
+  /**
+   * The keys that answer the agent's own permission dialog, typed as they are. Set only for an agent whose
+   * permission requests vibe cannot take through a hook: its dialogs become screen approvals — those whose
+   * screen matches one of `prompts` when given (a trust prompt is not a permission, and takes other keys).
+   */
+  screenKeys?: { allow: string; deny: string; prompts?: RegExp[] };
 }
 
 /** The hook variables a custom agent with `hooks: "env"` receives. */

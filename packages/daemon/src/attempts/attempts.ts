@@ -327,14 +327,18 @@ export class Attempts {
   }
 
   hook(sessionId: number, token: string, event: AgentState): void {
-    const { store } = this.options;
-    const secret = store.sessionSecret(sessionId);
-    if (!secret || !sameSecret(secret.hookToken, token)) throw new ProtocolError('not_found', `no session ${sessionId} with that token`);
+    const session = this.hookSession(sessionId, token);
     this.options.terminals.hookReported(sessionId, event);
-    const session = this.session(sessionId);
     const changed = session.state !== 'exited' && session.state !== event;
     this.options.logger.info('agent state from its hook', { session: sessionId, state: event, changed });
     if (changed) this.update(sessionId, { state: event });
+  }
+
+  /** The session a hook runs in, when `token` is that session's; `not_found` otherwise. */
+  hookSession(sessionId: number, token: string): Session {
+    const secret = this.options.store.sessionSecret(sessionId);
+    if (!secret || !sameSecret(secret.hookToken, token)) throw new ProtocolError('not_found', `no session ${sessionId} with that token`);
+    return this.session(sessionId);
   }
 
   /** The session as clients should see it, with the in-memory last activity. */

@@ -6,6 +6,7 @@ import type { Store } from '../store/index.js';
 import type { EventHub, EventSink } from './event-hub.js';
 import type { ReviewOptions } from '../review/index.js';
 import { createChatHandlers } from './chat-handlers.js';
+import { createApprovalHandlers, type ApprovalControl } from './approval-handlers.js';
 import { createFileHandlers, type FileServices } from './file-handlers.js';
 import { createInboxHandlers } from './inbox-handlers.js';
 import { createReviewHandlers } from './review-handlers.js';
@@ -24,6 +25,8 @@ export interface ControlServices {
   relay: RelayControl;
   /** The files room's uploads under way (protocol 1.4). */
   uploads: FileServices['uploads'];
+  /** Agents' permission requests (protocol 1.5). */
+  approvals: ApprovalControl;
   /** Agent names a task may name (built-in plus configured). */
   agents(): readonly string[];
   status(): DaemonStatus;
@@ -118,6 +121,7 @@ export function createHandlers(services: ControlServices, hub: EventHub, connect
     ...createReviewHandlers({ store, attempts: services.attempts, publish: (event) => hub.publish(event), ...services.review }),
     ...createRelayHandlers({ relay: services.relay, closeConnections: (match) => connections.closeConnections(match) }),
     ...createFileHandlers({ store, attempts: services.attempts, uploads: services.uploads }),
+    ...createApprovalHandlers({ store, approvals: services.approvals }),
     ...createInboxHandlers({ store, publish: (event) => hub.publish(event) }),
     ...createChatHandlers({ store, publish: (event) => hub.publish(event) }),
     'events.subscribe': (params, { sink }) => {

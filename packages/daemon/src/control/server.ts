@@ -55,6 +55,7 @@ export class ControlServer {
       onClose: (closed) => {
         this.connections.delete(closed);
         this.hub.dropSink(closed);
+        options.services.approvals.connectionClosed(closed);
         this.presence.dropConnection(closed);
       },
     };

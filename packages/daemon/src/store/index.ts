@@ -12,6 +12,7 @@ export type {
 } from './store-types.js';
 export type { RegisterProjectInput } from './projects.js';
 export type { CreateLinkInput, LinkKind, LinkRecord, RelaySettingsRecord } from './links.js';
+export type { ApprovalAnswer, ApprovalFilter, NewApproval, StoredApproval } from './approvals.js';
 export { DEFAULT_PROJECT_SETTINGS, type UpdateProjectInput } from './project-settings.js';
 export type { SessionPatch } from './session-rules.js';
 export type { SessionFilter, SessionHostKind, SessionSecret } from './sessions.js';

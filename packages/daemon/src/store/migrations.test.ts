@@ -25,10 +25,13 @@ describe('migrations', () => {
     const db = otherConnection(path);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(objects(db)).toEqual([
+      'index approvals_by_session',
+      'index approvals_pending',
       'index chat_messages_by_project',
       'index events_by_task',
       'index inbox_by_task',
       'index links_newest_first',
+      'table approvals',
       'table chat_messages',
       'table events',
       'table inbox_messages',
@@ -39,6 +42,7 @@ describe('migrations', () => {
       'table task_client_ids',
       'table task_transitions',
       'table tasks',
+      'trigger approvals_answered_once',
       'trigger events_no_delete',
       'trigger events_no_update',
       'trigger inbox_read_is_final',

@@ -229,6 +229,40 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 7,
+    name: 'approvals: what agents asked permission for, answered once',
+    sql: `
+      -- An approval goes with its session (and so its task); the event log keeps every request and answer.
+      -- request_key is the hook's own id for its request, so a hook that lost a restarting daemon finds its
+      -- approval again; hook_pid lets the next daemon see whether that hook still waits.
+      CREATE TABLE approvals (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id   INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        request_key  TEXT UNIQUE CHECK (request_key IS NULL OR length(request_key) BETWEEN 16 AND 64),
+        hook_pid     INTEGER CHECK (hook_pid IS NULL OR hook_pid > 0),
+        tool         TEXT NOT NULL CHECK (length(tool) BETWEEN 1 AND 200),
+        detail       TEXT NOT NULL,
+        options      TEXT NOT NULL CHECK (json_valid(options)),
+        via          TEXT NOT NULL CHECK (via IN ('hook', 'screen')),
+        state        TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'allowed', 'denied', 'cancelled')),
+        requested_at TEXT NOT NULL,
+        answered_at  TEXT CHECK ((answered_at IS NULL) = (state = 'pending')),
+        answered_by  TEXT,
+        reason       TEXT
+      ) STRICT;
+
+      CREATE INDEX approvals_by_session ON approvals (session_id, id);
+      CREATE INDEX approvals_pending ON approvals (id) WHERE state = 'pending';
+
+      -- Answered once: no connection can change an answer or reopen an approval.
+      CREATE TRIGGER approvals_answered_once BEFORE UPDATE ON approvals
+      WHEN OLD.state <> 'pending'
+      BEGIN
+        SELECT RAISE(ABORT, 'an approval is answered once');
+      END;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -1,6 +1,7 @@
 // The Store's tables and the helpers its writes share inside one transaction: find a task or session or say
 // `not_found`, move a task along a checked transition and log it, log a session change, stamp the time.
 import { ProtocolError, type Session, type TaskStatus } from '@vibe/protocol';
+import { ApprovalTable } from './approvals.js';
 import { ChatTable } from './chat.js';
 import type { Db } from './database.js';
 import { EventLog } from './events.js';
@@ -22,6 +23,7 @@ export class StoreTables {
   readonly chat: ChatTable;
   readonly taskClientIds: TaskClientIds;
   readonly inbox: InboxTable;
+  readonly approvals: ApprovalTable;
 
   constructor(
     db: Db,
@@ -35,6 +37,7 @@ export class StoreTables {
     this.chat = new ChatTable(db);
     this.taskClientIds = new TaskClientIds(db);
     this.inbox = new InboxTable(db);
+    this.approvals = new ApprovalTable(db);
   }
 
   stamp(): string {

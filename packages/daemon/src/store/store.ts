@@ -3,6 +3,8 @@
 // link-rules.ts, inbox-writes.ts); this class checks input, opens the transaction and hands them the tables.
 import type { ChatMessage, InboxMessage, ProjectSelector, Session, TaskStatus, VibeEvent } from '@vibe/protocol';
 import type { ChatListOptions, PostChatInput } from './chat.js';
+import { checkNewApproval, recordApproval, settleApproval } from './approval-writes.js';
+import type { ApprovalAnswer, ApprovalFilter, NewApproval, StoredApproval } from './approvals.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase, type Db } from './database.js';
 import { mapBusy } from './errors.js';
 import type { EventsSinceOptions } from './events.js';
@@ -305,6 +307,26 @@ export class Store {
   /** A project's newest chat messages (those before a message id, if given), oldest first. */
   listChat(projectId: number, options: ChatListOptions = {}): ChatMessage[] {
     return this.read(() => this.tables.chat.list(projectId, options));
+  }
+
+  /** See approval-writes.ts: a pending approval and approval.requested; a known request key returns its approval as it is. */
+  requestApproval(input: NewApproval): { stored: StoredApproval; event?: EventOf<'approval.requested'> } {
+    checkNewApproval(input);
+    return this.write(() => recordApproval(this.tables, input));
+  }
+
+  /** See approval-writes.ts: settles a pending approval once, with approval.answered; `conflict` after that. */
+  answerApproval(id: number, answer: ApprovalAnswer): { stored: StoredApproval; event: EventOf<'approval.answered'> } {
+    return this.write(() => settleApproval(this.tables, id, answer));
+  }
+
+  getApproval(id: number): StoredApproval | undefined {
+    return this.read(() => this.tables.approvals.get(id));
+  }
+
+  /** Approvals newest first: of a project or a session, pending ones only, or all. */
+  listApprovals(filter: ApprovalFilter = {}): StoredApproval[] {
+    return this.read(() => this.tables.approvals.list(filter));
   }
 
   /** The newest event's seq; 0 when the log is empty. */

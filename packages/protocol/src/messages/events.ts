@@ -4,6 +4,7 @@ import { InboxMessage, InboxReceipt } from './inbox.js';
 import type { Capability } from '../version.js';
 import { ChatMessage } from './chat.js';
 import { Viewer } from './presence.js';
+import { Approval } from './approval.js';
 import { Project } from './project.js';
 import { Session } from './session.js';
 import { Task, TaskStatus } from './task.js';
@@ -22,6 +23,8 @@ export const EVENT_NAMES = [
   'inbox.read',
   'chat.posted',
   'session.viewers',
+  'approval.requested',
+  'approval.answered',
 ] as const;
 export const EventName = z.enum(EVENT_NAMES);
 export type EventName = z.infer<typeof EventName>;
@@ -55,6 +58,10 @@ export const EventData = z.discriminatedUnion('name', [
   z.object({ name: z.literal('chat.posted'), data: z.object({ message: ChatMessage }) }),
   /** @since 1.5 Who watches a session changed: someone attached, detached, left, or began or stopped typing (live only). */
   z.object({ name: z.literal('session.viewers'), data: z.object({ session: z.number().int().positive(), viewers: z.array(Viewer) }) }),
+  /** @since 1.5 An agent asked permission and waits for the answer. */
+  z.object({ name: z.literal('approval.requested'), data: z.object({ approval: Approval }) }),
+  /** @since 1.5 An approval was answered (allowed, denied) or cancelled; `answeredBy` says by whom. */
+  z.object({ name: z.literal('approval.answered'), data: z.object({ approval: Approval }) }),
 ]);
 export type EventData = z.infer<typeof EventData>;
 

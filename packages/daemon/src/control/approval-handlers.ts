@@ -1,0 +1,34 @@
+// Serves the approval methods: the list, an answer from the CLI, the board or a link, and the agent hook's
+// request, held open until the approval is answered or cancelled.
+import type { Approval, ApprovalDecision, MethodName, MethodParams, MethodResult } from '@vibe/protocol';
+import type { Store } from '../store/index.js';
+import type { ConnectionAccess } from './transport.js';
+
+/** The approvals room, as the control room uses it. */
+export interface ApprovalControl {
+  /** Resolves once the approval is settled; `connection` is who waits, so its closing can cancel it. */
+  request(params: MethodParams<'approval.request'>, connection: object): Promise<Approval>;
+  answer(id: string, decision: ApprovalDecision, reason: string | undefined, answeredBy: string): Approval;
+  list(filter: { projectId?: number; pending?: boolean }): Approval[];
+  connectionClosed(connection: object): void;
+}
+
+type Context = { sink: object; access: ConnectionAccess };
+type Handler<M extends MethodName> = (params: MethodParams<M>, context: Context) => MethodResult<M> | Promise<MethodResult<M>>;
+type ApprovalMethod = 'approval.list' | 'approval.answer' | 'approval.request';
+
+/** Who answered, as `vibe approvals` and the task log show it: the daemon's own machine, or the link's label. */
+export function answererLabel(access: ConnectionAccess): string {
+  return access.kind === 'local' ? 'local' : access.label;
+}
+
+export function createApprovalHandlers({ store, approvals }: { store: Store; approvals: ApprovalControl }): { [M in ApprovalMethod]: Handler<M> } {
+  return {
+    'approval.list': (params) => {
+      const projectId = params.allProjects || (!params.project && !params.cwd) ? undefined : store.resolveProject(params).id;
+      return { approvals: approvals.list({ projectId, pending: params.pending }) };
+    },
+    'approval.answer': (params, { access }) => ({ approval: approvals.answer(params.id, params.decision, params.reason, answererLabel(access)) }),
+    'approval.request': async (params, { sink }) => ({ approval: await approvals.request(params, sink) }),
+  };
+}
