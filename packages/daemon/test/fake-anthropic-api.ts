@@ -11,6 +11,8 @@ export interface FakeAnthropicApi {
   file: { path: string; content: string } | undefined;
   /** Each request's method and path, in order. */
   requests: string[];
+  /** The tool results Claude Code sent back, as JSON text (a denied tool's carries the reason). */
+  toolResults: string[];
   close(): Promise<void>;
 }
 
@@ -22,7 +24,7 @@ interface MessagesRequest {
 }
 
 export async function startFakeAnthropicApi(reply: string): Promise<FakeAnthropicApi> {
-  const api: FakeAnthropicApi = { url: '', file: undefined, requests: [], close: () => Promise.resolve() };
+  const api: FakeAnthropicApi = { url: '', file: undefined, requests: [], toolResults: [], close: () => Promise.resolve() };
 
   function answer(url: string, body: string, res: ServerResponse): void {
     if (!url.startsWith('/v1/messages')) {
@@ -35,6 +37,7 @@ export async function startFakeAnthropicApi(reply: string): Promise<FakeAnthropi
     }
     const request = JSON.parse(body) as MessagesRequest;
     const answered = JSON.stringify(request.messages?.at(-1) ?? {}).includes('tool_result');
+    if (answered && request.stream) api.toolResults.push(JSON.stringify(request.messages?.at(-1)));
     const canWrite = request.tools?.some((tool) => tool.name === 'Write') === true;
     const write = canWrite && !answered && api.file !== undefined;
     if (!request.stream) {

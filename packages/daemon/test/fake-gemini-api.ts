@@ -7,6 +7,8 @@ export interface FakeGeminiApi {
   url: string;
   /** Each request's method and path, in order. */
   requests: string[];
+  /** The function responses Gemini CLI sent back, as JSON text (a denied tool's carries the reason). */
+  functionResponses: string[];
   close(): Promise<void>;
 }
 
@@ -16,10 +18,12 @@ interface Content {
 }
 
 export async function startFakeGeminiApi(file: { path: string; content: string }, reply: string): Promise<FakeGeminiApi> {
+  const functionResponses: string[] = [];
   const server = await startStandIn((url, body, res) => {
     if (url.includes(':streamGenerateContent')) {
       const contents = (JSON.parse(body) as { contents?: Content[] }).contents ?? [];
       const answered = JSON.stringify(contents.at(-1) ?? {}).includes('functionResponse');
+      if (answered) functionResponses.push(JSON.stringify(contents.at(-1)));
       const parts = answered ? [{ text: reply }] : [{ functionCall: { name: 'write_file', args: { file_path: file.path, content: file.content } } }];
       const chunk = { candidates: [{ index: 0, content: { role: 'model', parts }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 8, candidatesTokenCount: 4, totalTokenCount: 12 } };
       res.writeHead(200, { 'content-type': 'text/event-stream' }).end(`data: ${JSON.stringify(chunk)}\r\n\r\n`);
@@ -32,5 +36,5 @@ export async function startFakeGeminiApi(file: { path: string; content: string }
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":404,"message":"not here"}}');
     }
   });
-  return { url: server.origin, requests: server.requests, close: server.close };
+  return { url: server.origin, requests: server.requests, functionResponses, close: server.close };
 }

@@ -2,26 +2,16 @@
 // reaches an attached client. Nothing here can sign in (no network), so a first screen is a trust dialog,
 // a sign-in menu, or the like; each CLI that cannot be installed is skipped with its reason.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FrameKind, type ControlClient, type Frame } from '@vibe/protocol';
-import { connectToDaemon, resolvePaths } from '@vibe/protocol/node';
-import { Daemon } from '../src/daemon.js';
-import { stopDaemon, until } from './daemon-fixture.js';
-import { stripAnsi } from '../src/sessions/index.js';
+import { until } from './daemon-fixture.js';
 import { startFakeAnthropicApi, type FakeAnthropicApi } from './fake-anthropic-api.js';
 import { startFakeGeminiApi, type FakeGeminiApi } from './fake-gemini-api.js';
 import { startFakeOpenAiApi, type FakeOpenAiApi } from './fake-openai-api.js';
-import { endProcessesUnder, installRealClis, type RealCli, type RealClis } from './real-clis.js';
-
-const scriptsDir = fileURLToPath(new URL('../dist', import.meta.url));
-/** Under the root node_modules: outside git's view, and kept between runs. */
-const cacheDir = fileURLToPath(new URL('../../../node_modules/.cache/vibe-real-clis', import.meta.url));
-const INSTALL_TIMEOUT_MS = 540_000;
-const FIRST_SCREEN_TIMEOUT_MS = 45_000;
+import { FIRST_SCREEN_TIMEOUT_MS, pressEnterUntil, RealCliWorld, realClis, screenText } from './real-cli-fixture.js';
+import type { RealCli, RealClis } from './real-clis.js';
 
 /** What each CLI shows first when it has never signed in, on the session's 120×40 screen. */
 const FIRST_SCREENS: Record<RealCli, RegExp> = {
@@ -33,122 +23,27 @@ const FIRST_SCREENS: Record<RealCli, RegExp> = {
   gemini: /Do you trust the files in this folder\?|Trust folder/,
 };
 
-/**
- * Variables that would point a CLI at the real user's configuration or credentials, or mark the run as CI:
- * the daemon hands its environment to sessions, and with CI=true Gemini CLI runs headless even with
- * --prompt-interactive (it prints "not running in a trusted directory" and exits). Unset for each test, so
- * every CLI sees what it would on a signed-out user's machine.
- */
-const HIDDEN_VARIABLES = [
-  'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'GEMINI_CLI_HOME',
-  'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN', 'OPENAI_API_KEY', 'CODEX_API_KEY', 'VIBE_TEST_MODEL_KEY', 'GEMINI_API_KEY',
-  'GOOGLE_API_KEY', 'GOOGLE_GEMINI_BASE_URL', 'GOOGLE_APPLICATION_CREDENTIALS', 'GOOGLE_GENAI_USE_VERTEXAI', 'GOOGLE_GENAI_USE_GCA', 'CI', 'GITHUB_ACTIONS',
-];
-
 let clis: RealClis;
-let dir: string;
+let world: RealCliWorld;
 let home: string;
 let repo: string;
-let daemon: Daemon | undefined;
-let client: ControlClient | undefined;
-const savedEnv = new Map<string, string | undefined>();
-
-function setEnv(key: string, value: string | undefined): void {
-  if (!savedEnv.has(key)) savedEnv.set(key, process.env[key]);
-  if (value === undefined) delete process.env[key];
-  else process.env[key] = value;
-}
-
-function restoreEnv(): void {
-  for (const [key, value] of savedEnv) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  savedEnv.clear();
-}
-
-/**
- * The text a viewer's terminal would show, roughly: cursor moves become whitespace (TUIs skip over blank
- * cells rather than print them), other escapes go, and runs of whitespace collapse to one space.
- */
-function screenText(frames: Frame[]): string {
-  const bytes = Buffer.concat(frames.map((frame) => Buffer.from(frame.payload))).toString('utf8');
-  const spaced = bytes.replace(/\x1b\[(\d*)C/g, (_, n: string) => ' '.repeat(Math.min(Number(n || 1), 200))).replace(/\x1b\[[\d;]*[HfdGABEF]/g, '\n');
-  return stripAnsi(spaced).replace(/\s+/g, ' ');
-}
 
 beforeAll(async () => {
-  clis = await installRealClis(cacheDir, INSTALL_TIMEOUT_MS);
-  const versions = Object.entries(clis.versions).map(([name, version]) => `${name} ${version}`).join(', ');
-  const how = clis.installed ? `npm install took ${(clis.installMs / 1000).toFixed(1)} s` : 'an earlier install reused';
-  process.stderr.write(`real agent CLIs (${how}): ${versions || 'none runnable'}\n`);
+  clis = await realClis();
 }, 600_000);
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'vibe-real-'));
-  home = join(dir, 'user');
-  mkdirSync(home);
-  // A fresh Claude Code runs onboarding, whose connectivity check fails here and exits the CLI. A user who
-  // has run it once has this flag; the first screen is then the workspace trust dialog, which waits.
-  writeFileSync(join(home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true }));
-  // The daemon (and the tmux server it starts) passes its environment on to every session.
-  setEnv('HOME', home);
-  for (const key of HIDDEN_VARIABLES) setEnv(key, undefined);
-  setEnv('PATH', `${clis.binDir}:${process.env.PATH ?? ''}`);
-  repo = join(dir, 'repo');
-  mkdirSync(repo);
-  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-  writeFileSync(join(repo, 'README.md'), '# repo\n');
-  execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@e', 'add', '.']);
-  execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-qm', 'init']);
+  world = new RealCliWorld(clis);
+  ({ home, repo } = world);
 });
-
-async function startDaemon(): Promise<ControlClient> {
-  const outcome = await Daemon.start({ paths: resolvePaths({ VIBE_HOME: join(dir, 'home') }), version: 't', validateResults: true, scriptsDir });
-  if (outcome.status !== 'ready') throw new Error('daemon did not start');
-  daemon = outcome.daemon;
-  client = (await connectToDaemon(daemon.paths.socket, { client: { name: 'test', version: '0' } })).client;
-  await client.request('project.register', { path: repo, baseBranch: 'main' });
-  return client;
-}
-
-/** The states hooks reported, in order (a report that changed nothing too), from the daemon's log. */
-function statesFromHooks(): string[] {
-  return readFileSync(daemon!.paths.logFile, 'utf8')
-    .split('\n')
-    .filter((line) => line.includes('agent state from its hook'))
-    .map((line) => (JSON.parse(line) as { state: string }).state);
-}
-
-/**
- * Presses Enter on a dialog until `moved` says it took. A CLI can draw a dialog a moment before it listens
- * for keys, and on a loaded machine a key sent in that moment is lost; a spare Enter in an empty prompt
- * afterwards does nothing. At most four presses.
- */
-async function pressEnterUntil<T>(control: ControlClient, session: number, read: () => Promise<T>, moved: (value: T) => boolean, what: string): Promise<T> {
-  const tries = 4;
-  for (let attempt = 1; ; attempt++) {
-    await control.request('session.send', { session, text: '', enter: true });
-    try {
-      return await until(read, moved, what, attempt === tries ? FIRST_SCREEN_TIMEOUT_MS : 8_000);
-    } catch (error) {
-      if (attempt === tries) throw error;
-    }
-  }
-}
 
 afterEach(async () => {
-  client?.close();
-  client = undefined;
-  if (daemon) {
-    await stopDaemon(daemon);
-    daemon = undefined;
-  }
-  const strays = await endProcessesUnder(dir);
-  if (strays.length > 0) process.stderr.write(`ended ${strays.length} process(es) left under ${dir}: ${strays.join(' ')}\n`);
-  restoreEnv();
-  rmSync(dir, { recursive: true, force: true });
+  await world.dispose();
 });
+
+const setEnv = (key: string, value: string | undefined): void => world.setEnv(key, value);
+const startDaemon = (): Promise<ControlClient> => world.startDaemon();
+const statesFromHooks = (): string[] => world.statesFromHooks();
 
 describe('the real agent CLIs in sessions', () => {
   for (const agent of Object.keys(FIRST_SCREENS) as RealCli[]) {
@@ -200,13 +95,16 @@ describe('the real Gemini CLI through a whole turn, against a stand-in model on 
     api = undefined;
   });
 
-  it('reports working, waiting for the approval, then idle through its hooks, and the file lands in the worktree', async (ctx) => {
+  it('asks in its own dialog where vibe\'s approval hook is turned off: working, waiting, then idle through its hooks, and the file lands', async (ctx) => {
     const reason = clis.missing.gemini;
     if (reason !== undefined) ctx.skip(reason);
     api = await startFakeGeminiApi({ path: 'hello.txt', content: 'hello from gemini\n' }, 'Wrote hello.txt.');
     // A user signed in with an API key, who trusts the repository in Gemini: its worktrees inherit that trust.
     mkdirSync(join(home, '.gemini'));
-    writeFileSync(join(home, '.gemini', 'settings.json'), JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }));
+    // The user turned vibe's approval hook off in Gemini: vibe then leaves Gemini's own dialog alone
+    // (real-approvals.test.ts has the approval through vibe).
+    const settings = { security: { auth: { selectedType: 'gemini-api-key' } }, hooksConfig: { disabled: ['vibe-approval'] } };
+    writeFileSync(join(home, '.gemini', 'settings.json'), JSON.stringify(settings));
     writeFileSync(join(home, '.gemini', 'trustedFolders.json'), JSON.stringify({ [repo]: 'TRUST_FOLDER' }));
     setEnv('GEMINI_API_KEY', 'not-a-real-key');
     setEnv('GOOGLE_GEMINI_BASE_URL', api.url);
@@ -304,6 +202,8 @@ describe('the real Claude Code through a whole turn, against a stand-in model on
     expect(done.session?.state).toBe('idle');
     expect(statesFromHooks().at(-1)).toBe('idle');
     expect(readFileSync(api.file.path, 'utf8')).toBe('hello from claude\n');
+    // Claude Code's own dialog answered first: the approval its hook asked vibe for is settled as answered at the desk.
+    expect((await control.request('approval.list', {})).approvals).toMatchObject([{ tool: 'Write', via: 'hook', state: 'cancelled', answeredBy: 'desk' }]);
 
     // vibe's instructions and hook settings stay out of the attempt: git sees only the agent's file.
     const status = execFileSync('git', ['-C', session.worktree, 'status', '--porcelain', '--untracked-files=all'], { encoding: 'utf8' });

@@ -80,6 +80,8 @@ describe('claude', () => {
       PostToolUse: [{ matcher: '*', hooks: [{ type: 'command', command: command('working'), timeout: 10 }] }],
       Notification: [{ matcher: 'permission_prompt|elicitation_dialog', hooks: [{ type: 'command', command: command('waiting'), timeout: 10 }] }],
       Stop: [{ hooks: [{ type: 'command', command: command('idle'), timeout: 10 }] }],
+      // Beside Claude Code's own dialog, for as long as a person takes (a day at most).
+      PermissionRequest: [{ matcher: '*', hooks: [{ type: 'command', command: `'/usr/bin/node' '/opt/it'\\''s here/hook.js' 'approval' 'claude'`, timeout: 86_400 }] }],
     });
   });
 

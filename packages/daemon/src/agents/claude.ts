@@ -10,6 +10,8 @@ import { CLAUDE_WAITING, GENERIC_WAITING } from './waiting-patterns.js';
 const INSTRUCTIONS_FILE = 'CLAUDE.local.md';
 const SETTINGS_FILE = '.claude/settings.local.json';
 const HOOK_TIMEOUT_SECONDS = 10;
+/** The permission hook waits for a person: as long as a day, after which Claude Code's own dialog decides. */
+export const APPROVAL_TIMEOUT_SECONDS = 24 * 60 * 60;
 
 export const claude: AgentAdapter = {
   name: 'claude',
@@ -56,6 +58,8 @@ export function claudePrompt(prompt: string): string {
  * Claude Code's hooks: each event holds matcher groups of `{ type: "command", command }`, the command a
  * single sh string. PostToolUse marks `working` again once an approved tool runs; Notification only for
  * permission prompts and questions (its `idle_prompt` reminder, a minute after Stop, is not "waiting").
+ * PermissionRequest runs beside Claude Code's own permission dialog, whichever answers first: vibe's hook
+ * returns allow or deny once a person answers the approval, and the dialog stays usable at the desk.
  */
 export function hookSettings(hookArgv: readonly string[]): { hooks: Record<string, unknown[]> } {
   const group = (state: string, matcher?: string) => ({
@@ -69,6 +73,7 @@ export function hookSettings(hookArgv: readonly string[]): { hooks: Record<strin
       PostToolUse: [group('working', '*')],
       Notification: [group('waiting', 'permission_prompt|elicitation_dialog')],
       Stop: [group('idle')],
+      PermissionRequest: [{ matcher: '*', hooks: [{ type: 'command', command: shCommand([...hookArgv, 'approval', 'claude']), timeout: APPROVAL_TIMEOUT_SECONDS }] }],
     },
   };
 }

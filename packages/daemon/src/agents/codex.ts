@@ -5,7 +5,7 @@ import { asFileText, joinText, readRepoFile } from './files.js';
 import { codexMcpArgs, withMcpNote } from './mcp.js';
 import { tomlArray } from './quoting.js';
 import type { AgentAdapter, AgentContext, AgentLaunch, LaunchOptions } from './types.js';
-import { CODEX_WAITING, GENERIC_WAITING } from './waiting-patterns.js';
+import { CODEX_PERMISSION_PROMPTS, CODEX_WAITING, GENERIC_WAITING } from './waiting-patterns.js';
 
 const OVERRIDE_FILE = 'AGENTS.override.md';
 
@@ -15,6 +15,11 @@ export const codex: AgentAdapter = {
   usesHooks: true,
   hooksReportWorking: false,
   waitingPatterns: [...CODEX_WAITING, ...GENERIC_WAITING],
+  // Codex 0.171 has a PermissionRequest hook, but runs a hook only after the user trusts it in Codex's own
+  // review screen (trust is a hash of the hook kept in ~/.codex/config.toml), so vibe cannot wire one without
+  // writing the user's configuration: its dialogs are screen approvals. "Yes, proceed" is y; Esc is "No, and
+  // tell Codex what to do differently".
+  screenKeys: { allow: 'y', deny: '\x1b', prompts: CODEX_PERMISSION_PROMPTS },
   launch: launchCodex,
 };
 

@@ -1,6 +1,9 @@
 // Gemini CLI: interactive after running the task as its first prompt; instructions travel in that prompt.
 // State comes through hooks in .gemini/settings.json (git-excluded, never over a tracked file), which
 // Gemini loads only in a trusted folder; output heuristics cover the rest. `vibe mcp` is in the same file.
+// Its permission requests become approvals through a BeforeTool hook, where it surely runs (gemini-approvals.ts).
+import { join } from 'node:path';
+import { approvalHookGroup, approvalPolicy, hooksRun, policyArgs, POLICY_FILE } from './gemini-approvals.js';
 import { geminiTrust } from './gemini-trust.js';
 import { joinText } from './files.js';
 import { MCP_SERVER_NAME, mcpServerEntry, withMcpNote } from './mcp.js';
@@ -42,11 +45,19 @@ async function launchGemini(ctx: AgentContext, { isTracked }: LaunchOptions, env
   let mcp: AgentContext['mcp'];
   if (!(await isTracked(SETTINGS_FILE))) {
     mcp = ctx.mcp;
-    const settings = { ...geminiHookSettings(ctx.hook.argv), ...(mcp && { mcpServers: { [MCP_SERVER_NAME]: mcpServerEntry(mcp) } }) };
-    launch.files.push({ path: SETTINGS_FILE, content: `${JSON.stringify(settings, null, 2)}\n` });
-    launch.excludes.push(`/${SETTINGS_FILE}`);
     Object.assign(launch.env, ctx.hook.env);
     if (geminiTrust(ctx.worktree, env) === undefined && geminiTrust(ctx.repository, env) === true) launch.env.GEMINI_CLI_TRUST_WORKSPACE = 'true';
+    // Permission requests go through vibe only where Gemini surely runs its hooks (see gemini-approvals.ts).
+    const trusted = launch.env.GEMINI_CLI_TRUST_WORKSPACE === 'true' || geminiTrust(ctx.worktree, env) === true;
+    const approvals = trusted && hooksRun(env) && !(await isTracked(POLICY_FILE));
+    const settings = { ...geminiHookSettings(ctx.hook.argv, approvals), ...(mcp && { mcpServers: { [MCP_SERVER_NAME]: mcpServerEntry(mcp) } }) };
+    launch.files.push({ path: SETTINGS_FILE, content: `${JSON.stringify(settings, null, 2)}\n` });
+    launch.excludes.push(`/${SETTINGS_FILE}`);
+    if (approvals) {
+      launch.files.push({ path: POLICY_FILE, content: approvalPolicy() });
+      launch.excludes.push(`/${POLICY_FILE}`);
+      launch.argv.push(...policyArgs(join(ctx.worktree, POLICY_FILE), env));
+    }
   }
   const prompt = joinText(withMcpNote({ instructions: ctx.instructions, mcp }), ctx.prompt);
   if (prompt !== '') launch.argv.push(`--prompt-interactive=${prompt}`);
@@ -55,18 +66,18 @@ async function launchGemini(ctx: AgentContext, { isTracked }: LaunchOptions, env
 
 /**
  * Gemini CLI's hooks: each event holds groups of `{ type: "command", command }`, the command one sh string,
- * its stdout read as JSON (the hook prints nothing). A tool running means the agent is working again after
- * an approval; Notification fires only for tool permission prompts. Names keep Gemini's "project hooks"
- * notice short.
+ * its stdout read as JSON (the state hooks print nothing). A tool running means the agent is working again
+ * after an approval; Notification fires only for tool permission prompts. Names keep Gemini's "project hooks"
+ * notice short. With `approvals`, a BeforeTool group holds the tools vibe gates until they are answered.
  */
-export function geminiHookSettings(hookArgv: readonly string[]): { hooks: Record<string, unknown[]> } {
+export function geminiHookSettings(hookArgv: readonly string[], approvals = false): { hooks: Record<string, unknown[]> } {
   const group = (state: string) => ({
     hooks: [{ type: 'command', name: `vibe-${state}`, command: shCommand([...hookArgv, state]), timeout: HOOK_TIMEOUT_MS }],
   });
   return {
     hooks: {
       BeforeAgent: [group('working')],
-      BeforeTool: [group('working')],
+      BeforeTool: [group('working'), ...(approvals ? [approvalHookGroup(hookArgv)] : [])],
       AfterTool: [group('working')],
       Notification: [group('waiting')],
       AfterAgent: [group('idle')],

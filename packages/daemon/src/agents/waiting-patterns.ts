@@ -14,13 +14,15 @@ export const CLAUDE_WAITING: RegExp[] = [
   /Is this a project you created or one you trust\?/, // trust dialog, 2.x
 ];
 
-export const CODEX_WAITING: RegExp[] = [
+/** Codex's permission dialogs (its trust prompt aside): what its screen approvals answer. */
+export const CODEX_PERMISSION_PROMPTS: RegExp[] = [
   /Would you like to run the following command\?/,
   /Would you like to make the following edits\?/,
   /Do you want to approve network access/,
   /Allow command\?/, // older releases
-  /Trust this folder\?/,
 ];
+
+export const CODEX_WAITING: RegExp[] = [...CODEX_PERMISSION_PROMPTS, /Trust this folder\?/];
 
 export const GEMINI_WAITING: RegExp[] = [
   /Apply this change\?/,
