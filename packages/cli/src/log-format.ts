@@ -1,5 +1,6 @@
 // How a task's history reads: one line per event that matters to a person — time, event, what happened.
 import type { MethodResult, Session } from '@vibe/protocol';
+import { approvalLogLine } from './approval-format.js';
 import { escapeText } from './escape.js';
 import { formatTable } from './table.js';
 import type { Palette } from './terminal.js';
@@ -43,6 +44,10 @@ function describe(entry: LogEntry, sessions: Map<number, Session>): string | und
       return `merged (${entry.data.mode}) as ${escapeText(entry.data.commit.slice(0, 7))}`;
     case 'session.updated':
       return sessionChange(entry.data.session, sessions);
+    case 'approval.requested':
+      return approvalLogLine(entry.data.approval, true);
+    case 'approval.answered':
+      return approvalLogLine(entry.data.approval, false);
     case 'inbox.posted':
       return `message from ${escapeText(entry.data.message.from.label)}: "${escapeText(entry.data.message.text)}"`;
     case 'inbox.read':

@@ -264,6 +264,29 @@ export function buildProgram(output: Pick<OutputConfiguration, 'writeOut' | 'wri
     .action(async () => (await import('./commands/mcp.js')).mcp());
 
   program
+    .command('approvals')
+    .description('list what agents ask permission for and wait on — every project, or --project NAME')
+    .option('--all', 'answered and cancelled approvals too, with who answered')
+    .addOption(projectOption())
+    .option('--json', 'print { "approvals": [...] } as JSON')
+    .action(async (options) => (await import('./commands/approvals.js')).approvals(options));
+
+  program
+    .command('approve')
+    .description('allow what an agent asked for; it goes on at once (the first answer wins)')
+    .argument('<id>', 'approval id, as `vibe approvals` lists it')
+    .option('--json', 'print the answered approval as JSON')
+    .action(async (id: string, options) => (await import('./commands/approvals.js')).approve(id, options));
+
+  program
+    .command('deny')
+    .description('deny what an agent asked for; the agent is told, with the reason')
+    .argument('<id>', 'approval id, as `vibe approvals` lists it')
+    .option('--reason <text>', 'why, passed to the agent')
+    .option('--json', 'print the answered approval as JSON')
+    .action(async (id: string, options) => (await import('./commands/approvals.js')).deny(id, options));
+
+  program
     .command('service')
     .description('run the daemon as a systemd user service (Linux) or launchd agent (macOS), or stop doing so')
     .addArgument(new Argument('<action>', 'install or uninstall').choices(['install', 'uninstall']))
