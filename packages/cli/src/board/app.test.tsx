@@ -51,6 +51,7 @@ function fakeActions(overrides: Partial<BoardActions> = {}): BoardActions {
     edit: vi.fn(async () => 'saved'),
     diff: vi.fn(async () => diff),
     merge: vi.fn(async () => 'merged #1 (squash) as abc'),
+    answer: vi.fn(async () => 'answered'),
     attach: vi.fn(),
     quit: vi.fn(),
     ...overrides,

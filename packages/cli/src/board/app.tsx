@@ -2,12 +2,12 @@
 // Every daemon call goes through `actions`, so tests drive it with fakes and read the frames.
 import { useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import { Box, useInput, type Key } from 'ink';
-import type { Task } from '@vibe/protocol';
+import type { Approval, ApprovalDecision, Task } from '@vibe/protocol';
 import { escapeText } from '../escape.js';
 import { BoardView, type Message } from './board-view.js';
 import { editText, HelpView, MERGE_MODES, MergeConfirm, NEW_TASK_FIELDS, NewTaskForm, PromptLine, type MergeMode } from './dialogs.js';
 import { DiffView, patchRows, splitPatch, type Diff } from './diff-view.js';
-import { selection, type BoardAction, type BoardState } from './model.js';
+import { pendingApproval, selection, type BoardAction, type BoardState } from './model.js';
 import type { Paint } from './theme.js';
 
 export interface NewTask {
@@ -31,6 +31,8 @@ export interface BoardActions {
   edit(task: Task, changes: TaskEdits): Promise<string>;
   diff(task: Task): Promise<Diff>;
   merge(task: Task, mode: MergeMode): Promise<string>;
+  /** Answers an approval the task's agent waits on; a deny may carry a reason for the agent. */
+  answer(approval: Approval, decision: ApprovalDecision, reason?: string): Promise<string>;
   /** Hands the terminal to the task's session; the board comes back on detach. */
   attach(task: Task): void;
   quit(): void;
@@ -41,7 +43,7 @@ type Mode =
   | { kind: 'help' }
   /** The task form: a new task, or, with `task`, that task's title, description and agent to edit. */
   | { kind: 'new'; field: number; values: string[]; task?: Task }
-  | { kind: 'prompt'; purpose: 'retry' | 'filter'; task?: Task; text: string }
+  | { kind: 'prompt'; purpose: 'retry' | 'filter' | 'deny'; task?: Task; approval?: Approval; text: string }
   | { kind: 'merge'; task: Task; mode: number }
   | { kind: 'diff'; task: Task; diff?: Diff; error?: string; file: number; scroll: number };
 
@@ -60,7 +62,7 @@ export interface BoardAppProps {
 }
 
 /** The board keys that change something, and what each does, for the refusal a view-only link gets. */
-const CHANGE_KEYS: Readonly<Record<string, string>> = { n: 'new task', s: 'start', x: 'stop', e: 'edit', r: 'retry', m: 'merge' };
+const CHANGE_KEYS: Readonly<Record<string, string>> = { n: 'new task', s: 'start', x: 'stop', e: 'edit', r: 'retry', m: 'merge', y: 'allow', N: 'deny' };
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -86,6 +88,12 @@ export function BoardApp({ state, dispatch, actions, width, height, now, paint, 
     if (selected) then(selected);
     else setMessage({ text: 'no task selected', error: true });
   };
+  const needApproval = (then: (approval: Approval) => void): void =>
+    needTask((task) => {
+      const approval = pendingApproval(state, task.number);
+      if (approval) then(approval);
+      else setMessage({ text: `#${task.number}'s agent asks nothing now`, error: true });
+    });
 
   const onBoardKey = (input: string, key: Key): void => {
     const change = key.ctrl || key.meta ? undefined : CHANGE_KEYS[input];
@@ -107,6 +115,8 @@ export function BoardApp({ state, dispatch, actions, width, height, now, paint, 
     else if (input === 'e') needTask((task) => setMode({ kind: 'new', task, field: 0, values: [task.title, task.description, task.agent ?? ''] }));
     else if (input === 'r') needTask((task) => setMode({ kind: 'prompt', purpose: 'retry', task, text: task.session?.agent ?? task.agent ?? '' }));
     else if (input === 'm') needTask((task) => setMode({ kind: 'merge', task, mode: 0 }));
+    else if (input === 'y') needApproval((approval) => run(`allowing approval ${approval.id}`, actions.answer(approval, 'allow')));
+    else if (input === 'N') needApproval((approval) => setMode({ kind: 'prompt', purpose: 'deny', approval, text: '' }));
     else if (key.return || input === 'a') {
       needTask((task) => (task.session ? actions.attach(task) : setMessage({ text: `#${task.number} has no session yet — s starts it`, error: true })));
     } else if (input === 'd') {
@@ -173,6 +183,7 @@ export function BoardApp({ state, dispatch, actions, width, height, now, paint, 
       const text = current.text.trim();
       const task = current.task;
       if (current.purpose === 'retry' && task) run(`starting #${task.number}${text ? ` with ${text}` : ''}`, actions.start(task, text || undefined));
+      if (current.purpose === 'deny' && current.approval) run(`denying approval ${current.approval.id}`, actions.answer(current.approval, 'deny', text || undefined));
       return;
     }
     const text = editText(current.text, input, key);
@@ -249,7 +260,8 @@ export function BoardApp({ state, dispatch, actions, width, height, now, paint, 
         <DiffView title={`#${mode.task.number} ${escapeText(mode.task.title)}`} diff={mode.diff} error={mode.error} file={mode.file} scroll={mode.scroll} width={width} height={height} paint={paint} />
       );
     case 'prompt': {
-      const label = mode.purpose === 'filter' ? 'Filter:' : `Retry #${mode.task?.number} with agent:`;
+      const label =
+        mode.purpose === 'filter' ? 'Filter:' : mode.purpose === 'deny' ? `Deny approval ${mode.approval?.id} — reason for the agent (Enter skips):` : `Retry #${mode.task?.number} with agent:`;
       return (
         <Box>
           <BoardView state={state} width={width} height={height} now={now} paint={paint} message={message} viewOnly={viewOnly} footer={<PromptLine label={label} value={mode.text} width={width} />} />

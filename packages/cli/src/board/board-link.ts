@@ -84,6 +84,9 @@ export class BoardLink {
     await client.request('events.subscribe', {});
     const { tasks } = await client.request('task.list', { project: this.store.getState().project });
     this.store.dispatch({ type: 'loaded', tasks });
+    // After the subscription, like the tasks: an approval asked meanwhile arrives as an event as well.
+    const approvals = await client.request('approval.list', { project: this.store.getState().project, pending: true }).catch(() => undefined);
+    if (approvals) this.store.dispatch({ type: 'approvals', approvals: approvals.approvals });
     this.attempt = 0;
   }
 

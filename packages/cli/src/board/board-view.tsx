@@ -1,10 +1,11 @@
 // The board screen: a header, one column per status with the cards that fit, a message line and the key hints.
 import type { ReactNode } from 'react';
 import { Box, Text } from 'ink';
+import { detailLine } from '../approval-format.js';
 import { escapeText } from '../escape.js';
 import { truncateToWidth } from '../text-width.js';
 import { Card, CARD_HEIGHT } from './card.js';
-import { columnTasks, selection, visibleColumns, type BoardState } from './model.js';
+import { columnTasks, pendingApproval, selection, visibleColumns, type BoardState } from './model.js';
 import { STATUS_TITLES, statusColor, type Paint } from './theme.js';
 
 export interface Message {
@@ -58,7 +59,15 @@ export function BoardView({ state, width, height, now, paint, message, footer, v
                 {truncateToWidth(title, columnWidth - 1)}
               </Text>
               {shown.map((task) => (
-                <Card key={task.number} task={task} width={columnWidth - 1} selected={active && task.number === cursor.task?.number} now={now} paint={paint} />
+                <Card
+                  key={task.number}
+                  task={task}
+                  width={columnWidth - 1}
+                  selected={active && task.number === cursor.task?.number}
+                  now={now}
+                  paint={paint}
+                  approval={pendingApproval(state, task.number)}
+                />
               ))}
               {(above > 0 || below > 0) && (
                 <Text dimColor wrap="truncate">
@@ -70,15 +79,36 @@ export function BoardView({ state, width, height, now, paint, message, footer, v
         })}
       </Box>
       <Box flexGrow={1} />
-      <Text color={message?.error ? paint('red') : undefined} bold={message?.error} wrap="truncate">
-        {message ? truncateToWidth(escapeText(message.text), width) : ' '}
-      </Text>
+      <MessageLine state={state} width={width} paint={paint} message={message} viewOnly={viewOnly} />
       {footer ?? (
         <Text dimColor wrap="truncate">
           {truncateToWidth(viewOnly ? VIEW_ONLY_KEY_HINTS : KEY_HINTS, width)}
         </Text>
       )}
     </Box>
+  );
+}
+
+/**
+ * The line above the key hints: an error, else what the selected task's agent asks (so it is read before it is
+ * answered), else the last message.
+ */
+function MessageLine({ state, width, paint, message, viewOnly }: { state: BoardState; width: number; paint: Paint; message?: Message | undefined; viewOnly: boolean }) {
+  const task = selection(state).task;
+  const approval = task && !message?.error ? pendingApproval(state, task.number) : undefined;
+  if (approval) {
+    const keys = viewOnly ? 'answered from a control link or the desk' : 'y allow · N deny';
+    const text = `⚑ #${approval.taskNumber} asks ${escapeText(approval.tool)}: ${detailLine(approval)} — ${keys}`;
+    return (
+      <Text color={paint('yellow')} bold wrap="truncate">
+        {truncateToWidth(text, width)}
+      </Text>
+    );
+  }
+  return (
+    <Text color={message?.error ? paint('red') : undefined} bold={message?.error} wrap="truncate">
+      {message ? truncateToWidth(escapeText(message.text), width) : ' '}
+    </Text>
   );
 }
 

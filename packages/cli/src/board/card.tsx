@@ -1,6 +1,6 @@
 // One task on the board: id and title, then agent, attempts and the agent's state with the time since its last activity.
 import { Box, Text } from 'ink';
-import type { Task } from '@vibe/protocol';
+import type { Approval, Task } from '@vibe/protocol';
 import { stateText } from '../agent-state-format.js';
 import { humaniseSeconds } from '../duration.js';
 import { escapeText } from '../escape.js';
@@ -15,6 +15,8 @@ export interface CardProps {
   selected: boolean;
   now: number;
   paint: Paint;
+  /** A pending approval of the task's agent: the card says it asks, before anything else. */
+  approval?: Approval | undefined;
 }
 
 /** "3s", "12m", "2h": the largest unit only, as a card has no room for more. */
@@ -24,14 +26,15 @@ export function shortElapsed(since: string, now: number): string {
   return humaniseSeconds((now - then) / 1000).split(' ')[0]!;
 }
 
-export function Card({ task, width, selected, now, paint }: CardProps) {
+export function Card({ task, width, selected, now, paint, approval }: CardProps) {
   const title = truncateToWidth(`${selected ? '›' : ' '}#${task.number} ${escapeText(task.title)}`, width);
   const session = task.session;
   const agent = escapeText(session?.agent ?? task.agent ?? 'default');
   const attempts = task.attempts ?? session?.attempt ?? 0;
   // The state comes first: on a narrow column it is what must stay readable, the agent's name is cut instead.
-  const badge = session ? ` ${stateText(session)} ${shortElapsed(session.lastActivityAt, now)}` : '';
-  const waiting = session?.state === 'waiting';
+  const asks = approval ? ` ⚑ asks ${escapeText(approval.tool)}` : '';
+  const badge = asks || (session ? ` ${stateText(session)} ${shortElapsed(session.lastActivityAt, now)}` : '');
+  const waiting = session?.state === 'waiting' || approval !== undefined;
   const rest = truncateToWidth(`${session ? ' ·' : ' '} ${agent} ×${attempts}`, Math.max(0, width - textWidth(badge)));
   return (
     <Box flexDirection="column" width={width}>
@@ -40,7 +43,7 @@ export function Card({ task, width, selected, now, paint }: CardProps) {
       </Text>
       <Text wrap="truncate">
         {session && (
-          <Text color={paint(stateColor(session.state, session.exitCode))} bold={waiting} inverse={waiting && paint('red') === undefined}>
+          <Text color={paint(approval ? 'yellow' : stateColor(session.state, session.exitCode))} bold={waiting} inverse={waiting && paint('red') === undefined}>
             {truncateToWidth(badge, width)}
           </Text>
         )}

@@ -102,6 +102,7 @@ export const HELP_LINES: ReadonlyArray<readonly [string, string]> = [
   ['m', 'merge the attempt (squash, rebase or merge)'],
   ['r', 'retry with another agent'],
   ['x', 'stop the running session'],
+  ['y N', "allow, or deny (with a reason), what the task's agent asks"],
   ['e', 'edit the title, description and agent'],
   ['/', 'filter by title (Esc clears)'],
   ['c', 'show or hide cancelled tasks'],

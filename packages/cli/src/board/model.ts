@@ -1,6 +1,6 @@
 // The board's state and its reducer: the project's tasks kept live from daemon events, plus the cursor,
 // the filter and the cancelled toggle. Pure: no I/O, so every transition is a plain unit test.
-import type { Event, Session, Task, TaskStatus } from '@vibe/protocol';
+import type { Approval, Event, Session, Task, TaskStatus } from '@vibe/protocol';
 
 export type Connection = 'connecting' | 'connected' | 'disconnected';
 
@@ -16,10 +16,13 @@ export interface BoardState {
   cursor: { column: number; row: number; number: number | null };
   /** Counts agents that became waiting since the board opened: the container rings the bell when it grows. */
   bells: number;
+  /** The project's pending approvals, by id (@since protocol 1.5; empty from an older daemon). */
+  approvals: ReadonlyMap<string, Approval>;
 }
 
 export type BoardAction =
   | { type: 'loaded'; tasks: readonly Task[] }
+  | { type: 'approvals'; approvals: readonly Approval[] }
   | { type: 'event'; event: Event }
   | { type: 'connection'; connection: Connection }
   | { type: 'move'; dx: number; dy: number }
@@ -30,7 +33,7 @@ export type BoardAction =
 const BASE_COLUMNS: readonly TaskStatus[] = ['todo', 'in_progress', 'in_review', 'done'];
 
 export function initialState(project: string): BoardState {
-  return { project, tasks: new Map(), connection: 'connecting', showCancelled: false, filter: '', cursor: { column: 0, row: 0, number: null }, bells: 0 };
+  return { project, tasks: new Map(), connection: 'connecting', showCancelled: false, filter: '', cursor: { column: 0, row: 0, number: null }, bells: 0, approvals: new Map() };
 }
 
 export function visibleColumns(state: Pick<BoardState, 'showCancelled'>): readonly TaskStatus[] {
@@ -66,6 +69,8 @@ export function boardReducer(state: BoardState, action: BoardAction): BoardState
   switch (action.type) {
     case 'loaded':
       return { ...state, connection: 'connected', tasks: new Map(action.tasks.filter((task) => task.project === state.project).map((task) => [task.number, task])) };
+    case 'approvals':
+      return { ...state, approvals: new Map(action.approvals.filter((a) => a.project === state.project && a.state === 'pending').map((a) => [a.id, a])) };
     case 'event':
       return applyEvent(state, action.event);
     case 'connection':
@@ -115,6 +120,9 @@ function applyEvent(state: BoardState, event: Event): BoardState {
     }
     case 'session.updated':
       return applySession(state, event.data.session);
+    case 'approval.requested':
+    case 'approval.answered':
+      return applyApproval(state, event.data.approval);
     default:
       return state;
   }
@@ -138,4 +146,23 @@ function applySession(state: BoardState, session: Session): BoardState {
   tasks.set(task.number, { ...task, session: summary, attempts: Math.max(task.attempts ?? 0, session.attempt) });
   const becameWaiting = session.state === 'waiting' && !(before?.id === session.id && before.state === 'waiting');
   return { ...state, tasks, bells: state.bells + (becameWaiting ? 1 : 0) };
+}
+
+/** The oldest approval a task's agent waits on, if any: the one the board's y and N answer. */
+export function pendingApproval(state: BoardState, taskNumber: number): Approval | undefined {
+  let oldest: Approval | undefined;
+  for (const approval of state.approvals.values()) {
+    if (approval.taskNumber === taskNumber && (oldest === undefined || Number(approval.id) < Number(oldest.id))) oldest = approval;
+  }
+  return oldest;
+}
+
+/** A new approval rings the bell (an agent behind a hook may never show as waiting); a settled one goes. */
+function applyApproval(state: BoardState, approval: Approval): BoardState {
+  if (approval.project !== state.project) return state;
+  const approvals = new Map(state.approvals);
+  const isNew = approval.state === 'pending' && !approvals.has(approval.id);
+  if (approval.state === 'pending') approvals.set(approval.id, approval);
+  else if (!approvals.delete(approval.id)) return state;
+  return { ...state, approvals, bells: state.bells + (isNew ? 1 : 0) };
 }

@@ -3,6 +3,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { render, useStdout } from 'ink';
 import type { ControlClient, Task } from '@vibe/protocol';
+import { approvalOutcome } from '../approval-format.js';
 import { attachSession, type AttachInput } from '../attach/attach-session.js';
 import { detachKeyFrom } from '../attach/detach-key.js';
 import { linkReconnect } from '../attach/link-reconnect.js';
@@ -110,6 +111,7 @@ function boardActions(link: BoardLink, project: string, finish: (exit: Exit) => 
       const result = await link.client.request('task.merge', { ...ref(task), mode });
       return `merged #${task.number} (${result.mode}) as ${result.commit.slice(0, 10)}`;
     },
+    answer: async (approval, decision, reason) => approvalOutcome((await link.client.request('approval.answer', { id: approval.id, decision, ...(reason !== undefined && { reason }) })).approval),
     attach: (task) => finish({ how: 'attach', task }),
     quit: () => finish({ how: 'quit' }),
   };
