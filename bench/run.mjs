@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { printTable, root } from './lib.mjs';
+import * as approvals from './suites/approvals.mjs';
 import * as attach from './suites/attach.mjs';
 import * as board from './suites/board.mjs';
 import * as daemonSessions from './suites/daemon-sessions.mjs';
@@ -12,7 +13,7 @@ import * as relay from './suites/relay.mjs';
 import * as sessions from './suites/sessions.mjs';
 import * as web from './suites/web.mjs';
 
-const suites = { foundation, sessions, 'daemon-sessions': daemonSessions, board, attach, relay, install, web };
+const suites = { foundation, sessions, 'daemon-sessions': daemonSessions, board, attach, relay, install, web, approvals };
 const only = process.argv.slice(2);
 
 const rows = [];
