@@ -35,10 +35,10 @@ describe('chat', () => {
     ]);
   });
 
-  it('pushes a new message live to every client that announced chat or named the event, and to no other', async () => {
-    const watcher = (await MemoryClient.ready(fixture.daemon.control, { kind: 'local' }, { capabilities: ['chat'] })).client;
-    const naming = (await MemoryClient.ready(fixture.daemon.control, VIEW)).client;
-    const older = (await MemoryClient.ready(fixture.daemon.control, VIEW)).client;
+  it('pushes a new message live to every client that speaks 1.5 or named the event, and to no older one', async () => {
+    const watcher = (await MemoryClient.ready(fixture.daemon.control, { kind: 'local' })).client;
+    const naming = (await MemoryClient.ready(fixture.daemon.control, VIEW, { protocol: '1.4' })).client;
+    const older = (await MemoryClient.ready(fixture.daemon.control, VIEW, { protocol: '1.4' })).client;
     await watcher.request('events.subscribe', {});
     await naming.request('events.subscribe', { names: ['chat.posted'] });
     await older.request('events.subscribe', {});
@@ -56,13 +56,13 @@ describe('chat', () => {
     await older.waitFor((m) => m.type === 'event' && m.name === 'task.created');
     expect(events(older, 'chat.posted')).toEqual([]);
     // A replay holds only the log: the message is not in it.
-    const replay = (await MemoryClient.ready(fixture.daemon.control, { kind: 'local' }, { capabilities: ['chat'] })).client;
+    const replay = (await MemoryClient.ready(fixture.daemon.control, { kind: 'local' })).client;
     await replay.request('events.subscribe', { since: 0 });
     expect(replay.messages.filter((m) => m.type === 'event').map((m) => m.name)).toEqual(['project.registered', 'task.created', 'task.created']);
   });
 
   it('stores a repeated client id once and pushes it once', async () => {
-    const watcher = (await MemoryClient.ready(fixture.daemon.control, { kind: 'local' }, { capabilities: ['chat'] })).client;
+    const watcher = (await MemoryClient.ready(fixture.daemon.control, { kind: 'local' })).client;
     await watcher.request('events.subscribe', { names: ['chat.posted'] });
     const { client: alice } = await MemoryClient.ready(fixture.daemon.control, VIEW);
     const first = await alice.request('chat.post', { project: 'repo', text: 'queued offline', clientId: 'offline-0001' });

@@ -33,14 +33,14 @@ export class MemoryClient {
     );
   }
 
-  /** Opens a connection and completes the handshake (announcing `hello`'s capabilities and device); resolves with the welcome. */
+  /** Opens a connection and completes the handshake (speaking `hello`'s protocol, default ours, and naming its device); resolves with the welcome. */
   static async ready(
     control: ControlServer,
     access: ConnectionAccess,
-    hello: { capabilities?: string[]; device?: string } = {},
+    hello: { protocol?: string; device?: string } = {},
   ): Promise<{ client: MemoryClient; welcome: Record<string, unknown> }> {
     const client = new MemoryClient(control, access);
-    client.sendJson({ type: 'hello', protocol: PROTOCOL_VERSION, client: { name: 'memory', version: '0' }, capabilities: hello.capabilities ?? [], device: hello.device });
+    client.sendJson({ type: 'hello', protocol: hello.protocol ?? PROTOCOL_VERSION, client: { name: 'memory', version: '0' }, capabilities: [], device: hello.device });
     const welcome = await client.waitFor((m) => m.type === 'welcome');
     return { client, welcome };
   }

@@ -34,8 +34,8 @@ async function nextViewers(client: MemoryClient): Promise<Viewers> {
 
 describe('session viewers', () => {
   it('lists every attached connection with its label, device and access, and pushes each change', async () => {
-    const subscriber = (await MemoryClient.ready(fixture.daemon.control, { kind: 'local' }, { capabilities: ['presence'] })).client;
-    const older = (await MemoryClient.ready(fixture.daemon.control, { kind: 'local' })).client;
+    const subscriber = (await MemoryClient.ready(fixture.daemon.control, { kind: 'local' })).client;
+    const older = (await MemoryClient.ready(fixture.daemon.control, { kind: 'local' }, { protocol: '1.4' })).client;
     await subscriber.request('events.subscribe', {});
     await older.request('events.subscribe', {});
 
@@ -58,14 +58,14 @@ describe('session viewers', () => {
     expect(await nextViewers(subscriber)).toEqual([]);
     expect((await fixture.local.request('session.viewers', { session })).viewers).toEqual([]);
 
-    // A client that did not announce presence was told none of it.
+    // A client speaking 1.4 was told none of it.
     await fixture.local.request('task.create', { project: 'repo', title: 'marker' });
     await older.waitFor((m) => m.type === 'event' && m.name === 'task.created');
     expect(older.messages.filter((m) => m.name === 'session.viewers')).toEqual([]);
   });
 
   it('marks a viewer typing at its first key and clears the mark once it has been quiet for 3 s', async () => {
-    const subscriber = (await MemoryClient.ready(fixture.daemon.control, { kind: 'local' }, { capabilities: ['presence'] })).client;
+    const subscriber = (await MemoryClient.ready(fixture.daemon.control, { kind: 'local' })).client;
     await subscriber.request('events.subscribe', { names: ['session.viewers'] });
     const owner = (await MemoryClient.ready(fixture.daemon.control, { kind: 'local' })).client;
     await owner.request('session.attach', { session });

@@ -19,7 +19,11 @@ export class ProjectDaemon {
   readonly dir = mkdtempSync(join(tmpdir(), 'vibe-daemon-'));
   readonly repo = join(this.dir, 'repo');
 
-  /** The fake agent runs `script` (see fixtures/fake-agent.mjs); sessions are hosted by node-pty. */
+  /**
+   * The fake agent runs `script` (see fixtures/fake-agent.mjs). Sessions are hosted by tmux, which the daemon
+   * lets go of when it stops: a node-pty agent would outlive the stop in this process and report its exit to a
+   * daemon already gone.
+   */
   constructor(private readonly script = 'print:ready;sleep:60000') {
     mkdirSync(this.repo);
     execFileSync('git', ['init', '-q', '-b', 'main', this.repo]);
@@ -33,7 +37,7 @@ export class ProjectDaemon {
 
   /** Starts the daemon (again, after `restart`'s stop) and connects the local client; the first start registers the project. */
   async start(): Promise<void> {
-    const outcome = await Daemon.start({ paths: resolvePaths({ VIBE_HOME: join(this.dir, 'home') }), version: 't', validateResults: true, scriptsDir, preferPty: true });
+    const outcome = await Daemon.start({ paths: resolvePaths({ VIBE_HOME: join(this.dir, 'home') }), version: 't', validateResults: true, scriptsDir });
     if (outcome.status !== 'ready') throw new Error('daemon did not start');
     this.daemon = outcome.daemon;
     this.local = (await connectToDaemon(this.daemon.paths.socket, { client: { name: 'test', version: '0' } })).client;

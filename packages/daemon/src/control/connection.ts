@@ -13,6 +13,7 @@ import {
   LIMITS,
   METHODS,
   parseOrThrow,
+  parseVersion,
   PROTOCOL_VERSION,
   ProtocolError,
   encodeFrame,
@@ -60,9 +61,9 @@ export interface ConnectionOptions {
 export class ControlConnection implements EventSink, TerminalSink, ControlPort {
   private readonly decoder = new FrameDecoder(LIMITS.maxMessageBytes);
   private greeted = false;
-  /** Set by the hello: who this client is to others, and the capabilities it announced. */
+  /** Set by the hello: who this client is to others, and the protocol minor it speaks. */
   private peer: PeerIdentity | undefined;
-  private capabilities: ReadonlySet<string> = new Set();
+  protocolMinor = 0;
   /** Set once the connection let go of everything; nothing is read or written after it. */
   private disposed = false;
   /** Set once the transport was asked to end or was destroyed: nothing more is written to it. */
@@ -76,10 +77,6 @@ export class ControlConnection implements EventSink, TerminalSink, ControlPort {
 
   sendEvent(subscription: number, event: VibeEvent): void {
     this.send({ type: 'event', subscription, ...event });
-  }
-
-  announced(capability: string): boolean {
-    return this.capabilities.has(capability);
   }
 
   sendFrame(frame: Frame): void {
@@ -215,7 +212,7 @@ export class ControlConnection implements EventSink, TerminalSink, ControlPort {
     }
     this.greeted = true;
     this.peer = peerIdentity(this.access, this.options.localLabel, hello);
-    this.capabilities = new Set(hello.capabilities);
+    this.protocolMinor = parseVersion(protocol)?.minor ?? 0;
     this.send({
       type: 'welcome',
       protocol: PROTOCOL_VERSION,

@@ -1,10 +1,10 @@
 // Fans logged events out to subscribed connections; a subscriber can first replay what it missed.
-import { LIVE_EVENTS, type EventData, type EventName, type VibeEvent } from '@vibe/protocol';
+import { LIVE_EVENTS, parseVersion, type EventData, type EventName, type VibeEvent } from '@vibe/protocol';
 
 export interface EventSink {
   sendEvent(subscription: number, event: VibeEvent): void;
-  /** Whether the client announced this capability in its hello (@since 1.5). */
-  announced(capability: string): boolean;
+  /** The protocol minor version the client's hello spoke (its major is ours, or it would not be served). */
+  readonly protocolMinor: number;
 }
 
 /**
@@ -63,14 +63,14 @@ export class EventHub {
 
 /**
  * A subscription naming events gets those; one taking all gets the live-only events (chat, presence) only when
- * its client announced their capability, so a client older than them never meets an event it cannot read.
+ * its client speaks the version that brought them, so an older client never meets an event it cannot read.
  */
 function deliver(id: number, subscription: Subscription, event: VibeEvent): void {
-  const wanted = subscription.names ? subscription.names.has(event.name) : announcedFor(subscription.sink, event.name);
+  const wanted = subscription.names ? subscription.names.has(event.name) : knownTo(subscription.sink, event.name);
   if (wanted) subscription.sink.sendEvent(id, event);
 }
 
-function announcedFor(sink: EventSink, name: EventName): boolean {
-  const capability = (LIVE_EVENTS as Partial<Record<EventName, string>>)[name];
-  return capability === undefined || sink.announced(capability);
+function knownTo(sink: EventSink, name: EventName): boolean {
+  const since = (LIVE_EVENTS as Partial<Record<EventName, string>>)[name];
+  return since === undefined || sink.protocolMinor >= (parseVersion(since)?.minor ?? 0);
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../limits.js';
 import { METHODS } from '../methods.js';
-import { CAPABILITIES } from '../version.js';
+import { parseVersion, PROTOCOL_VERSION } from '../version.js';
 import { ChatListParams, ChatMessage, ChatPostParams } from './chat.js';
 import { Hello } from './envelope.js';
 import { EVENT_NAMES, EventData, LIVE_EVENTS } from './events.js';
@@ -70,10 +70,12 @@ describe('presence', () => {
 });
 
 describe('live events', () => {
-  it('are events, each behind a capability of this version', () => {
-    for (const [name, capability] of Object.entries(LIVE_EVENTS)) {
+  it('are events, each with the version that brought it, no newer than this one', () => {
+    const ours = parseVersion(PROTOCOL_VERSION)!;
+    for (const [name, since] of Object.entries(LIVE_EVENTS)) {
       expect(EVENT_NAMES, name).toContain(name);
-      expect(CAPABILITIES, name).toContain(capability);
+      expect(parseVersion(since)?.major, name).toBe(ours.major);
+      expect(parseVersion(since)!.minor, name).toBeLessThanOrEqual(ours.minor);
     }
   });
 });

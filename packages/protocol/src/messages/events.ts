@@ -1,7 +1,6 @@
 // Pushed events: the daemon's append-only event log, replayable from a sequence number.
 import { z } from 'zod';
 import { InboxMessage, InboxReceipt } from './inbox.js';
-import type { Capability } from '../version.js';
 import { ChatMessage } from './chat.js';
 import { Viewer } from './presence.js';
 import { Approval } from './approval.js';
@@ -66,12 +65,13 @@ export const EventData = z.discriminatedUnion('name', [
 export type EventData = z.infer<typeof EventData>;
 
 /**
- * @since 1.5 Events that are pushed live but never written to the log, each with the capability a client
- * announces in its hello to receive it on a subscription that does not name it. They carry the seq of the
- * newest logged event, so a client resuming from the highest seq it saw misses nothing of the log; they are
- * never replayed — a client catches up with `chat.list` and `session.viewers`.
+ * @since 1.5 Events that are pushed live but never written to the log, with the protocol version that brought
+ * each: a subscription taking all events receives one only when its client's hello spoke that version or a
+ * newer one, so an older client never meets an event it cannot read. They carry the seq of the newest logged
+ * event, so a client resuming from the highest seq it saw misses nothing of the log; they are never replayed
+ * — a client catches up with `chat.list` and `session.viewers`.
  */
-export const LIVE_EVENTS = { 'chat.posted': 'chat', 'session.viewers': 'presence' } as const satisfies Partial<Record<EventName, Capability>>;
+export const LIVE_EVENTS = { 'chat.posted': '1.5', 'session.viewers': '1.5' } as const satisfies Partial<Record<EventName, string>>;
 
 /** One entry of the event log as stored and as pushed (minus the subscription id). */
 export type VibeEvent = EventData & { seq: number; at: string };
