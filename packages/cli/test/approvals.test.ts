@@ -3,6 +3,7 @@
 // `vibe task log` shows each decision and who made it — over the local socket and over `--link`, where a
 // view-only link may look but not answer.
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, fakeAgent, Sandbox } from './harness.js';
@@ -17,6 +18,9 @@ interface ApprovalJson {
   answeredBy: string | null;
   reason: string | null;
 }
+
+/** How the daemon names who answered on its own socket: the machine's user. */
+const me = userInfo().username;
 
 let owner: Sandbox;
 let remote: Sandbox;
@@ -79,19 +83,19 @@ describe('vibe approvals, approve and deny', () => {
   it('denies with a reason the agent receives, refuses a second answer, and the task log says who decided', async () => {
     const { number, worktree, approval } = await asking('Clean again');
     const denied = await owner.json<{ approval: ApprovalJson }>(['deny', approval.id, '--reason', 'keep the build for now']);
-    expect(denied.approval).toMatchObject({ state: 'denied', answeredBy: 'local', reason: 'keep the build for now' });
+    expect(denied.approval).toMatchObject({ state: 'denied', answeredBy: me, reason: 'keep the build for now' });
     expect(await answerIn(worktree)).toBe('deny\n');
 
     const again = await owner.vibe(['approve', approval.id]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(new RegExp(`^vibe: approval ${approval.id} was already denied by local at \\S+\\n$`));
+    expect(again.stderr).toMatch(new RegExp(`^vibe: approval ${approval.id} was already denied by ${me} at \\S+\\n$`));
 
     const log = await owner.vibe(['task', 'log', String(number)], { cwd: repo });
     expect(log.stdout).toMatch(new RegExp(`approval\\.requested\\s+approval ${approval.id} asked \\(hook\\) Bash: rm -rf build`));
-    expect(log.stdout).toMatch(new RegExp(`approval\\.answered\\s+approval ${approval.id} denied by local — keep the build for now`));
+    expect(log.stdout).toMatch(new RegExp(`approval\\.answered\\s+approval ${approval.id} denied by ${me} — keep the build for now`));
     const all = await owner.vibe(['approvals', '--all'], { cwd: repo });
     expect(all.stdout).toMatch(/STATE\s+BY/);
-    expect(all.stdout).toMatch(new RegExp(`^\\s*${approval.id}\\s+#${number}\\s.*denied\\s+local$`, 'm'));
+    expect(all.stdout).toMatch(new RegExp(`^\\s*${approval.id}\\s+#${number}\\s.*denied\\s+${me}$`, 'm'));
   });
 
   it('refuses an id that is not one, and an unknown one', async () => {

@@ -4,7 +4,7 @@
 // restart with the hook waiting on; and an agent's on-screen prompt answered with its own key.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -91,7 +91,7 @@ describe('an approval through the hook program', () => {
     expect(watcher.output(session)).not.toContain('approval:');
 
     const { approval: answered } = await local.request('approval.answer', { id: approval.id, decision: 'allow' });
-    expect(answered).toMatchObject({ id: approval.id, state: 'allowed', answeredBy: 'local', reason: null, answeredAt: expect.any(String) });
+    expect(answered).toMatchObject({ id: approval.id, state: 'allowed', answeredBy: userInfo().username, reason: null, answeredAt: expect.any(String) });
     await until(() => watcher.output(session), (text) => text.includes('went on with allow'), 'the agent to go on');
     expect(watcher.output(session)).toContain('approval: allow');
     expect(events.map((event) => [event.name, (event.data as { approval: Approval }).approval.state])).toEqual([

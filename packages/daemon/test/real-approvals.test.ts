@@ -3,6 +3,7 @@
 // allowed, the file lands; denied, it does not, and the reason reaches the model as the tool's result.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -87,7 +88,7 @@ describe('the real Claude Code asking to write a file', () => {
     const done = await turnEnded(control);
     expect(done.session?.state).toBe('idle');
     expect(readFileSync(file, 'utf8')).toBe('hello from claude\n');
-    expect(await control.request('approval.list', {})).toMatchObject({ approvals: [{ id: approval.id, state: 'allowed', answeredBy: 'local' }] });
+    expect(await control.request('approval.list', {})).toMatchObject({ approvals: [{ id: approval.id, state: 'allowed', answeredBy: userInfo().username }] });
   }, 180_000);
 
   it('does not write it when `vibe deny` refuses, and the model is told why', async (ctx) => {

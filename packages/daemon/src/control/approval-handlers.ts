@@ -2,7 +2,7 @@
 // request, held open until the approval is answered or cancelled.
 import type { Approval, ApprovalDecision, MethodName, MethodParams, MethodResult } from '@vibe/protocol';
 import type { Store } from '../store/index.js';
-import type { ConnectionAccess } from './transport.js';
+import type { PeerIdentity } from './transport.js';
 
 /** The approvals room, as the control room uses it. */
 export interface ApprovalControl {
@@ -13,14 +13,9 @@ export interface ApprovalControl {
   connectionClosed(connection: object): void;
 }
 
-type Context = { sink: object; access: ConnectionAccess };
+type Context = { sink: object; peer: PeerIdentity };
 type Handler<M extends MethodName> = (params: MethodParams<M>, context: Context) => MethodResult<M> | Promise<MethodResult<M>>;
 type ApprovalMethod = 'approval.list' | 'approval.answer' | 'approval.request';
-
-/** Who answered, as `vibe approvals` and the task log show it: the daemon's own machine, or the link's label. */
-export function answererLabel(access: ConnectionAccess): string {
-  return access.kind === 'local' ? 'local' : access.label;
-}
 
 export function createApprovalHandlers({ store, approvals }: { store: Store; approvals: ApprovalControl }): { [M in ApprovalMethod]: Handler<M> } {
   return {
@@ -28,7 +23,8 @@ export function createApprovalHandlers({ store, approvals }: { store: Store; app
       const projectId = params.allProjects || (!params.project && !params.cwd) ? undefined : store.resolveProject(params).id;
       return { approvals: approvals.list({ projectId, pending: params.pending }) };
     },
-    'approval.answer': (params, { access }) => ({ approval: approvals.answer(params.id, params.decision, params.reason, answererLabel(access)) }),
+    // Who answered is named as in chat: the link's label, or the user name of the daemon's machine.
+    'approval.answer': (params, { peer }) => ({ approval: approvals.answer(params.id, params.decision, params.reason, peer.label) }),
     'approval.request': async (params, { sink }) => ({ approval: await approvals.request(params, sink) }),
   };
 }

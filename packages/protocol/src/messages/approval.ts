@@ -34,7 +34,7 @@ export const Approval = z.object({
   state: ApprovalState,
   requestedAt: Timestamp,
   answeredAt: Timestamp.nullable(),
-  answeredBy: z.string().nullable().describe('Who answered: "local", a link\'s label, or "desk" for the agent\'s own dialog'),
+  answeredBy: z.string().nullable().describe('Who answered, as a chat sender is named (a link\'s label, the machine\'s user), or "desk" for the agent\'s own dialog'),
   reason: z.string().nullable().describe('The reason given with a deny, or why the approval was cancelled'),
 });
 export type Approval = z.infer<typeof Approval>;
