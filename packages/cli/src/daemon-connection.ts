@@ -14,6 +14,9 @@ export interface DaemonSession {
 
 const CLIENT = { name: 'vibe-cli', version: CLI_VERSION };
 
+/** What others watching the same session see this client as, beside its name and version (protocol 1.5). */
+const DEVICE = `terminal on ${({ darwin: 'macOS', linux: 'Linux', win32: 'Windows' } as Record<string, string>)[process.platform] ?? process.platform}`;
+
 let link: string | undefined;
 
 /** The link this command reaches the daemon through (`--link`, else VIBE_LINK), or undefined for the socket. */
@@ -41,7 +44,7 @@ export async function connect(options: { timeoutMs?: number; socketPath?: string
   if (url) return connectLink(url, options.timeoutMs);
   const socket = options.socketPath ?? vibePaths().socket;
   try {
-    const session = await connectToDaemon(socket, { client: CLIENT, timeoutMs: options.timeoutMs });
+    const session = await connectToDaemon(socket, { client: CLIENT, device: DEVICE, timeoutMs: options.timeoutMs });
     // Only the daemon on this machine is ours to replace; one behind a link may be any version.
     noticeVersionSkew(session.welcome.daemon.version);
     return session;
@@ -69,6 +72,7 @@ async function connectLink(url: string, timeoutMs = 10_000): Promise<DaemonSessi
       aead: nodeAead,
       binaryType: 'nodebuffer',
       client: CLIENT,
+      device: DEVICE,
       timeoutMs,
     });
     return { client, welcome };

@@ -75,6 +75,9 @@ describe('the vibe command line', () => {
     [['attach', '3'], 'vibe: vibe attach needs a terminal on stdin and stdout; from a script, `vibe send` types into a session'],
     [['send', '3'], 'vibe: nothing to send: give the text ("-" reads it from stdin), or --enter'],
     [['send', 's0', 'hi'], 'vibe: invalid session id "s0": expected a number like 4 (or s4 in place of a task id)'],
+    [['chat', ' '], 'vibe: the message must not be empty'],
+    [['chat', '--limit', '0'], 'vibe: --limit takes a number from 1 to 500'],
+    [['chat', 'hi', '--limit', '5'], 'vibe: --limit is for listing; drop it to post'],
     [['service', 'restart'], "vibe: command-argument value 'restart' is invalid for argument 'action'. Allowed choices are install, uninstall."],
     [['task', 'start', 'x'], 'vibe: invalid task id "x": expected a number like 3, #3 or PROJECT#3'],
   ])('refuses %j with exit 2 and one line', async (args, line) => {
@@ -111,6 +114,8 @@ describe('the vibe command line', () => {
     'ps --all-projects',
     'send 3 hello --enter',
     'send --session 4 hello',
+    'chat',
+    'chat hello',
   ])(
     'reports exit 69 for `vibe %s` when the daemon is not running',
     async (line) => {

@@ -287,6 +287,15 @@ export function buildProgram(output: Pick<OutputConfiguration, 'writeOut' | 'wri
     .action(async (id: string, options) => (await import('./commands/approvals.js')).deny(id, options));
 
   program
+    .command('chat')
+    .description("post to the project's chat, or print its newest messages, with who wrote each")
+    .argument('[message]', 'what to post; "-" reads it from stdin; leave it out to read the chat')
+    .option('--limit <n>', 'how many of the newest messages to print (1-500, default 100)')
+    .addOption(projectOption())
+    .option('--json', 'print { "messages": [...] }, or the posted { "message", "duplicate" }, as JSON')
+    .action(async (message: string | undefined, options) => (await import('./commands/chat.js')).chat(message, options));
+
+  program
     .command('service')
     .description('run the daemon as a systemd user service (Linux) or launchd agent (macOS), or stop doing so')
     .addArgument(new Argument('<action>', 'install or uninstall').choices(['install', 'uninstall']))
