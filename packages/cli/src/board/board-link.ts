@@ -1,6 +1,6 @@
 // The board's connection to the daemon: subscribe to events first, then list the tasks, then apply events as
 // they come; when the connection drops, say so and reconnect with jittered backoff until the daemon answers again.
-import { backoffDelay, type ControlClient, type Project } from '@vibe/protocol';
+import { backoffDelay, type ControlClient, type Project, type Task } from '@vibe/protocol';
 import { connect } from '../daemon-connection.js';
 import { CliError, EXIT } from '../errors.js';
 import { initialState } from './model.js';
@@ -87,7 +87,32 @@ export class BoardLink {
     // After the subscription, like the tasks: an approval asked meanwhile arrives as an event as well.
     const approvals = await client.request('approval.list', { project: this.store.getState().project, pending: true }).catch(() => undefined);
     if (approvals) this.store.dispatch({ type: 'approvals', approvals: approvals.approvals });
+    await this.loadViewers(client, tasks);
     this.attempt = 0;
+  }
+
+  /**
+   * Who watches each running session, asked once; session.viewers events keep it current after. Each event
+   * carries a session's whole list and the daemon sends one for every change, so an event that arrives while
+   * a list is asked for is at least as new as the answer: that answer is then dropped. An older daemon has no
+   * session.viewers; the board shows nobody watching.
+   */
+  private async loadViewers(client: ControlClient, tasks: readonly Task[]): Promise<void> {
+    const heard = new Set<number>();
+    const off = client.onEvent((event) => {
+      if (event.name === 'session.viewers') heard.add(event.data.session);
+    });
+    try {
+      const running = tasks.flatMap((task) => (task.session && task.session.state !== 'exited' ? [task.session.id] : []));
+      await Promise.all(
+        running.map(async (session) => {
+          const answer = await client.request('session.viewers', { session }).catch(() => undefined);
+          if (answer && !heard.has(session)) this.store.dispatch({ type: 'viewers', session, viewers: answer.viewers });
+        }),
+      );
+    } finally {
+      off();
+    }
   }
 
   private scheduleReconnect(): void {

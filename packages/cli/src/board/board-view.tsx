@@ -6,6 +6,7 @@ import { escapeText } from '../escape.js';
 import { truncateToWidth } from '../text-width.js';
 import { Card, CARD_HEIGHT } from './card.js';
 import { columnTasks, pendingApproval, selection, visibleColumns, type BoardState } from './model.js';
+import { watchersOf, watchLine } from './presence.js';
 import { STATUS_TITLES, statusColor, type Paint } from './theme.js';
 
 export interface Message {
@@ -67,6 +68,7 @@ export function BoardView({ state, width, height, now, paint, message, footer, v
                   now={now}
                   paint={paint}
                   approval={pendingApproval(state, task.number)}
+                  viewers={watchersOf(state, task)}
                 />
               ))}
               {(above > 0 || below > 0) && (
@@ -91,7 +93,7 @@ export function BoardView({ state, width, height, now, paint, message, footer, v
 
 /**
  * The line above the key hints: an error, else what the selected task's agent asks (so it is read before it is
- * answered), else the last message.
+ * answered), else who watches the selected task's session, else the last message.
  */
 function MessageLine({ state, width, paint, message, viewOnly }: { state: BoardState; width: number; paint: Paint; message?: Message | undefined; viewOnly: boolean }) {
   const task = selection(state).task;
@@ -102,6 +104,14 @@ function MessageLine({ state, width, paint, message, viewOnly }: { state: BoardS
     return (
       <Text color={paint('yellow')} bold wrap="truncate">
         {truncateToWidth(text, width)}
+      </Text>
+    );
+  }
+  const watchers = task && !message?.error ? watchersOf(state, task) : [];
+  if (task && watchers.length > 0) {
+    return (
+      <Text color={paint('cyan')} wrap="truncate">
+        {truncateToWidth(watchLine(task.number, watchers), width)}
       </Text>
     );
   }

@@ -122,6 +122,11 @@ export function HelpView({ width, height }: { width: number; height: number }) {
         </Text>
       ))}
       <Text> </Text>
+      <Text wrap="truncate">
+        <Text bold>{`  ${'◉2 ✎'.padEnd(12)}`}</Text>
+        on a card: two connections watch its session, one of them typing
+      </Text>
+      <Text> </Text>
       <Text dimColor>any key returns to the board</Text>
     </Box>
   );

@@ -1,6 +1,6 @@
 // The board's state and its reducer: the project's tasks kept live from daemon events, plus the cursor,
 // the filter and the cancelled toggle. Pure: no I/O, so every transition is a plain unit test.
-import type { Approval, Event, Session, Task, TaskStatus } from '@vibe/protocol';
+import type { Approval, Event, Session, Task, TaskStatus, Viewer } from '@vibe/protocol';
 
 export type Connection = 'connecting' | 'connected' | 'disconnected';
 
@@ -18,11 +18,14 @@ export interface BoardState {
   bells: number;
   /** The project's pending approvals, by id (@since protocol 1.5; empty from an older daemon). */
   approvals: ReadonlyMap<string, Approval>;
+  /** Who watches each session, by session id (@since protocol 1.5; empty from an older daemon). */
+  viewers: ReadonlyMap<number, readonly Viewer[]>;
 }
 
 export type BoardAction =
   | { type: 'loaded'; tasks: readonly Task[] }
   | { type: 'approvals'; approvals: readonly Approval[] }
+  | { type: 'viewers'; session: number; viewers: readonly Viewer[] }
   | { type: 'event'; event: Event }
   | { type: 'connection'; connection: Connection }
   | { type: 'move'; dx: number; dy: number }
@@ -33,7 +36,7 @@ export type BoardAction =
 const BASE_COLUMNS: readonly TaskStatus[] = ['todo', 'in_progress', 'in_review', 'done'];
 
 export function initialState(project: string): BoardState {
-  return { project, tasks: new Map(), connection: 'connecting', showCancelled: false, filter: '', cursor: { column: 0, row: 0, number: null }, bells: 0, approvals: new Map() };
+  return { project, tasks: new Map(), connection: 'connecting', showCancelled: false, filter: '', cursor: { column: 0, row: 0, number: null }, bells: 0, approvals: new Map(), viewers: new Map() };
 }
 
 export function visibleColumns(state: Pick<BoardState, 'showCancelled'>): readonly TaskStatus[] {
@@ -71,6 +74,8 @@ export function boardReducer(state: BoardState, action: BoardAction): BoardState
       return { ...state, connection: 'connected', tasks: new Map(action.tasks.filter((task) => task.project === state.project).map((task) => [task.number, task])) };
     case 'approvals':
       return { ...state, approvals: new Map(action.approvals.filter((a) => a.project === state.project && a.state === 'pending').map((a) => [a.id, a])) };
+    case 'viewers':
+      return setViewers(state, action.session, action.viewers);
     case 'event':
       return applyEvent(state, action.event);
     case 'connection':
@@ -123,9 +128,19 @@ function applyEvent(state: BoardState, event: Event): BoardState {
     case 'approval.requested':
     case 'approval.answered':
       return applyApproval(state, event.data.approval);
+    case 'session.viewers':
+      return setViewers(state, event.data.session, event.data.viewers);
     default:
       return state;
   }
+}
+
+/** Each list is a session's whole list, newest wins; sessions of other projects are kept too, as they cost nothing. */
+function setViewers(state: BoardState, session: number, list: readonly Viewer[]): BoardState {
+  const viewers = new Map(state.viewers);
+  if (list.length === 0) viewers.delete(session);
+  else viewers.set(session, list);
+  return { ...state, viewers };
 }
 
 function putTask(state: BoardState, task: Task): BoardState {
