@@ -278,6 +278,9 @@ describe.skipIf(!hasNpm || !hasTmux)('vibe installed with npm i -g', () => {
     expect(up.code).not.toBe(0);
     expect(up.stderr).toMatch(/^vibe: the daemon could not start: database .*vibe\.db was written by a newer vibe \(schema \d+, this build knows \d+\); upgrade vibe\n$/);
     expect(hash()).toBe(sealed);
+    // The refused daemon reports and then exits; on a loaded machine the exit may trail the report a little.
+    const deadline = Date.now() + 10_000;
+    while (daemonPids().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(daemonPids()).toEqual([]);
   });
 });
