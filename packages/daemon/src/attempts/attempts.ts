@@ -1,5 +1,6 @@
 // Runs task attempts: validates, makes the worktree, launches the agent in a session, and follows its
 // state until it exits. The one place that combines the store, worktrees, agents and sessions rooms.
+import { attemptEnv, mcpServer } from './attempt-env.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -186,15 +187,8 @@ export class Attempts {
         VIBE_HOOK_NODE: this.options.node[0]!,
         VIBE_HOOK_SCRIPT: this.options.hookScript,
       };
-      // Which attempt this is, for anything run in the session that speaks for it (`vibe mcp` first of all).
-      const taskEnv = { VIBE_PROJECT: project.name, VIBE_TASK: String(taskNumber), VIBE_ATTEMPT: String(session.attempt) };
-      const mcp = this.options.mcpCommand && {
-        command: this.options.mcpCommand[0]!,
-        args: this.options.mcpCommand.slice(1),
-        env: { VIBE_SOCKET: this.options.paths.socket, ...taskEnv },
-        project: project.name,
-        task: taskNumber,
-      };
+      const taskEnv = attemptEnv(project.name, taskNumber, session.attempt);
+      const mcp = mcpServer(this.options.mcpCommand, this.options.paths.socket, taskEnv, project.name, taskNumber);
       const launch = await adapter.launch(
         {
           sessionId: session.id,
