@@ -169,10 +169,11 @@ export class Approvals {
 
   private async screenApproval(session: Session, keys: ScreenKeys): Promise<void> {
     const screen = await this.options.screenText(session.id).catch(() => undefined);
-    // The state may have moved on while the screen was read.
-    if (this.states.get(session.id) !== 'waiting' || this.pendingOf(session.id).length > 0) return;
+    // The daemon may have stopped (and closed its store), or the state moved on, while the screen was read.
+    if (this.released || this.states.get(session.id) !== 'waiting') return;
     if (keys.prompts && !keys.prompts.some((prompt) => prompt.test(screen ?? ''))) return;
     try {
+      if (this.pendingOf(session.id).length > 0) return;
       const { stored, event } = this.options.store.requestApproval({ sessionId: session.id, tool: 'dialog', detail: dialogText(screen ?? ''), options: SCREEN_OPTIONS, via: 'screen' });
       this.options.publish(event);
       this.options.logger.info('approval from the agent\'s dialog', { approval: stored.approval.id, session: session.id });

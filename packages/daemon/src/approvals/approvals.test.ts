@@ -1,0 +1,47 @@
+// Screen approvals: an agent without a permission hook that starts waiting gets an approval for its dialog, read
+// from its screen — unless the daemon stopped (and closed its store) while the screen was being read.
+import type { Session, VibeEvent } from '@vibe/protocol';
+import { describe, expect, it } from 'vitest';
+import { nullLogger } from '../logger.js';
+import { launchInput, storeWithTask } from '../store/temp-store.js';
+import { Approvals } from './approvals.js';
+
+function screenApprovals() {
+  const { store } = storeWithTask();
+  const { session } = store.createSession(1, 1, launchInput({ agent: 'codex' }));
+  let showScreen: (text: string) => void = () => {};
+  const published: VibeEvent[] = [];
+  const approvals = new Approvals({
+    store,
+    publish: (event) => event && published.push(event),
+    hookSession: () => session,
+    type: () => {},
+    screenText: () => new Promise((resolve) => (showScreen = resolve)),
+    screenKeys: () => ({ allow: 'y', deny: '\u001b' }),
+    logger: nullLogger,
+  });
+  const waiting = (state: Session['state']): VibeEvent => ({ name: 'session.updated', data: { session: { ...session, state } } }) as VibeEvent;
+  approvals.observe(waiting('working'));
+  approvals.observe(waiting('waiting'));
+  return { store, session, approvals, published, showScreen: (text: string) => showScreen(text) };
+}
+
+describe('screen approvals', () => {
+  it('record the dialog the waiting agent shows', async () => {
+    const { approvals, published, showScreen } = screenApprovals();
+    showScreen('Allow command `rm -rf build`?\n  1. Yes\n  2. No');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(approvals.list({ pending: true })).toMatchObject([{ tool: 'dialog', via: 'screen', state: 'pending' }]);
+    expect(published.map((event) => event.name)).toEqual(['approval.requested']);
+  });
+
+  it('leave the store alone when the daemon stopped while the screen was read', async () => {
+    const { store, approvals, published, showScreen } = screenApprovals();
+    approvals.release();
+    store.close();
+    showScreen('Allow command `rm -rf build`?');
+    // Without the check, the read of the closed store rejects unhandled and vitest fails the run.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(published).toEqual([]);
+  });
+});
