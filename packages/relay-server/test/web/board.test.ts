@@ -159,6 +159,9 @@ describe('on a phone', () => {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Input.imeSetComposition', { text: 'にほ', selectionStart: 2, selectionEnd: 2 });
     await cdp.send('Input.insertText', { text: '日本' });
+    // Enter once the committed text is on the line, as a person taps it: xterm sends a commit a tick after
+    // compositionend, and a key that comes before that tick (on a loaded machine) finds nothing composed yet.
+    await waitForScreen(page, (text) => /echo ime-日本$/m.test(text), 'the composed text on the command line');
     await page.keyboard.press('Enter');
     await waitForScreen(page, (text) => /^ime-日本$/m.test(text), 'the composed text echoed');
     // Neither sleep ran to its end: both were interrupted.

@@ -3,8 +3,9 @@
 // answered with one tap (and not answerable from a view-only link); and actions taken while the relay is
 // down, queued in the page and applied once when it is back.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../../cli/test/harness.js';
+import { eventually, vibeBin } from '../../../cli/test/harness.js';
 import { startRelay, stopStarted, type ChildServer } from '../../../cli/test/relay-fixtures.js';
+import { TmuxServer } from '../../../cli/test/tmux.js';
 import { Browsers, PHONE } from './browser.js';
 import { fakeAgent, Owner, type Link } from './owner.js';
 import { openTerminal, typeLine, waitForConnection, waitForScreen } from './views.js';
@@ -65,7 +66,7 @@ describe('the project chat', () => {
 });
 
 describe('presence', () => {
-  it('shows both viewers of a session to each other, and who is typing', async () => {
+  it('shows two browsers watching a session to each other and on the board at the desk, and who is typing', async () => {
     const { number } = await owner.startTask('Watched', 'shell');
     const [a, b] = await Promise.all([browsers.open(alice.url), browsers.open(bob.url)]);
     await openTerminal(a, number);
@@ -75,10 +76,29 @@ describe('presence', () => {
       await page.locator('.viewers .viewer[data-viewer="bob"]', { hasText: 'watching' }).waitFor();
     }
     expect(await b.locator('.viewer[data-viewer="alice"]').getAttribute('title')).toMatch(/Chrome on Linux/);
-    await typeLine(a, 'echo typed');
-    await b.locator('.viewer[data-viewer="alice"].viewer-typing').waitFor();
-    // Typing ends three seconds after the last key.
-    await b.locator('.viewer[data-viewer="alice"]:not(.viewer-typing)').waitFor({ timeout: 10_000 });
+
+    // The board at the desk, in a real terminal: the card counts both browsers, and its line names them.
+    const desk = new TmuxServer(owner.sandbox.dir, { ...owner.sandbox.env, CI: 'true' });
+    try {
+      desk.start('board', [vibeBin, 'board'], owner.repo, { cols: 160, rows: 20 });
+      await desk.waitForScreen('board', new RegExp(`#${number} Watched\\s+◉2\\s`));
+      // Select the card: right, column by column, until its line shows (a shell that went quiet is in review).
+      const watchLine = new RegExp(`◉ #${number} watched by alice \\(Chrome on Linux\\), bob \\(Chrome on Linux, view-only\\)`);
+      for (let column = 0; column < 4 && !watchLine.test(desk.screen('board')); column++) {
+        desk.keys('board', ['l']);
+        await desk.waitForScreen('board', watchLine, 1000).catch(() => undefined);
+      }
+      await desk.waitForScreen('board', watchLine);
+
+      await typeLine(a, 'echo typed');
+      await b.locator('.viewer[data-viewer="alice"].viewer-typing').waitFor();
+      await desk.waitForScreen('board', new RegExp(`#${number} Watched\\s+◉2✎`));
+      // Typing ends three seconds after the last key, on the page and on the board.
+      await b.locator('.viewer[data-viewer="alice"]:not(.viewer-typing)').waitFor({ timeout: 10_000 });
+      await desk.waitForScreen('board', new RegExp(`#${number} Watched\\s+◉2\\s`));
+    } finally {
+      desk.kill();
+    }
     // The board counts who watches a session on its card.
     await a.locator('.overlay .back').click();
     await a.locator('.overlay .back').click();
