@@ -1,8 +1,12 @@
+/* global window, document, performance, MutationObserver -- the functions given to page.evaluate run in the page. */
 // Approval figures against a real daemon (`vibe up`), over its local socket: from an agent hook's request to
 // the pending approval reaching a connected client, and from an answer to the hook's request returning — both
 // timed in this process on one clock, the hook's connection being the same client code the hook program runs.
 // Then the hook program itself, as an agent runs it (a fresh node process): spawn → on the client, and
-// answer → the program has printed the decision and exited.
+// answer → the program has printed the decision and exited. Last, the web view in Debian's headless Chromium
+// through the embedded relay (`vibe connect`): request → the approval drawn in the page, and a tap on Allow → the
+// hook's request returns. The page stamps both moments with its own clock (performance.timeOrigin + now(), the
+// system clock as this process reads it), so the two legs are timed separately, each on one machine's clock.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +14,7 @@ import { join } from 'node:path';
 import { bundleFromSource, median, nowMs, root, sleep, startScratchDaemon, vibeBin } from '../lib.mjs';
 
 const RUNS = Number(process.env.BENCH_APPROVAL_RUNS) || 21;
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const fakeAgent = join(root, 'packages', 'daemon', 'test', 'fixtures', 'fake-agent.mjs');
 const hookScript = join(root, 'packages', 'daemon', 'dist', 'hook.js');
 
@@ -74,12 +79,13 @@ export async function run() {
 
     const requestToClient = median(toClient);
     const answerToHook = median(toHook);
-    return [
+    const rows = [
       { name: `hook's request → pending approval on a connected client (local socket, median of ${RUNS})`, value: requestToClient, unit: 'ms', target: '<= 100', ok: requestToClient <= 100 },
       { name: `answer → the hook's request returns (median of ${RUNS})`, value: answerToHook, unit: 'ms', target: '<= 100', ok: answerToHook <= 100 },
       { name: 'agent starts the hook program → approval on a client (new node process, median)', value: median(spawnToClient), unit: 'ms' },
       { name: 'answer → the hook program printed the decision and exited (median)', value: median(answerToExit), unit: 'ms' },
     ];
+    return [...rows, ...(await webLeg(scratch, hook, { session, token }))];
   } finally {
     for (const client of clients) client.close();
     try {
@@ -88,6 +94,64 @@ export async function run() {
       // The daemon is torn down below either way.
     }
     scratch.dispose();
+  }
+}
+
+/**
+ * The web view's leg: a page on a control link through the embedded relay watches for each request; when the
+ * approval is drawn it stamps the time and taps Allow at once, stamping that too; this process times the
+ * request before it and the hook's return after it.
+ */
+async function webLeg(scratch, hook, { session, token }) {
+  let chromium;
+  try {
+    ({ chromium } = await import('playwright-core'));
+  } catch {
+    return [{ name: 'web view leg: skipped (playwright-core missing)', value: 0, unit: '', ok: false }];
+  }
+  const link = JSON.parse(execFileSync(vibeBin, ['connect', '--json', '--no-qr', '--label', 'bench-approvals'], { cwd: scratch.repo, env: scratch.env }).toString()).url;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(link);
+    await page.locator('.conn[data-state=live]').waitFor({ timeout: 20_000 });
+    // In the page: each approval drawn is stamped and allowed by a tap on its button, once.
+    await page.evaluate(() => {
+      const stamps = (window.vibeBenchStamps = {});
+      const wall = () => performance.timeOrigin + performance.now();
+      new MutationObserver(() => {
+        for (const item of document.querySelectorAll('.approvals-bar .approval')) {
+          const detail = /rm -rf web-\d+/.exec(item.textContent ?? '')?.[0];
+          const allow = item.querySelector('[data-action=allow]');
+          if (!detail || !allow || stamps[detail]) continue;
+          stamps[detail] = { shown: wall() };
+          allow.click();
+          stamps[detail].tapped = wall();
+        }
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    });
+    const wall = () => performance.timeOrigin + performance.now();
+    const toPage = [];
+    const toHook = [];
+    for (let i = 0; i < RUNS; i++) {
+      const detail = `rm -rf web-${i}`;
+      const asked = wall();
+      const { approval } = await hook.request('approval.request', { session, token, request: randomBytes(18).toString('base64url'), tool: 'Bash', detail });
+      const returned = wall();
+      if (approval.state !== 'allowed') throw new Error(`bench approvals: the page's tap left the approval ${approval.state}`);
+      const stamp = await page.evaluate((key) => window.vibeBenchStamps[key], detail);
+      toPage.push(stamp.shown - asked);
+      toHook.push(returned - stamp.tapped);
+      await sleep(50);
+    }
+    const shown = median(toPage);
+    const answered = median(toHook);
+    return [
+      { name: `hook's request → approval drawn in the web view (Chromium, through the relay, median of ${RUNS})`, value: shown, unit: 'ms', target: '<= 100', ok: shown <= 100 },
+      { name: `tap on Allow in the web view → the hook's request returns (median of ${RUNS})`, value: answered, unit: 'ms', target: '<= 100', ok: answered <= 100 },
+    ];
+  } finally {
+    await browser.close();
   }
 }
 
