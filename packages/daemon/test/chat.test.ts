@@ -2,6 +2,7 @@
 // pushed live to the clients that asked for them, a retried client id applied once, history kept across restarts.
 import { userInfo } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CHAT_BURST } from '../src/control/chat-handlers.js';
 import type { LinkAccess } from '../src/control/index.js';
 import { MemoryClient } from './memory-client.js';
 import { ProjectDaemon } from './project-daemon.js';
@@ -77,6 +78,17 @@ describe('chat', () => {
   it('refuses a message with control characters, changing nothing', async () => {
     await expect(fixture.local.request('chat.post', { project: 'repo', text: 'clear\u001b[2J' })).rejects.toMatchObject({ code: 'invalid_params' });
     expect((await fixture.local.request('chat.list', { project: 'repo' })).messages).toEqual([]);
+  });
+
+  it('holds a link to a burst of messages, refusing the rest as busy with nothing stored; the owner is not held', async () => {
+    const { client: alice } = await MemoryClient.ready(fixture.daemon.control, VIEW);
+    for (let i = 1; i <= CHAT_BURST; i++) expect((await alice.request('chat.post', { project: 'repo', text: `m${i}` })).result).toBeDefined();
+    const refused = await alice.request('chat.post', { project: 'repo', text: 'one too many' });
+    expect(refused.error).toMatchObject({ code: 'busy', message: expect.stringMatching(/too many chat messages from alice/) });
+    for (let i = 1; i <= CHAT_BURST + 5; i++) await fixture.local.request('chat.post', { project: 'repo', text: `owner ${i}` });
+    const texts = (await fixture.local.request('chat.list', { project: 'repo', limit: 500 })).messages.map((message) => message.text);
+    expect(texts).toHaveLength(2 * CHAT_BURST + 5);
+    expect(texts).not.toContain('one too many');
   });
 
   it('keeps the conversation across a daemon restart', async () => {

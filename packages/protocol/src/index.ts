@@ -9,6 +9,7 @@ export * from './schema-document.js';
 export * from './client.js';
 export * from './limits.js';
 export * from './backoff.js';
+export * from './rate-limiter.js';
 export * from './task-status.js';
 export * from './agent-state.js';
 export * from './messages/common.js';

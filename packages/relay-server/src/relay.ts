@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { RELAY_CLOSE, RELAY_HEADER_SIZE } from '@vibe/protocol';
+import { KeyedRateLimiter, RELAY_CLOSE, RELAY_HEADER_SIZE } from '@vibe/protocol';
 import { WebSocketServer } from 'ws';
 import { Clients } from './clients.js';
 import { Cluster, type CreateRedisClient } from './cluster.js';
@@ -10,7 +10,6 @@ import { Daemons } from './daemons.js';
 import type { RelayLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import type { RelayLimits } from './options.js';
-import { HandshakeLimiter } from './rate-limit.js';
 import { Sockets } from './sockets.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -24,7 +23,7 @@ const SHUTDOWN_GRACE_MS = 3_000;
 export class Relay {
   readonly metrics = new Metrics();
   private readonly sockets = new Sockets(this.metrics);
-  private readonly limiter: HandshakeLimiter;
+  private readonly limiter: KeyedRateLimiter;
   private readonly daemonWss: WebSocketServer;
   private readonly clientWss: WebSocketServer;
   private readonly daemons: Daemons;
@@ -43,7 +42,7 @@ export class Relay {
     redis: { url: string; createClient: CreateRedisClient } | undefined,
     private readonly trustProxy: boolean,
   ) {
-    this.limiter = new HandshakeLimiter(limits.handshakeRate, limits.handshakeBurst);
+    this.limiter = new KeyedRateLimiter(limits.handshakeRate, limits.handshakeBurst);
     // ws closes a connection whose message is over maxPayload with 1009 on its own; other connections go on.
     const common = { noServer: true, perMessageDeflate: false, clientTracking: false } as const;
     this.daemonWss = new WebSocketServer({ ...common, maxPayload: limits.maxMessageBytes + RELAY_HEADER_SIZE });

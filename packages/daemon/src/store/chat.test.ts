@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ChatMessage } from '@vibe/protocol';
 import { describe, expect, it } from 'vitest';
+import { ChatTable } from './chat.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './index.js';
-import { openStore, otherConnection, tempDir, tempStore } from './temp-store.js';
+import { connectionOf, openStore, otherConnection, tempDir, tempStore } from './temp-store.js';
 
 function twoProjects() {
   const { store, path } = tempStore();
@@ -54,6 +55,15 @@ describe('chat messages', () => {
     expect(texts({ limit: 3, before: 5 })).toEqual(['m2', 'm3', 'm4']);
     expect(texts({ before: 3 })).toEqual(['m1', 'm2']);
     expect(texts({ before: 1 })).toEqual([]);
+  });
+
+  it('keep a project to its newest messages, dropping the oldest of that project only', () => {
+    const { store, api, web } = twoProjects();
+    const table = new ChatTable(connectionOf(store), 3);
+    table.post({ projectId: web.id, from: alice, text: 'web stays' }, '2026-01-01T00:00:00.000Z');
+    for (let i = 1; i <= 5; i++) table.post({ projectId: api.id, from: owner, text: `m${i}` }, '2026-01-01T00:00:00.000Z');
+    expect(table.list(api.id).map((message) => message.text)).toEqual(['m3', 'm4', 'm5']);
+    expect(table.list(web.id).map((message) => message.text)).toEqual(['web stays']);
   });
 
   it('refuse text that could not come back as sent, and a project that does not exist', () => {

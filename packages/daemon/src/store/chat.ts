@@ -31,6 +31,8 @@ const SELECT = `SELECT c.id, p.name AS project, c.sender_label, c.sender_kind, c
                 FROM chat_messages c JOIN projects p ON p.id = c.project_id`;
 
 export const DEFAULT_CHAT_LIMIT = 100;
+/** A project keeps its newest this many messages; a post past it drops the oldest. */
+export const CHAT_KEEP = 10_000;
 
 function toMessage(row: ChatRow): ChatMessage {
   return { id: row.id, project: row.project, from: { label: row.sender_label, kind: row.sender_kind }, text: row.text, at: row.created_at };
@@ -41,8 +43,9 @@ export class ChatTable {
   private readonly byId;
   private readonly byClientId;
   private readonly page;
+  private readonly trim;
 
-  constructor(db: Db) {
+  constructor(db: Db, private readonly keep = CHAT_KEEP) {
     this.insert = db.prepare<[number, string, string, string, string | null, string]>(
       'INSERT INTO chat_messages (project_id, sender_label, sender_kind, text, client_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -51,6 +54,11 @@ export class ChatTable {
     // Newest first to take the page, so the caller reverses it: one indexed range scan whatever the history's size.
     this.page = db.prepare<{ project: number; before: number | null; limit: number }, ChatRow>(
       `${SELECT} WHERE c.project_id = :project AND (:before IS NULL OR c.id < :before) ORDER BY c.id DESC LIMIT :limit`,
+    );
+    // Everything older than the project's `keep`-th newest message: one range on (project_id, id).
+    this.trim = db.prepare<{ project: number; keep: number }>(
+      `DELETE FROM chat_messages WHERE project_id = :project AND id <= (
+         SELECT id FROM chat_messages WHERE project_id = :project ORDER BY id DESC LIMIT 1 OFFSET :keep)`,
     );
   }
 
@@ -61,6 +69,7 @@ export class ChatTable {
       if (earlier) return { message: toMessage(earlier), duplicate: true };
     }
     const info = this.insert.run(input.projectId, input.from.label, input.from.kind, input.text, input.clientId ?? null, at);
+    this.trim.run({ project: input.projectId, keep: this.keep });
     return { message: toMessage(this.byId.get(Number(info.lastInsertRowid))!), duplicate: false };
   }
 
