@@ -83,6 +83,19 @@ describe('PtyHost (real node-pty)', () => {
     expect(host.survivesRestart).toBe(false);
   });
 
+  it('hangs up on its sessions when disposed, and tells no one of their exit', async () => {
+    const { terminal, output } = await start(['sh', '-c', 'echo up; sleep 30']);
+    await waitFor(() => output().includes('up'), 'up');
+    const pid = terminal.pid()!;
+    const exits: Array<number | null> = [];
+    terminal.onExit((code) => exits.push(code));
+    await host.dispose();
+    await waitFor(() => !alive(pid), 'the program to end');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(exits).toEqual([]);
+    expect(await host.list()).toEqual([]);
+  });
+
   it('gives a new viewer a reset and a replay of the output, then the same live bytes as everyone', async () => {
     const { terminal } = await start(['sh', '-c', 'echo first; while read x; do echo "line:$x"; done']);
     const session = new LiveSession(1, terminal);
@@ -110,3 +123,12 @@ describe('PtyHost (real node-pty)', () => {
     await expect(host.start({ name: 'x; kill-server', cwd: dir, argv: ['true'], env: {}, cols: 80, rows: 24 })).rejects.toBeInstanceOf(LaunchSpecError);
   });
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -56,8 +56,15 @@ export class PtyHost implements SessionHost {
     return [...this.terminals.keys()];
   }
 
-  /** The sessions are the daemon's children and end with it; nothing else to stop. */
-  async dispose(): Promise<void> {}
+  /**
+   * The daemon is stopping: its sessions end with it. Each program gets the SIGHUP a closed terminal sends
+   * (what the daemon's exit would do a moment later), and nothing it does after reaches the daemon — which in
+   * a test process goes on running with its store and log already closed.
+   */
+  async dispose(): Promise<void> {
+    for (const terminal of this.terminals.values()) terminal.hangUp();
+    this.terminals.clear();
+  }
 }
 
 export class PtyTerminal extends TerminalBase implements HostedTerminal {
@@ -116,5 +123,13 @@ export class PtyTerminal extends TerminalBase implements HostedTerminal {
   /** A pty session cannot outlive the daemon; stop reading it and let it end with the process. */
   release(): void {
     this.listening = false;
+  }
+
+  /** Released, and its program hung up on; its exit is reported to no one. */
+  hangUp(): void {
+    this.release();
+    if (this.exitStatus()) return;
+    this.forgetExitListeners();
+    this.signal(-this.pty.pid, 'SIGHUP');
   }
 }

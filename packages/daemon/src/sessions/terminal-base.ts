@@ -61,6 +61,11 @@ export abstract class TerminalBase {
     for (const listener of this.dataListeners) listener(bytes);
   }
 
+  /** No one is told of the exit any more (the daemon let the terminal go). */
+  protected forgetExitListeners(): void {
+    this.exitListeners.clear();
+  }
+
   /** Records the exit once; later reports (a poll racing the pty's end) are ignored. */
   protected emitExit(code: number | null): void {
     if (this.exitRecord) return;
