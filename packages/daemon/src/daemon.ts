@@ -96,6 +96,7 @@ export class Daemon {
       publish: (event) => {
         this.control.hub.publish(event);
         this.approvals.observe(event);
+        if (event?.name === 'session.updated' && event.data.session.state === 'exited') this.control.presence.sessionEnded(event.data.session.id);
       },
       logger,
     });

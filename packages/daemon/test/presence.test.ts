@@ -89,6 +89,17 @@ describe('session viewers', () => {
     expect(subscriber.messages.filter((m) => m.name === 'session.viewers')).toEqual([]);
   });
 
+  it('empties the list when the session ends, though its viewers still show its last screen', async () => {
+    const subscriber = (await MemoryClient.ready(fixture.daemon.control, { kind: 'local' })).client;
+    await subscriber.request('events.subscribe', {});
+    const alice = (await MemoryClient.ready(fixture.daemon.control, VIEW)).client;
+    await alice.request('session.attach', { session, readOnly: true });
+    expect(await nextViewers(subscriber)).toHaveLength(1);
+    await fixture.local.request('task.stop', { project: 'repo', number: 1 });
+    expect(await nextViewers(subscriber)).toEqual([]);
+    expect((await fixture.local.request('session.viewers', { session })).viewers).toEqual([]);
+  });
+
   it('answers not_found for a session that does not exist', async () => {
     await expect(fixture.local.request('session.viewers', { session: 999 })).rejects.toMatchObject({ code: 'not_found' });
   });

@@ -60,6 +60,15 @@ export class Presence {
     for (const [session, watches] of this.sessions) if (watches.has(connection)) this.detached(connection, session);
   }
 
+  /** The session ended: nobody watches it any more, whoever still shows its last screen. */
+  sessionEnded(session: number): void {
+    const watches = this.sessions.get(session);
+    if (!watches) return;
+    for (const watch of watches.values()) clearTimeout(watch.timer);
+    watches.clear();
+    this.report(session);
+  }
+
   /** The connection typed into the session (its input was accepted). */
   typed(connection: object, session: number): void {
     const watch = this.sessions.get(session)?.get(connection);
