@@ -3,6 +3,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { alive } from '../src/sessions/test-support.js';
 
 /** The agents with a built-in adapter, and the npm package each CLI comes from. */
 export const REAL_CLIS = {
@@ -167,15 +168,6 @@ function processesUnder(dir: string): number[] {
     }
   }
   return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {

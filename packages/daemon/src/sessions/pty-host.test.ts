@@ -7,7 +7,7 @@ import { LiveSession } from './live-session.js';
 import { PtyHost } from './pty-host.js';
 import { LaunchSpecError } from './tmux-commands.js';
 import { MAX_PENDING_INPUT } from './terminal-base.js';
-import { NEVER_READS, RecordingSink, text, typeUntilRefused, waitFor } from './test-support.js';
+import { alive, NEVER_READS, RecordingSink, text, typeUntilRefused, waitFor } from './test-support.js';
 import type { HostedTerminal, LaunchSpec } from './types.js';
 
 let dir: string;
@@ -123,12 +123,3 @@ describe('PtyHost (real node-pty)', () => {
     await expect(host.start({ name: 'x; kill-server', cwd: dir, argv: ['true'], env: {}, cols: 80, rows: 24 })).rejects.toBeInstanceOf(LaunchSpecError);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -157,3 +157,13 @@ export const hasTmux = ((): boolean => {
     return false;
   }
 })();
+
+/** Whether a process (ours or not) still exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
