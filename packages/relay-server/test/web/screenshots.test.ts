@@ -1,6 +1,6 @@
 // Pictures of the web view for a person to look at, on a phone (375×812) and a laptop (1280×800): the board,
-// a task's sheet, a terminal typed into, a review with its diff, and the board through a view-only link —
-// saved under the repository's git-ignored screenshots/. Each also checks its screen is the one it names.
+// a task's sheet, a terminal typed into, a review with its diff, the board through a view-only link, and
+// working together (an agent's approval waiting, the project chat, two viewers of a terminal) — saved under the repository's git-ignored screenshots/. Each also checks its screen is the one it names.
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,11 @@ let working: number;
 const GREETER = 'edit:src/greet.ts=// Greets someone.\\nexport function greet(name: string): string {\\n  return `hello ${name}`\\; // 42\\n};commit:add greet';
 
 beforeAll(async () => {
-  [owner] = await Promise.all([Owner.start({ agents: { greeter: fakeAgent(`hook:working;print:writing src/greet.ts;${GREETER};hook:idle;sleep:600000`) } }), browsers.launch()]);
+  const agents = {
+    greeter: fakeAgent(`hook:working;print:writing src/greet.ts;${GREETER};hook:idle;sleep:600000`),
+    gate: fakeAgent('hook:working;approve:Bash=rm -rf build/;print:told {answer};sleep:600000'),
+  };
+  [owner] = await Promise.all([Owner.start({ agents }), browsers.launch()]);
   // One after the other: two first `vibe connect`s at once race in the daemon, and the second fails with
   // '"null" is not a URL' (the embedded relay of the first is not listening yet).
   control = await owner.link({ label: 'laptop' });
@@ -68,6 +72,37 @@ describe.each([
     await page.locator(`.sheet[data-task="${inReview}"] [data-action=review]`).click();
     await page.locator('.review-diff', { hasText: 'greet.ts' }).waitFor();
     await screenshot(page, `review-${name}`);
+  });
+
+  it('pictures an approval waiting, the project chat, and two people watching a terminal', async () => {
+    const page = await browsers.open(control.url, { viewport });
+    await board(page);
+    const { number } = await owner.startTask(`Clean the build (${name})`, 'gate');
+    const request = page.locator('.approvals-bar .approval', { hasText: 'rm -rf build/' });
+    await request.waitFor();
+    await page.locator(`.card[data-task="${number}"] .badge-approval`).waitFor();
+    await screenshot(page, `approval-${name}`);
+    await request.locator('[data-action=allow]').click();
+    await request.waitFor({ state: 'detached' });
+
+    const teammate = await browsers.open(viewOnly.url, { viewport: PHONE });
+    await waitForConnection(teammate, 'live');
+    await owner.vibe(['chat', `Merging #${inReview} after lunch — shout if it looks wrong.`]);
+    await teammate.locator('[data-action=chat]').click();
+    await teammate.locator('textarea[name=chat]').fill(`Looks good from here (${name}). Can #${working} wait?`);
+    await teammate.locator('textarea[name=chat]').press('Enter');
+    await page.locator('[data-action=chat]').click();
+    await page.locator('.chat-message', { hasText: `Looks good from here (${name})` }).waitFor();
+    await screenshot(page, `chat-${name}`);
+    for (const reader of [page, teammate]) {
+      await reader.locator('.chat-close').click();
+      await reader.locator('.chat').waitFor({ state: 'hidden' });
+    }
+
+    await openTerminal(page, working);
+    await openTerminal(teammate, working);
+    await page.locator('.viewers .viewer[data-viewer="phone"]').waitFor();
+    await screenshot(page, `viewers-${name}`);
   });
 
   it('pictures the board through a view-only link', async () => {
