@@ -2,7 +2,7 @@
 // agent's terms — allow, deny with the reason, or (no answer) whatever hands the question to the agent's dialog.
 import { describe, expect, it } from 'vitest';
 import { LIMITS, type Approval } from '@vibe/protocol';
-import { askedTool, decisionOutput, waitForAnswer } from './approval-hook.js';
+import { askedTool, decisionOutput, waitForAnswer, withinDeadline } from './approval-hook.js';
 
 const answered = (state: Approval['state'], reason: string | null = null): Pick<Approval, 'id' | 'state' | 'answeredBy' | 'reason'> => ({ id: '4', state, answeredBy: 'phone', reason });
 
@@ -52,6 +52,16 @@ describe('decisionOutput', () => {
   it('answers the plain dialect (the fake agent, custom agents) with the decision and reason', () => {
     expect(JSON.parse(decisionOutput('plain', answered('denied', 'why')))).toEqual({ approval: '4', decision: 'deny', reason: 'why' });
     expect(JSON.parse(decisionOutput('plain', undefined))).toEqual({ approval: null, decision: null, reason: null });
+  });
+});
+
+describe('withinDeadline', () => {
+  it('gives the answer that comes in time, and no answer once the deadline passed', async () => {
+    expect(await withinDeadline(Promise.resolve('allowed'), 1000)).toBe('allowed');
+    const never = new Promise<string>(() => {});
+    const started = Date.now();
+    expect(await withinDeadline(never, 50)).toBeUndefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
   });
 });
 

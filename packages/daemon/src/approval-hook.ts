@@ -65,6 +65,24 @@ export interface WaitOptions {
   giveUpMs?: number;
 }
 
+/**
+ * The agents give the hook a day (Claude Code's and Gemini's hook timeouts, `agents/`); the hook stops waiting
+ * ten minutes before and answers "no answer" itself, so no agent ever times it out — Gemini would read a
+ * timed-out hook's silence as allow.
+ */
+export const HOOK_DEADLINE_MS = 24 * 60 * 60 * 1000 - 10 * 60 * 1000;
+
+/** The answer, or undefined once `ms` passed without one. */
+export async function withinDeadline<T>(answer: Promise<T | undefined>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([answer, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 1000;
 const GIVE_UP_MS = 120_000;

@@ -2,7 +2,7 @@
 // It must never hold the agent up: it gives up after two seconds and always exits 0.
 // `node hook.js approval <dialect>`: the agent's permission hook (approval-hook.ts), which waits for a person.
 import { connectToDaemon } from '@vibe/protocol/node';
-import { askedTool, decisionOutput, DIALECTS, readStdin, waitForAnswer, type Dialect } from './approval-hook.js';
+import { askedTool, decisionOutput, DIALECTS, HOOK_DEADLINE_MS, readStdin, waitForAnswer, withinDeadline, type Dialect } from './approval-hook.js';
 
 const HOOK_TIMEOUT_MS = 2000;
 
@@ -28,10 +28,19 @@ async function main(): Promise<void> {
 /** Prints the decision (or what hands the question back to the agent) and exits 0, whatever happened. */
 async function approval(dialect: string | undefined, env: { session: number; token?: string; socket?: string }): Promise<void> {
   const known: Dialect = DIALECTS.includes(dialect as Dialect) ? (dialect as Dialect) : 'plain';
+  // Stopped by the agent or the terminal: still say "no answer" (for Gemini, its dialog), never nothing.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      process.stdout.write(decisionOutput(known, undefined));
+      process.exit(0);
+    });
+  }
   let answer;
   try {
     const asked = askedTool(JSON.parse((await readStdin()) || '{}'));
-    if (Number.isInteger(env.session) && env.token && env.socket) answer = await waitForAnswer({ socket: env.socket, session: env.session, token: env.token, asked });
+    if (Number.isInteger(env.session) && env.token && env.socket) {
+      answer = await withinDeadline(waitForAnswer({ socket: env.socket, session: env.session, token: env.token, asked }), HOOK_DEADLINE_MS);
+    }
   } catch {
     // Unreadable input or an unexpected failure: no answer, so the agent asks on its own screen.
   }

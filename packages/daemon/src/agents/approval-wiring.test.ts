@@ -1,13 +1,15 @@
 // How each agent's permission requests reach vibe: Claude Code's PermissionRequest hook, Gemini CLI's BeforeTool
 // hook with vibe's policy (only where Gemini surely runs hooks), and screen keys for Codex and custom agents.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { claude, hookSettings } from './claude.js';
+import { decisionOutput, HOOK_DEADLINE_MS } from '../approval-hook.js';
+import { APPROVAL_TIMEOUT_SECONDS, claude, hookSettings } from './claude.js';
 import { codex } from './codex.js';
 import { customAgent } from './custom.js';
 import { geminiAgent } from './gemini.js';
-import { approvalPolicy, GATED_TOOLS, hooksRun } from './gemini-approvals.js';
+import { approvalHookGroup, approvalPolicy, GATED_TOOLS, hooksRun } from './gemini-approvals.js';
 import type { AgentContext, LaunchOptions } from './types.js';
 import { tempDir } from '../worktrees/temp-repo.js';
 
@@ -45,13 +47,23 @@ describe('Gemini CLI', () => {
       { hooks: [{ type: 'command', name: 'vibe-working', command: "'/usr/bin/node' '/data/vibe/hook.js' 'working'", timeout: 10_000 }] },
       {
         matcher: '^(write_file|replace|run_shell_command|web_fetch)$',
-        hooks: [{ type: 'command', name: 'vibe-approval', command: "'/usr/bin/node' '/data/vibe/hook.js' 'approval' 'gemini'", timeout: 86_400_000 }],
+        hooks: [{ type: 'command', name: 'vibe-approval', command: `'/usr/bin/node' '/data/vibe/hook.js' 'approval' 'gemini' || printf '%s\\n' '{"decision":"ask"}'`, timeout: 86_400_000 }],
       },
     ]);
     expect(launch.files.find((file) => file.path === '.gemini/vibe-approvals.toml')?.content).toBe(approvalPolicy());
     expect(launch.excludes).toEqual(['/.gemini/settings.json', '/.gemini/vibe-approvals.toml']);
     expect(launch.argv.slice(0, 3)).toEqual(['gemini', '--policy', '/nonexistent/wt/.gemini/vibe-approvals.toml']);
     expect(approvalPolicy()).toContain(`toolName = [${GATED_TOOLS.map((tool) => `"${tool}"`).join(', ')}]\ndecision = "allow"`);
+  });
+
+  it('is answered "ask" (its own dialog), never silence, when the hook program cannot run or would outwait Gemini', () => {
+    const { hooks } = approvalHookGroup(['/nonexistent/node', '/data/vibe/hook.js']) as { hooks: Array<{ command: string; timeout: number }> };
+    const run = spawnSync('sh', ['-c', hooks[0]!.command], { encoding: 'utf8' });
+    expect(run.stdout).toBe('{"decision":"ask"}\n');
+    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(decisionOutput('gemini', undefined)));
+    // The hook gives up before either agent would time it out.
+    expect(HOOK_DEADLINE_MS).toBeLessThan(hooks[0]!.timeout);
+    expect(HOOK_DEADLINE_MS).toBeLessThan(APPROVAL_TIMEOUT_SECONDS * 1000);
   });
 
   it("names the user's own policy folder again, since --policy replaces it", async () => {

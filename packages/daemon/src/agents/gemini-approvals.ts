@@ -16,14 +16,20 @@ export const GATED_TOOLS = ['write_file', 'replace', 'run_shell_command', 'web_f
 export const APPROVAL_HOOK_NAME = 'vibe-approval';
 /** Where the policy goes in the worktree (git-excluded), beside vibe's settings. */
 export const POLICY_FILE = '.gemini/vibe-approvals.toml';
-/** The hook waits for a person: as long as a day, after which Gemini fails the hook and asks on screen. */
-const APPROVAL_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+/**
+ * The hook waits for a person as long as a day. Gemini reads a hook that timed out, or failed, as allow (and
+ * vibe's policy lets the gated tools run), so the hook answers "ask" itself before this (HOOK_DEADLINE_MS) and
+ * on any signal, and the command prints "ask" when the hook program cannot run at all.
+ */
+export const APPROVAL_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+export const NO_ANSWER = '{"decision":"ask"}';
 
 /** The BeforeTool group that holds the gated tools' calls until an approval is answered. */
 export function approvalHookGroup(hookArgv: readonly string[]): Record<string, unknown> {
+  const command = `${shCommand([...hookArgv, 'approval', 'gemini'])} || printf '%s\\n' '${NO_ANSWER}'`;
   return {
     matcher: `^(${GATED_TOOLS.join('|')})$`,
-    hooks: [{ type: 'command', name: APPROVAL_HOOK_NAME, command: shCommand([...hookArgv, 'approval', 'gemini']), timeout: APPROVAL_TIMEOUT_MS }],
+    hooks: [{ type: 'command', name: APPROVAL_HOOK_NAME, command, timeout: APPROVAL_TIMEOUT_MS }],
   };
 }
 
