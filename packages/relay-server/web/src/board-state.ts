@@ -65,9 +65,12 @@ export class BoardState {
   async load(client: ControlClient): Promise<void> {
     const generation = ++this.generation;
     const pending: Event[] = [];
+    /** Sessions whose viewers an event told since the subscription: newer than any answer to a question. */
+    const heard = new Set<number>();
     let listed = false;
     client.onEvent((event) => {
       if (generation !== this.generation) return;
+      if (event.name === 'session.viewers') heard.add(event.data.session);
       if (listed) this.apply(event);
       else pending.push(event);
     });
@@ -84,6 +87,8 @@ export class BoardState {
     this.tasks = new Map(tasks.tasks.map((task) => [BoardState.key(task.project, task.number), task]));
     this.status = status;
     this.approvals = new Map(approvals.approvals.map((approval) => [approval.id, approval]));
+    // Lists kept from an earlier connection may be stale (a watcher gone, "typing…" frozen): asked afresh below.
+    this.viewers = new Map();
     // Daemons before protocol 1.4 do not list their agents: the form then offers the default only.
     this.agents = status.agents ?? [];
     this.defaultAgent = status.defaultAgent;
@@ -91,6 +96,26 @@ export class BoardState {
     this.loaded = true;
     for (const event of pending) this.apply(event);
     this.changed();
+    await this.loadViewers(client, generation, heard);
+  }
+
+  /**
+   * Who watches each running session, asked once per connection (as the terminal board does); session.viewers
+   * events keep it current after. Each event carries a session's whole list and the daemon sends one for every
+   * change, so a list heard by event since the subscription is at least as new as an answer: that answer is
+   * dropped. An older daemon has no session.viewers; the cards then show nobody watching.
+   */
+  private async loadViewers(client: ControlClient, generation: number, heard: ReadonlySet<number>): Promise<void> {
+    const running = [...this.tasks.values()].flatMap((task) => (task.session && task.session.state !== 'exited' ? [task.session.id] : []));
+    const answers = await Promise.all(running.map(async (session) => [session, await client.request('session.viewers', { session }).catch(() => undefined)] as const));
+    if (generation !== this.generation) return;
+    let changed = false;
+    for (const [session, answer] of answers) {
+      if (!answer || heard.has(session)) continue;
+      this.viewers.set(session, answer.viewers);
+      changed = true;
+    }
+    if (changed) this.changed();
   }
 
   private apply(event: Event): void {
