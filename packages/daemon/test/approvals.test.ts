@@ -176,6 +176,28 @@ describe('an approval from an agent\'s on-screen prompt', () => {
     await until(() => watcher.output(session), (text) => text.includes('answered y'), 'the agent to read its key');
   });
 
+  it('is read again by a restarted daemon: the old one cancelled, a new one for the dialog on screen, answerable', async () => {
+    await boot();
+    const { session } = await start('prompts');
+    const before = await pending();
+    local.close();
+    await daemon!.stop('restart');
+    daemon = undefined;
+    await boot();
+    const watcher = (await MemoryClient.ready(daemon!.control, { kind: 'local' })).client;
+    await watcher.request('session.attach', { session, readOnly: true });
+    const after = await until(
+      async () => (await local.request('approval.list', { project: 'repo', pending: true })).approvals,
+      (list) => list.length === 1 && list[0]!.id !== before.id,
+      'the dialog read again',
+    );
+    expect(after[0]).toMatchObject({ session, via: 'screen', detail: expect.stringContaining('Delete build? (y/n)') });
+    const all = (await local.request('approval.list', { project: 'repo' })).approvals;
+    expect(all.find((approval) => approval.id === before.id)).toMatchObject({ state: 'cancelled', reason: "vibe restarted; the agent's dialog is read again" });
+    await local.request('approval.answer', { id: after[0]!.id, decision: 'allow' });
+    await until(() => watcher.output(session), (text) => text.includes('answered y'), 'the agent to read its key');
+  });
+
   it('is cancelled as answered at the desk when the prompt is answered in the terminal first', async () => {
     await boot();
     const { session, watcher } = await start('prompts');

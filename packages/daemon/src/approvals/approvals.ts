@@ -62,6 +62,15 @@ export class Approvals {
       const session = this.options.store.getSession(approval.session);
       if (!session || session.state === 'exited') this.cancel(approval.id, 'the agent exited while vibe was down');
       else if (approval.via === 'hook' && (hookPid === null || !isAlive(hookPid))) this.cancel(approval.id, 'the agent stopped waiting while vibe was down');
+      // Nobody watched the screen meanwhile: the dialog may have been answered at the desk and another shown,
+      // which an answer to this one would type into. The dialog on screen now is read again below.
+      else if (approval.via === 'screen') this.cancel(approval.id, 'vibe restarted; the agent\'s dialog is read again');
+    }
+    // Each live session's state as the previous run left it, so its next change is seen as a change.
+    for (const session of this.options.store.listSessions({ live: true })) {
+      this.states.set(session.id, session.state);
+      const keys = session.state === 'waiting' ? this.options.screenKeys(session.agent) : undefined;
+      if (keys) void this.screenApproval(session, keys);
     }
     this.reclaimTimer = setTimeout(() => {
       for (const { approval } of this.options.store.listApprovals({ pending: true })) {
