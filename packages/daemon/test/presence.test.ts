@@ -100,6 +100,22 @@ describe('session viewers', () => {
     expect((await fixture.local.request('session.viewers', { session })).viewers).toEqual([]);
   });
 
+  it('forgets a connection that closed while its attach waited for the snapshot', async () => {
+    const subscriber = (await MemoryClient.ready(fixture.daemon.control, { kind: 'local' })).client;
+    await subscriber.request('events.subscribe', {});
+    const alice = (await MemoryClient.ready(fixture.daemon.control, VIEW)).client;
+    void alice.request('session.attach', { session, readOnly: true }).catch(() => undefined);
+    // The request reaches the daemon a microtask later; it is then waiting on tmux for the snapshot.
+    await new Promise((resolve) => setImmediate(resolve));
+    alice.gone();
+    // The snapshot comes back after the close: nobody is listed, and a later viewer's list holds only itself.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await fixture.local.request('session.viewers', { session })).viewers).toEqual([]);
+    const bob = (await MemoryClient.ready(fixture.daemon.control, { kind: 'local' })).client;
+    await bob.request('session.attach', { session, readOnly: true });
+    expect((await fixture.local.request('session.viewers', { session })).viewers.map((viewer) => viewer.kind)).toEqual(['local']);
+  });
+
   it('answers not_found for a session that does not exist', async () => {
     await expect(fixture.local.request('session.viewers', { session: 999 })).rejects.toMatchObject({ code: 'not_found' });
   });

@@ -107,6 +107,10 @@ export class ControlConnection implements EventSink, TerminalSink, ControlPort {
     if (!this.disposed) this.options.streams.drained(this);
   }
 
+  isGone(): boolean {
+    return this.disposed;
+  }
+
   /** The transport is gone: detach from every session and subscription. Safe to call twice. */
   closed(): void {
     if (this.disposed) return;

@@ -11,6 +11,8 @@ export interface TerminalSink {
   readonly id: number;
   sendFrame(frame: Frame): void;
   bufferedBytes(): number;
+  /** The connection is gone (it may go while an attach awaits its snapshot). */
+  isGone(): boolean;
 }
 
 /** The sessions room's viewer streams, as the control room uses them. */
@@ -76,6 +78,11 @@ export function createSessionHandlers({ store, attempts, streams, presence }: Se
       }
       attempts.terminal(session.id);
       const opened = await streams.attach(sink, session.id, { readOnly: params.readOnly ?? false, size: params.size, resume: params.resume });
+      // Gone while the snapshot was taken: its close already detached it everywhere, so attach it nowhere.
+      if (sink.isGone()) {
+        streams.detach(sink, session.id);
+        throw new ProtocolError('shutting_down', 'the connection closed while attaching');
+      }
       if (params.size && !params.readOnly) attempts.resized(session.id, params.size.cols, params.size.rows);
       const viewer = presence.attached(sink, peer, session.id, params.readOnly ?? false);
       return { session: attempts.view(attempts.session(session.id)), ...opened, viewer };
