@@ -1,0 +1,132 @@
+// The real Codex CLI, asked by a stand-in model on 127.0.0.1 to run a command outside its sandbox: Codex has no
+// hook vibe can wire, so its own dialog becomes a screen approval, answered with the real `vibe approve` /
+// `vibe deny`, which type Codex's keys into the session: allowed, the command runs; denied, it does not.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FrameKind, type Approval, type ControlClient, type Frame } from '@vibe/protocol';
+import { until } from './daemon-fixture.js';
+import { startFakeOpenAiApi, type FakeOpenAiApi } from './fake-openai-api.js';
+import { FIRST_SCREEN_TIMEOUT_MS, pressEnterUntil, RealCliWorld, realClis, screenText } from './real-cli-fixture.js';
+import type { RealClis } from './real-clis.js';
+
+const vibeBin = fileURLToPath(new URL('../../../bin/vibe', import.meta.url));
+
+let clis: RealClis;
+let world: RealCliWorld;
+let api: FakeOpenAiApi | undefined;
+
+beforeAll(async () => {
+  clis = await realClis();
+}, 600_000);
+beforeEach(() => {
+  world = new RealCliWorld(clis);
+});
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+  await world.dispose();
+});
+
+/** The real CLI against the test's daemon. */
+function vibe(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(vibeBin, args, { env: { ...process.env, VIBE_HOME: world.vibeHome, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** `vibe approvals --json`: the pending ones, or with `--all` the answered ones too. */
+async function listApprovals(...flags: string[]): Promise<Approval[]> {
+  const listed = await vibe(['approvals', ...flags, '--json']);
+  if (listed.code !== 0) throw new Error(`vibe approvals ${flags.join(' ')} --json: ${listed.stderr}`);
+  return (JSON.parse(listed.stdout) as { approvals: Approval[] }).approvals;
+}
+const pendingApprovals = (): Promise<Approval[]> => listApprovals();
+const allApprovals = (): Promise<Approval[]> => listApprovals('--all');
+
+const task = async (control: ControlClient) => (await control.request('task.get', { project: 'repo', number: 1 })).task;
+
+/**
+ * Codex signed in with an API key against the stand-in, in its worktree (trusted through its own prompt), asking
+ * to run `printf … > hello.txt` unsandboxed: with approval_policy "on-request" that shows its command dialog.
+ */
+async function codexAsks(): Promise<{ control: ControlClient; file: string; approval: Approval }> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  api = await startFakeOpenAiApi('Done with hello.txt.', {
+    name: 'exec_command',
+    arguments: { cmd: 'printf "hello from codex\\n" > hello.txt', sandbox_permissions: 'require_escalated', justification: 'May I write hello.txt?' },
+    after: released,
+  });
+  mkdirSync(join(world.home, '.codex'));
+  writeFileSync(join(world.home, '.codex', 'auth.json'), JSON.stringify({ OPENAI_API_KEY: 'sk-not-a-real-key' }));
+  writeFileSync(
+    join(world.home, '.codex', 'config.toml'),
+    `model_provider = "stand-in"\nmodel = "stand-in-model"\napproval_policy = "on-request"\n\n[model_providers.stand-in]\nname = "stand-in"\nbase_url = "${api.url}"\nenv_key = "VIBE_TEST_MODEL_KEY"\nwire_api = "responses"\n`,
+  );
+  world.setEnv('VIBE_TEST_MODEL_KEY', 'sk-not-a-real-key');
+  const control = await world.startDaemon();
+  await control.request('task.create', { project: 'repo', title: 'Write hello.txt', agent: 'codex' });
+  const { session } = await control.request('task.start', { project: 'repo', number: 1 });
+  // A folder Codex has not seen: it asks whether to trust it. That prompt is no permission dialog, so no approval.
+  await until(() => task(control), (t) => t.session?.state === 'waiting' || t.session?.state === 'exited', 'the trust prompt', FIRST_SCREEN_TIMEOUT_MS);
+  expect(await pendingApprovals()).toEqual([]);
+  // Enter trusts it and the turn reaches the model; from here an Enter would answer the command dialog.
+  const requests = api.requests;
+  await pressEnterUntil(control, session.id, async () => requests, (r) => r.some((request) => request.startsWith('POST /v1/responses')), 'the turn to reach the model');
+  // Beside the turn Codex asks the model for the thread's title, and runs its notify program when that side turn
+  // ends, which vibe takes for the end of the turn (idle). A real model usually names the thread before it has run
+  // anything; the stand-in holds the command until then, so that notify cannot land on the dialog (where it would
+  // cancel the approval as answered at the desk).
+  await until(() => world.statesFromHooks(), (states) => states.includes('idle'), 'the title turn\'s notify', FIRST_SCREEN_TIMEOUT_MS);
+  release();
+  const [approval] = await until(pendingApprovals, (approvals) => approvals.length > 0, 'the approval in `vibe approvals --json`', FIRST_SCREEN_TIMEOUT_MS, 200);
+  expect(approval).toMatchObject({ agent: 'codex', via: 'screen', tool: 'dialog', state: 'pending', session: session.id });
+  // Its detail is the dialog as the screen shows it.
+  expect(approval!.detail).toContain('Would you like to run the following command?');
+  expect(approval!.detail).toContain('$ printf "hello from codex\\n" > hello.txt');
+  const file = join(session.worktree, 'hello.txt');
+  expect(existsSync(file)).toBe(false);
+  return { control, file, approval: approval! };
+}
+
+describe('the real Codex CLI asking to run a command', () => {
+  it('runs it once `vibe approve` types its "Yes, proceed" key', async (ctx) => {
+    if (clis.missing.codex !== undefined) ctx.skip(clis.missing.codex);
+    const { control, file, approval } = await codexAsks();
+    const approved = await vibe(['approve', approval.id]);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.stderr).toContain(`allowed approval ${approval.id}`);
+    // The command's output goes back to the model, which ends the turn; Codex's notify program says so.
+    const done = await until(() => task(control), (t) => (t.status === 'in_review' && t.session?.state === 'idle') || t.session?.state === 'exited', 'the turn to end', FIRST_SCREEN_TIMEOUT_MS);
+    expect(done.session?.state).toBe('idle');
+    expect(readFileSync(file, 'utf8')).toBe('hello from codex\n');
+    expect(api!.toolOutputs).toHaveLength(1);
+    expect(await allApprovals()).toMatchObject([{ id: approval.id, via: 'screen', state: 'allowed', answeredBy: userInfo().username }]);
+  }, 180_000);
+
+  it('does not run it when `vibe deny` types Esc, and Codex stops the turn', async (ctx) => {
+    if (clis.missing.codex !== undefined) ctx.skip(clis.missing.codex);
+    const { control, file, approval } = await codexAsks();
+    const frames: Frame[] = [];
+    control.onFrame((frame) => {
+      if (frame.session === approval.session && (frame.kind === FrameKind.Output || frame.kind === FrameKind.Snapshot)) frames.push(frame);
+    });
+    await control.request('session.attach', { session: approval.session, size: { cols: 120, rows: 40 } });
+    const denied = await vibe(['deny', approval.id]);
+    expect(denied.code, denied.stderr).toBe(0);
+    expect(denied.stderr).toContain(`denied approval ${approval.id}`);
+    // Esc cancels the command and interrupts the turn: the dialog goes, and the model is asked nothing more.
+    const screen = await until(async () => screenText(frames), (text) => /Conversation interrupted/.test(text), 'Codex to stop the turn', FIRST_SCREEN_TIMEOUT_MS);
+    expect(screen).toContain('You canceled the request to run printf');
+    await until(() => task(control), (t) => t.session?.state !== 'waiting', 'the session to leave waiting', FIRST_SCREEN_TIMEOUT_MS);
+    expect(await allApprovals()).toMatchObject([{ id: approval.id, via: 'screen', state: 'denied', answeredBy: userInfo().username }]);
+    expect(existsSync(file)).toBe(false);
+    expect(api!.toolOutputs).toEqual([]);
+  }, 180_000);
+});
