@@ -82,9 +82,12 @@ describe('chat', () => {
 
   it('holds a link to a burst of messages, refusing the rest as busy with nothing stored; the owner is not held', async () => {
     const { client: alice } = await MemoryClient.ready(fixture.daemon.control, VIEW);
-    for (let i = 1; i <= CHAT_BURST; i++) expect((await alice.request('chat.post', { project: 'repo', text: `m${i}` })).result).toBeDefined();
+    for (let i = 1; i <= CHAT_BURST; i++) expect((await alice.request('chat.post', { project: 'repo', text: `m${i}`, clientId: `queued-000${i}` })).result).toBeDefined();
     const refused = await alice.request('chat.post', { project: 'repo', text: 'one too many' });
     expect(refused.error).toMatchObject({ code: 'busy', message: expect.stringMatching(/too many chat messages from alice/) });
+    // A retry of a message already stored (its reply lost on the way) is still answered, as a duplicate.
+    const retried = await alice.request('chat.post', { project: 'repo', text: 'm1', clientId: 'queued-0001' });
+    expect(retried.result).toMatchObject({ duplicate: true, message: { text: 'm1' } });
     for (let i = 1; i <= CHAT_BURST + 5; i++) await fixture.local.request('chat.post', { project: 'repo', text: `owner ${i}` });
     const texts = (await fixture.local.request('chat.list', { project: 'repo', limit: 500 })).messages.map((message) => message.text);
     expect(texts).toHaveLength(2 * CHAT_BURST + 5);

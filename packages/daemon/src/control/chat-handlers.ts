@@ -25,11 +25,13 @@ export function createChatHandlers({ store, publish, now }: ChatServices): { [M 
   return {
     'chat.post': (params, { peer }) => {
       const project = store.resolveProject(params);
-      if (peer.kind !== 'local' && !limiter.take(`${peer.kind}:${peer.label}`)) {
-        throw new ProtocolError('busy', `too many chat messages from ${peer.label}; wait a few seconds and send it again`);
-      }
       const from = { label: peer.label, kind: peer.kind };
-      const { message, duplicate } = store.postChat({ projectId: project.id, from, text: params.text, clientId: params.clientId });
+      // Counted only for a new message: a retry of one already stored is answered as a duplicate, never busy.
+      const admit = (): void => {
+        if (peer.kind === 'local' || limiter.take(`${peer.kind}:${peer.label}`)) return;
+        throw new ProtocolError('busy', `too many chat messages from ${peer.label}; wait a few seconds and send it again`);
+      };
+      const { message, duplicate } = store.postChat({ projectId: project.id, from, text: params.text, clientId: params.clientId }, admit);
       // A repeat was delivered the first time; pushing it again would show it twice.
       if (!duplicate) publish(liveEvent({ name: 'chat.posted', data: { message } }, store.lastEventSeq()));
       return { message, duplicate };

@@ -62,12 +62,16 @@ export class ChatTable {
     );
   }
 
-  /** Stores a message, or answers the one an earlier post with the same client id stored. Inside a write transaction. */
-  post(input: PostChatInput, at: string): { message: ChatMessage; duplicate: boolean } {
+  /**
+   * Stores a message, or answers the one an earlier post with the same client id stored; `admit` runs before a
+   * new one is stored and may refuse it by throwing. Inside a write transaction.
+   */
+  post(input: PostChatInput, at: string, admit: () => void = () => {}): { message: ChatMessage; duplicate: boolean } {
     if (input.clientId !== undefined) {
       const earlier = this.byClientId.get(input.projectId, input.clientId);
       if (earlier) return { message: toMessage(earlier), duplicate: true };
     }
+    admit();
     const info = this.insert.run(input.projectId, input.from.label, input.from.kind, input.text, input.clientId ?? null, at);
     this.trim.run({ project: input.projectId, keep: this.keep });
     return { message: toMessage(this.byId.get(Number(info.lastInsertRowid))!), duplicate: false };

@@ -295,12 +295,15 @@ export class Store {
     return this.write(() => this.tables.links.setRelaySettings(patch));
   }
 
-  /** See chat.ts: a message stored once per client id; no event is logged (chat.posted is pushed live). */
-  postChat(input: PostChatInput): { message: ChatMessage; duplicate: boolean } {
+  /**
+   * See chat.ts: a message stored once per client id; no event is logged (chat.posted is pushed live).
+   * `admit` runs only for a new message, before it is stored, and may refuse it by throwing (a rate limit).
+   */
+  postChat(input: PostChatInput, admit: () => void = () => {}): { message: ChatMessage; duplicate: boolean } {
     assertWellFormed('text', input.text);
     return this.write(() => {
       this.tables.projects.require(input.projectId);
-      return this.tables.chat.post(input, this.tables.stamp());
+      return this.tables.chat.post(input, this.tables.stamp(), admit);
     });
   }
 
