@@ -11,6 +11,7 @@ import { Connection, type ConnectionState } from './connection.js';
 import { taskDialog } from './dialogs.js';
 import { errorText, h, replace, toast } from './dom.js';
 import { OfflineQueue, randomId, type QueuedMethod } from './offline-queue.js';
+import { queueKey } from './queue-storage.js';
 import { renderQueue } from './queue-tray.js';
 import { renderViewers } from './presence.js';
 import { renderFilesPanel } from './files.js';
@@ -79,7 +80,12 @@ class App {
 
   constructor(private readonly link: ParsedLink) {
     this.connection = new Connection(link);
-    this.queue = new OfflineQueue(storage(), `vibe-queue:${link.daemonId}`);
+    const key = queueKey(link.daemonId, link.linkId);
+    this.queue = new OfflineQueue(storage(), key, { exclusive: exclusive(key) });
+    // Another tab on the same link queued, applied or dismissed something: the tray shows it here too.
+    window.addEventListener('storage', (event) => {
+      if (event.key === key) this.queue.refresh();
+    });
     this.chat = new ChatPanel({
       client: () => this.connection.client,
       post: (project, text) => this.act('chat.post', { project, text }, `Chat: ${text.slice(0, 40)}`),
@@ -356,6 +362,12 @@ function storage(): Storage | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** One tab at a time applies a link's queue, where the browser can say so (Web Locks); else the ids dedupe. */
+function exclusive(key: string): ((run: () => Promise<void>) => Promise<void>) | undefined {
+  const locks = (navigator as Partial<Navigator>).locks;
+  return locks && ((run) => locks.request(key, run));
 }
 
 main();

@@ -20,7 +20,7 @@ export function renderQueue(queue: OfflineQueue, dismiss: (id: string) => void):
           h('span', {}, action.label),
           action.state === 'rejected'
             ? h('span', { class: 'error' }, ` — not applied: ${action.reason ?? ''} `, h('button', { class: 'link-button', type: 'button', onclick: () => dismiss(action.id) }, 'dismiss'))
-            : h('span', { class: 'muted' }, action.state === 'applying' ? ' — sending…' : ' — pending'),
+            : h('span', { class: 'muted' }, action.state === 'applying' ? ' — sending…' : action.reason ? ` — pending (${action.reason})` : ' — pending'),
         ),
       ),
     ),
