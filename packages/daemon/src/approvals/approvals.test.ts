@@ -45,3 +45,42 @@ describe('screen approvals', () => {
     expect(published).toEqual([]);
   });
 });
+
+describe('answering a screen approval', () => {
+  it('types the key and records the answer; a dialog that cannot be reached is refused with nothing recorded', async () => {
+    const typed: string[] = [];
+    let running = true;
+    const { store, session } = storeWithSessionForAnswers();
+    const approvals = new Approvals({
+      store,
+      publish: () => {},
+      hookSession: () => session,
+      type: (_id, text) => {
+        if (!running) throw new Error('session 1 is not running');
+        typed.push(text);
+      },
+      screenText: () => Promise.resolve(undefined),
+      screenKeys: () => ({ allow: 'y', deny: '\u001b' }),
+      logger: nullLogger,
+    });
+    const ask = () => store.requestApproval({ sessionId: session.id, tool: 'dialog', detail: 'Run it?', options: ['allow', 'deny'], via: 'screen' }).stored.approval;
+
+    const first = ask();
+    expect(approvals.answer(first.id, 'allow', undefined, 'alice')).toMatchObject({ state: 'allowed', answeredBy: 'alice' });
+    expect(typed).toEqual(['y']);
+    // Answered already: refused, and no second key typed.
+    expect(() => approvals.answer(first.id, 'deny', undefined, 'bob')).toThrow(/answered|already|allowed/);
+    expect(typed).toEqual(['y']);
+
+    const second = ask();
+    running = false;
+    expect(() => approvals.answer(second.id, 'deny', undefined, 'alice')).toThrow(/cannot be answered.*nothing was recorded/);
+    expect(approvals.list({ pending: true }).map((approval) => approval.id)).toEqual([second.id]);
+  });
+});
+
+function storeWithSessionForAnswers() {
+  const { store } = storeWithTask();
+  const { session } = store.createSession(1, 1, launchInput({ agent: 'codex' }));
+  return { store, session };
+}

@@ -116,17 +116,19 @@ export class Approvals {
    * the decision; an on-screen dialog gets the agent's own key, typed once the answer is recorded.
    */
   answer(id: string, decision: ApprovalDecision, reason: string | undefined, answeredBy: string): Approval {
-    const current = this.stored(id);
-    const keys = current.approval.via === 'screen' ? this.options.screenKeys(current.approval.agent) : undefined;
-    const approval = this.settle(id, { state: decision === 'allow' ? 'allowed' : 'denied', answeredBy, reason: reason ?? null });
-    if (keys) {
+    const current = this.stored(id).approval;
+    const keys = current.via === 'screen' ? this.options.screenKeys(current.agent) : undefined;
+    if (keys && current.state === 'pending') {
+      // The key goes first, so an answer that reaches no dialog (the session stopped) is refused and not
+      // recorded as given; nothing runs in between, so no other answer can come first.
       try {
-        this.options.type(approval.session, decision === 'allow' ? keys.allow : keys.deny);
+        this.options.type(current.session, decision === 'allow' ? keys.allow : keys.deny);
       } catch (error) {
         this.options.logger.warn('could not type the answer into the agent\'s dialog', { approval: id, error });
+        throw new ProtocolError('conflict', `approval ${id}: the agent's dialog cannot be answered (${error instanceof Error ? error.message : String(error)}); nothing was recorded`, { id });
       }
     }
-    return approval;
+    return this.settle(id, { state: decision === 'allow' ? 'allowed' : 'denied', answeredBy, reason: reason ?? null });
   }
 
   list(filter: { projectId?: number; pending?: boolean }): Approval[] {
