@@ -104,6 +104,17 @@ describe('presence', () => {
     await a.locator('.overlay .back').click();
     await a.locator(`.card[data-task="${number}"] .watching`, { hasText: '1 watching' }).waitFor();
   });
+
+  it('shows on a page opened later who already watched a session before it loaded', async () => {
+    const { number } = await owner.startTask('Watched before', 'shell');
+    const a = await browsers.open(alice.url);
+    await openTerminal(a, number);
+    await a.locator('.viewers .viewer[data-viewer="alice"]').waitFor();
+    // No session.viewers event reaches a page that was not there when alice attached: it must ask.
+    const late = await browsers.open(bob.url);
+    await waitForConnection(late, 'live');
+    await late.locator(`.card[data-task="${number}"] .watching`, { hasText: '1 watching' }).waitFor({ timeout: 15_000 });
+  });
 });
 
 describe('an approval', () => {
