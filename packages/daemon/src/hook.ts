@@ -2,16 +2,17 @@
 // It must never hold the agent up: it gives up after two seconds and always exits 0.
 // `node hook.js approval <dialect>`: the agent's permission hook (approval-hook.ts), which waits for a person.
 import { connectToDaemon } from '@vibe/protocol/node';
+import { reportedEvent } from './hook-events.js';
 import { askedTool, decisionOutput, DIALECTS, HOOK_DEADLINE_MS, readStdin, waitForAnswer, withinDeadline, type Dialect } from './approval-hook.js';
 
 const HOOK_TIMEOUT_MS = 2000;
 
 async function main(): Promise<void> {
-  const event = process.argv[2];
   const session = Number(process.env.VIBE_SESSION);
   const token = process.env.VIBE_HOOK_TOKEN;
   const socket = process.env.VIBE_SOCKET;
-  if (event === 'approval') return approval(process.argv[3], { session, token, socket });
+  if (process.argv[2] === 'approval') return approval(process.argv[3], { session, token, socket });
+  const event = reportedEvent(process.argv.slice(2));
   if (!event || !Number.isInteger(session) || !token || !socket) return;
   const timer = setTimeout(() => process.exit(0), HOOK_TIMEOUT_MS);
   try {

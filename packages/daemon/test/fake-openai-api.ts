@@ -18,8 +18,6 @@ export interface FakeOpenAiApi {
 export interface ToolCall {
   name: string;
   arguments: Record<string, unknown>;
-  /** The call streams once this settles, as a slow model's would: the test decides when Codex gets it. */
-  after?: Promise<void>;
 }
 
 interface InputItem {
@@ -49,13 +47,9 @@ export async function startFakeOpenAiApi(reply: string, call?: ToolCall): Promis
       ? { type: 'function_call', id: 'fc_1', call_id: `call_${toolOutputs.length + 1}`, name: call.name, arguments: JSON.stringify(call.arguments) }
       : { type: 'message', role: 'assistant', id: 'msg_1', content: [{ type: 'output_text', text: reply, annotations: [] }] };
     event('response.created', { response: { id: 'resp_1' } });
-    const finish = (): void => {
-      event('response.output_item.done', { output_index: 0, item });
-      event('response.completed', { response: { id: 'resp_1', usage: { input_tokens: 10, input_tokens_details: null, output_tokens: 3, output_tokens_details: null, total_tokens: 13 } } });
-      res.end();
-    };
-    if (calls && call.after) void call.after.then(finish, () => res.end());
-    else finish();
+    event('response.output_item.done', { output_index: 0, item });
+    event('response.completed', { response: { id: 'resp_1', usage: { input_tokens: 10, input_tokens_details: null, output_tokens: 3, output_tokens_details: null, total_tokens: 13 } } });
+    res.end();
   });
   return { url: `${server.origin}/v1`, requests: server.requests, toolOutputs, close: server.close };
 }
