@@ -98,6 +98,18 @@ describe('a task inbox', () => {
     expect((await local.request('inbox.read', { project: 'app', number: 1, markRead: false })).messages.map((m) => m.text)).toEqual(['please hurry']);
   });
 
+  it('lets only the daemon\'s machine speak for a task: a control link can neither sign as one nor mark its messages read', async () => {
+    const control = (await MemoryClient.ready(daemon.control, { kind: 'link', linkId: 'ctrlLink001', label: 'alice', readOnly: false })).client;
+    const signed = await control.request('inbox.post', { project: 'app', number: 1, text: 'from task 2, honest', fromTask: 2 });
+    expect(signed.error).toMatchObject({ code: 'forbidden' });
+    const local = await client();
+    await local.request('inbox.post', { project: 'app', number: 1, text: 'real note', fromTask: 2 });
+    // A link may look at the inbox; what it saw stays unread for the agent, with no receipt.
+    const looked = await control.request('inbox.read', { project: 'app', number: 1 });
+    expect((looked.result as { messages: Array<{ text: string; readAt: string | null }> }).messages.map((m) => [m.text, m.readAt])).toEqual([['real note', null]]);
+    expect((await local.request('inbox.read', { project: 'app', number: 1, markRead: false })).messages.map((m) => [m.text, m.readAt])).toEqual([['real note', null]]);
+  });
+
   it('refuses an unknown task, an unknown sender and empty text, storing nothing', async () => {
     const c = await client();
     await expect(c.request('inbox.post', { project: 'app', number: 9, text: 'x' })).rejects.toMatchObject({ code: 'not_found' });
