@@ -2,7 +2,7 @@
 // agent's command that carries terminal escapes shown, never obeyed.
 import { describe, expect, it } from 'vitest';
 import type { Approval } from '@vibe/protocol';
-import { approvalLogLine, approvalOutcome, formatApprovalTable } from './approval-format.js';
+import { approvalLogLine, approvalOutcome, formatApprovalDetails, formatApprovalTable } from './approval-format.js';
 import { palette } from './terminal.js';
 
 const NOW = Date.parse('2026-01-02T03:10:00.000Z');
@@ -52,6 +52,17 @@ describe('the approvals table', () => {
     const [, row] = formatApprovalTable([approval({ detail: 'echo \x1b]52;c;cHduZWQ=\x07 \x1b[2J' })], { colors, answered: false, now: NOW });
     expect(row).toContain('echo \\x1b]52;c;cHduZWQ=\\x07 \\x1b[2J');
     expect(row).not.toContain('\x1b');
+  });
+});
+
+describe('details in full', () => {
+  it('prints every line of a detail the table cuts, escaped, and nothing for one it shows whole', () => {
+    const hidden = approval({ id: '7', detail: 'echo ok &&\nrm -rf ~ \u001b[2J' });
+    const short = approval({ id: '8', detail: 'ls' });
+    expect(formatApprovalDetails([short, hidden])).toEqual(['', 'approval 7 (app#3 Bash) in full:', '    echo ok &&', '    rm -rf ~ \\x1b[2J']);
+    expect(formatApprovalDetails([short])).toEqual([]);
+    const long = formatApprovalDetails([approval({ detail: Array.from({ length: 45 }, (_, i) => `line ${i + 1}`).join('\n') })]);
+    expect(long.slice(-2)).toEqual(['    line 40', '    … 5 more lines (`vibe approvals --json` has them all)']);
   });
 });
 

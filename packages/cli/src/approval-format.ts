@@ -47,6 +47,27 @@ export function formatApprovalTable(approvals: readonly Approval[], options: App
   return formatTable(headers, rows, { maxWidth: options.width, shrink: 4, headerStyle: colors.bold, alignRight: [0] });
 }
 
+/** A detail longer than this, or of more than one line, is printed in full below the table as well. */
+const TABLE_DETAIL_MAX = 60;
+/** ...up to this many lines (a file an agent would write can be long). */
+const DETAIL_LINES_MAX = 40;
+
+/**
+ * Every detail the table cannot show whole, in full, each line escaped and indented: nobody should approve a
+ * command of which they saw only the first line (`echo ok &&` over `rm -rf ~`).
+ */
+export function formatApprovalDetails(approvals: readonly Approval[]): string[] {
+  const lines: string[] = [];
+  for (const approval of approvals) {
+    if (!approval.detail.includes('\n') && approval.detail.length <= TABLE_DETAIL_MAX) continue;
+    lines.push('', `approval ${approval.id} (${approvalTask(approval, true)} ${escapeText(approval.tool)}) in full:`);
+    const detail = approval.detail.split('\n');
+    for (const line of detail.slice(0, DETAIL_LINES_MAX)) lines.push(`    ${escapeText(line)}`);
+    if (detail.length > DETAIL_LINES_MAX) lines.push(`    … ${detail.length - DETAIL_LINES_MAX} more lines (\`vibe approvals --json\` has them all)`);
+  }
+  return lines;
+}
+
 /** What `vibe approve` / `vibe deny` print: the approval as now settled. */
 export function approvalOutcome(approval: Approval): string {
   const what = `approval ${approval.id} (${approvalTask(approval, true)} ${escapeText(approval.tool)}: ${detailLine(approval)})`;

@@ -1,7 +1,7 @@
 // `vibe approvals`, `vibe approve ID`, `vibe deny ID [--reason TEXT]`: what agents asked permission for, and
 // the answer that lets them go on. The first answer wins, here, on the board, in the web view or at the desk.
 import type { ApprovalDecision } from '@vibe/protocol';
-import { approvalOutcome, formatApprovalTable } from '../approval-format.js';
+import { approvalOutcome, formatApprovalDetails, formatApprovalTable } from '../approval-format.js';
 import { withDaemon } from '../daemon-connection.js';
 import { UsageError } from '../errors.js';
 import { escapeText } from '../escape.js';
@@ -26,7 +26,9 @@ export async function approvals(options: ApprovalsOptions): Promise<void> {
     return say(options.all ? `no approvals yet${where}` : `nothing waits for an answer${where}`);
   }
   printLines(formatApprovalTable(result.approvals, { colors: stdoutPalette(), width: terminalWidth(process.stdout), answered: options.all === true }));
-  if (!options.all) say('answer with `vibe approve ID` or `vibe deny ID [--reason TEXT]`');
+  if (options.all) return;
+  printLines(formatApprovalDetails(result.approvals));
+  say('answer with `vibe approve ID` or `vibe deny ID [--reason TEXT]`');
 }
 
 export interface AnswerOptions {
