@@ -1,11 +1,9 @@
 // The real Claude Code and Gemini CLIs, each asked by a stand-in model on 127.0.0.1 to write a file, their
 // permission request held by vibe's hook as an approval and answered with the real `vibe approve` / `vibe deny`:
 // allowed, the file lands; denied, it does not, and the reason reaches the model as the tool's result.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Approval, ControlClient } from '@vibe/protocol';
 import { until } from './daemon-fixture.js';
@@ -14,7 +12,6 @@ import { startFakeGeminiApi, type FakeGeminiApi } from './fake-gemini-api.js';
 import { FIRST_SCREEN_TIMEOUT_MS, pressEnterUntil, RealCliWorld, realClis } from './real-cli-fixture.js';
 import type { RealClis } from './real-clis.js';
 
-const vibeBin = fileURLToPath(new URL('../../../bin/vibe', import.meta.url));
 
 let clis: RealClis;
 let world: RealCliWorld;
@@ -29,14 +26,6 @@ afterEach(async () => {
   await world.dispose();
 });
 
-/** The real CLI against the test's daemon: `vibe approve ID` or `vibe deny ID --reason …`. */
-function vibe(args: string[]): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(vibeBin, args, { env: { ...process.env, VIBE_HOME: world.vibeHome, NO_COLOR: '1' } }, (error, _stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stderr });
-    });
-  });
-}
 
 async function pendingApproval(control: ControlClient): Promise<Approval> {
   const list = await until(async () => (await control.request('approval.list', { pending: true })).approvals, (approvals) => approvals.length > 0, 'the approval', FIRST_SCREEN_TIMEOUT_MS);
@@ -82,7 +71,7 @@ describe('the real Claude Code asking to write a file', () => {
   it('writes it once `vibe approve` allows it, with no key typed into its terminal', async (ctx) => {
     if (clis.missing.claude !== undefined) ctx.skip(clis.missing.claude);
     const { control, file, approval } = await claudeAsks();
-    const approved = await vibe(['approve', approval.id]);
+    const approved = await world.vibe(['approve', approval.id]);
     expect(approved.code, approved.stderr).toBe(0);
     expect(approved.stderr).toContain(`allowed approval ${approval.id}`);
     const done = await turnEnded(control);
@@ -94,7 +83,7 @@ describe('the real Claude Code asking to write a file', () => {
   it('does not write it when `vibe deny` refuses, and the model is told why', async (ctx) => {
     if (clis.missing.claude !== undefined) ctx.skip(clis.missing.claude);
     const { control, file, approval } = await claudeAsks();
-    const denied = await vibe(['deny', approval.id, '--reason', 'no files today']);
+    const denied = await world.vibe(['deny', approval.id, '--reason', 'no files today']);
     expect(denied.code, denied.stderr).toBe(0);
     await until(() => api!.toolResults, (results) => results.length > 0, 'the tool result to reach the model', FIRST_SCREEN_TIMEOUT_MS);
     expect(api!.toolResults[0]).toContain('no files today');
@@ -131,7 +120,7 @@ describe('the real Gemini CLI asking to write a file', () => {
   it('writes it once `vibe approve` allows it, without showing its own dialog', async (ctx) => {
     if (clis.missing.gemini !== undefined) ctx.skip(clis.missing.gemini);
     const { control, file, approval } = await geminiAsks();
-    const approved = await vibe(['approve', approval.id]);
+    const approved = await world.vibe(['approve', approval.id]);
     expect(approved.code, approved.stderr).toBe(0);
     await turnEnded(control);
     expect(readFileSync(file, 'utf8')).toBe('hello from gemini\n');
@@ -142,7 +131,7 @@ describe('the real Gemini CLI asking to write a file', () => {
   it('does not write it when `vibe deny` refuses, and the model is told why', async (ctx) => {
     if (clis.missing.gemini !== undefined) ctx.skip(clis.missing.gemini);
     const { control, file, approval } = await geminiAsks();
-    const denied = await vibe(['deny', approval.id, '--reason', 'no files today']);
+    const denied = await world.vibe(['deny', approval.id, '--reason', 'no files today']);
     expect(denied.code, denied.stderr).toBe(0);
     await until(() => api!.functionResponses, (responses) => responses.length > 0, 'the tool result to reach the model', FIRST_SCREEN_TIMEOUT_MS);
     expect(api!.functionResponses[0]).toContain('no files today');

@@ -1,6 +1,6 @@
 // What the tests of the real claude, codex and gemini CLIs share: a signed-out user's environment in a temp
 // home, a repository, an in-process daemon, the states hooks reported, and Enter pressed until a dialog takes it.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { stripAnsi } from '../src/sessions/index.js';
 import { stopDaemon, until } from './daemon-fixture.js';
 import { endProcessesUnder, installRealClis, type RealClis } from './real-clis.js';
 
+const VIBE_BIN = fileURLToPath(new URL('../../../bin/vibe', import.meta.url));
 const scriptsDir = fileURLToPath(new URL('../dist', import.meta.url));
 /** Under the root node_modules: outside git's view, and kept between runs. */
 const cacheDir = fileURLToPath(new URL('../../../node_modules/.cache/vibe-real-clis', import.meta.url));
@@ -86,6 +87,15 @@ export class RealCliWorld {
   }
 
   /** The states hooks reported, in order (a report that changed nothing too), from the daemon's log. */
+  /** The real CLI (`bin/vibe`) against this world's daemon; never throws, whatever it exits with. */
+  vibe(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      execFile(VIBE_BIN, args, { env: { ...process.env, VIBE_HOME: this.vibeHome, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      });
+    });
+  }
+
   statesFromHooks(): string[] {
     return readFileSync(this.daemon!.paths.logFile, 'utf8')
       .split('\n')

@@ -1,11 +1,9 @@
 // The real Codex CLI, asked by a stand-in model on 127.0.0.1 to run a command outside its sandbox: Codex has no
 // hook vibe can wire, so its own dialog becomes a screen approval, answered with the real `vibe approve` /
 // `vibe deny`, which type Codex's keys into the session: allowed, the command runs; denied, it does not.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FrameKind, type Approval, type ControlClient, type Frame } from '@vibe/protocol';
 import { until } from './daemon-fixture.js';
@@ -13,7 +11,6 @@ import { startFakeOpenAiApi, type FakeOpenAiApi } from './fake-openai-api.js';
 import { FIRST_SCREEN_TIMEOUT_MS, pressEnterUntil, RealCliWorld, realClis, screenText } from './real-cli-fixture.js';
 import type { RealClis } from './real-clis.js';
 
-const vibeBin = fileURLToPath(new URL('../../../bin/vibe', import.meta.url));
 
 let clis: RealClis;
 let world: RealCliWorld;
@@ -31,18 +28,10 @@ afterEach(async () => {
   await world.dispose();
 });
 
-/** The real CLI against the test's daemon. */
-function vibe(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(vibeBin, args, { env: { ...process.env, VIBE_HOME: world.vibeHome, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** `vibe approvals --json`: the pending ones, or with `--all` the answered ones too. */
 async function listApprovals(...flags: string[]): Promise<Approval[]> {
-  const listed = await vibe(['approvals', ...flags, '--json']);
+  const listed = await world.vibe(['approvals', ...flags, '--json']);
   if (listed.code !== 0) throw new Error(`vibe approvals ${flags.join(' ')} --json: ${listed.stderr}`);
   return (JSON.parse(listed.stdout) as { approvals: Approval[] }).approvals;
 }
@@ -93,7 +82,7 @@ describe('the real Codex CLI asking to run a command', () => {
   it('runs it once `vibe approve` types its "Yes, proceed" key', async (ctx) => {
     if (clis.missing.codex !== undefined) ctx.skip(clis.missing.codex);
     const { control, file, approval } = await codexAsks();
-    const approved = await vibe(['approve', approval.id]);
+    const approved = await world.vibe(['approve', approval.id]);
     expect(approved.code, approved.stderr).toBe(0);
     expect(approved.stderr).toContain(`allowed approval ${approval.id}`);
     // The command's output goes back to the model, which ends the turn; Codex's notify program says so.
@@ -112,7 +101,7 @@ describe('the real Codex CLI asking to run a command', () => {
       if (frame.session === approval.session && (frame.kind === FrameKind.Output || frame.kind === FrameKind.Snapshot)) frames.push(frame);
     });
     await control.request('session.attach', { session: approval.session, size: { cols: 120, rows: 40 } });
-    const denied = await vibe(['deny', approval.id]);
+    const denied = await world.vibe(['deny', approval.id]);
     expect(denied.code, denied.stderr).toBe(0);
     expect(denied.stderr).toContain(`denied approval ${approval.id}`);
     // Esc cancels the command and interrupts the turn: the dialog goes, and the model is asked nothing more.
