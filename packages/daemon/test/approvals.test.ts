@@ -73,6 +73,17 @@ async function start(agent: string): Promise<{ session: number; watcher: MemoryC
   return { session: session.id, watcher };
 }
 
+/** Stops the daemon as for a restart, boots the next one, and attaches a read-only viewer to `session` again. */
+async function restartWatching(session: number): Promise<MemoryClient> {
+  local.close();
+  await daemon!.stop('restart');
+  daemon = undefined;
+  await boot();
+  const watcher = (await MemoryClient.ready(daemon!.control, { kind: 'local' })).client;
+  await watcher.request('session.attach', { session, readOnly: true });
+  return watcher;
+}
+
 async function pending(): Promise<Approval> {
   const [approval] = await until(async () => (await local.request('approval.list', { project: 'repo', pending: true })).approvals, (list) => list.length > 0, 'a pending approval');
   return approval!;
@@ -153,12 +164,7 @@ describe('an approval through the hook program', () => {
     await boot();
     const { session } = await start('asks');
     const { id } = await pending();
-    local.close();
-    await daemon!.stop('restart');
-    daemon = undefined;
-    await boot();
-    const watcher = (await MemoryClient.ready(daemon!.control, { kind: 'local' })).client;
-    await watcher.request('session.attach', { session, readOnly: true });
+    const watcher = await restartWatching(session);
     expect((await local.request('approval.list', { project: 'repo' })).approvals).toMatchObject([{ id, state: 'pending' }]);
     // The hook reconnects on its own and waits on the same approval.
     await until(() => local.request('approval.answer', { id, decision: 'allow' }).then(() => true, () => false), Boolean, 'the answer');
@@ -180,12 +186,7 @@ describe('an approval from an agent\'s on-screen prompt', () => {
     await boot();
     const { session } = await start('prompts');
     const before = await pending();
-    local.close();
-    await daemon!.stop('restart');
-    daemon = undefined;
-    await boot();
-    const watcher = (await MemoryClient.ready(daemon!.control, { kind: 'local' })).client;
-    await watcher.request('session.attach', { session, readOnly: true });
+    const watcher = await restartWatching(session);
     const after = await until(
       async () => (await local.request('approval.list', { project: 'repo', pending: true })).approvals,
       (list) => list.length === 1 && list[0]!.id !== before.id,
