@@ -1,6 +1,6 @@
-// The real Codex CLI, asked by a stand-in model on 127.0.0.1 to run a command outside its sandbox: Codex has no
-// hook vibe can wire, so its own dialog becomes a screen approval, answered with the real `vibe approve` /
-// `vibe deny`, which type Codex's keys into the session: allowed, the command runs; denied, it does not.
+// The real Codex CLI, asked by a stand-in model on 127.0.0.1 to run a command outside its sandbox: vibe's
+// PermissionRequest hook (given with its trust through `-c`) holds the request, so Codex shows no dialog and the
+// real `vibe approve` / `vibe deny` answer the hook, no key typed: allowed, the command runs; denied, it does not.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -42,9 +42,10 @@ const task = async (control: ControlClient) => (await control.request('task.get'
 
 /**
  * Codex signed in with an API key against the stand-in, in its worktree (trusted through its own prompt), asking
- * to run `printf … > hello.txt` unsandboxed: with approval_policy "on-request" that shows its command dialog.
+ * to run `printf … > hello.txt` unsandboxed: with approval_policy "on-request" that runs its PermissionRequest
+ * hook, which asks vibe. `screen` is everything the session showed from then on.
  */
-async function codexAsks(): Promise<{ control: ControlClient; file: string; approval: Approval }> {
+async function codexAsks(): Promise<{ control: ControlClient; file: string; approval: Approval; screen: () => string }> {
   api = await startFakeOpenAiApi('Done with hello.txt.', {
     name: 'exec_command',
     arguments: { cmd: 'printf "hello from codex\\n" > hello.txt', sandbox_permissions: 'require_escalated', justification: 'May I write hello.txt?' },
@@ -62,26 +63,33 @@ async function codexAsks(): Promise<{ control: ControlClient; file: string; appr
   // A folder Codex has not seen: it asks whether to trust it. That prompt is no permission dialog, so no approval.
   await until(() => task(control), (t) => t.session?.state === 'waiting' || t.session?.state === 'exited', 'the trust prompt', FIRST_SCREEN_TIMEOUT_MS);
   expect(await pendingApprovals()).toEqual([]);
+  const frames: Frame[] = [];
+  control.onFrame((frame) => {
+    if (frame.session === session.id && (frame.kind === FrameKind.Output || frame.kind === FrameKind.Snapshot)) frames.push(frame);
+  });
+  await control.request('session.attach', { session: session.id, size: { cols: 120, rows: 40 } });
+  // Codex trusts vibe's hook without its "Hooks need review" screen: the trust prompt is the only one.
+  expect(screenText(frames)).not.toContain('Hooks need review');
   // Enter trusts it and the turn reaches the model; from here an Enter would answer the command dialog.
   const requests = api.requests;
   await pressEnterUntil(control, session.id, async () => requests, (r) => r.some((request) => request.startsWith('POST /v1/responses')), 'the turn to reach the model');
   // Beside the turn Codex asks the model for the thread's title and runs its notify program when that side turn
-  // ends, often while the dialog is up: vibe does not take it for the end of the turn (hook-events.ts), which
-  // would cancel the approval as answered at the desk — each test checks its approval was the only one made.
+  // ends, often while the hook waits: vibe does not take it for the end of the turn (hook-events.ts), which
+  // would cancel the approval — each test checks its approval was the only one made.
   const [approval] = await until(pendingApprovals, (approvals) => approvals.length > 0, 'the approval in `vibe approvals --json`', FIRST_SCREEN_TIMEOUT_MS, 200);
-  expect(approval).toMatchObject({ agent: 'codex', via: 'screen', tool: 'dialog', state: 'pending', session: session.id });
-  // Its detail is the dialog as the screen shows it.
-  expect(approval!.detail).toContain('Would you like to run the following command?');
-  expect(approval!.detail).toContain('$ printf "hello from codex\\n" > hello.txt');
+  expect(approval).toMatchObject({ agent: 'codex', via: 'hook', tool: 'Bash', state: 'pending', session: session.id });
+  // Its detail is the command as Codex gives it to the hook, with the model's reason after it.
+  expect(approval!.detail).toContain('printf "hello from codex\\n" > hello.txt');
+  expect(approval!.detail).toContain('May I write hello.txt?');
   const file = join(session.worktree, 'hello.txt');
   expect(existsSync(file)).toBe(false);
-  return { control, file, approval: approval! };
+  return { control, file, approval: approval!, screen: () => screenText(frames) };
 }
 
 describe('the real Codex CLI asking to run a command', () => {
-  it('runs it once `vibe approve` types its "Yes, proceed" key', async (ctx) => {
+  it('runs it once `vibe approve` answers its hook, with no dialog shown and no key typed', async (ctx) => {
     if (clis.missing.codex !== undefined) ctx.skip(clis.missing.codex);
-    const { control, file, approval } = await codexAsks();
+    const { control, file, approval, screen } = await codexAsks();
     const approved = await world.vibe(['approve', approval.id]);
     expect(approved.code, approved.stderr).toBe(0);
     expect(approved.stderr).toContain(`allowed approval ${approval.id}`);
@@ -90,26 +98,24 @@ describe('the real Codex CLI asking to run a command', () => {
     expect(done.session?.state).toBe('idle');
     expect(readFileSync(file, 'utf8')).toBe('hello from codex\n');
     expect(api!.toolOutputs).toHaveLength(1);
-    expect(await allApprovals()).toMatchObject([{ id: approval.id, via: 'screen', state: 'allowed', answeredBy: userInfo().username }]);
+    expect(screen()).toContain('Ran printf "hello from codex\\n" > hello.txt');
+    expect(screen()).not.toContain('Would you like to run the following command?');
+    expect(await allApprovals()).toMatchObject([{ id: approval.id, via: 'hook', state: 'allowed', answeredBy: userInfo().username }]);
   }, 180_000);
 
-  it('does not run it when `vibe deny` types Esc, and Codex stops the turn', async (ctx) => {
+  it('does not run it when `vibe deny` answers its hook: Codex tells the model why, and no dialog is shown', async (ctx) => {
     if (clis.missing.codex !== undefined) ctx.skip(clis.missing.codex);
-    const { control, file, approval } = await codexAsks();
-    const frames: Frame[] = [];
-    control.onFrame((frame) => {
-      if (frame.session === approval.session && (frame.kind === FrameKind.Output || frame.kind === FrameKind.Snapshot)) frames.push(frame);
-    });
-    await control.request('session.attach', { session: approval.session, size: { cols: 120, rows: 40 } });
-    const denied = await world.vibe(['deny', approval.id]);
+    const { control, file, approval, screen } = await codexAsks();
+    const denied = await world.vibe(['deny', approval.id, '--reason', 'not in this task']);
     expect(denied.code, denied.stderr).toBe(0);
     expect(denied.stderr).toContain(`denied approval ${approval.id}`);
-    // Esc cancels the command and interrupts the turn: the dialog goes, and the model is asked nothing more.
-    const screen = await until(async () => screenText(frames), (text) => /Conversation interrupted/.test(text), 'Codex to stop the turn', FIRST_SCREEN_TIMEOUT_MS);
-    expect(screen).toContain('You canceled the request to run printf');
-    await until(() => task(control), (t) => t.session?.state !== 'waiting', 'the session to leave waiting', FIRST_SCREEN_TIMEOUT_MS);
-    expect(await allApprovals()).toMatchObject([{ id: approval.id, via: 'screen', state: 'denied', answeredBy: userInfo().username }]);
+    // The hook's denial is the command's outcome: the model hears the reason and ends the turn.
+    await until(() => task(control), (t) => (t.status === 'in_review' && t.session?.state === 'idle') || t.session?.state === 'exited', 'the turn to end', FIRST_SCREEN_TIMEOUT_MS);
+    expect(screen()).toContain('Blocked by hook');
+    expect(screen()).not.toContain('Would you like to run the following command?');
+    expect(api!.toolOutputs).toHaveLength(1);
+    expect(api!.toolOutputs[0]).toContain('not in this task');
     expect(existsSync(file)).toBe(false);
-    expect(api!.toolOutputs).toEqual([]);
+    expect(await allApprovals()).toMatchObject([{ id: approval.id, via: 'hook', state: 'denied', reason: 'not in this task', answeredBy: userInfo().username }]);
   }, 180_000);
 });

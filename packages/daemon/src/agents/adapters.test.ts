@@ -4,7 +4,7 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claude, claudePrompt, hookSettings } from './claude.js';
-import { codex } from './codex.js';
+import { approvalHookArgs, codex } from './codex.js';
 import { geminiAgent } from './gemini.js';
 import { shellAgent } from './shell.js';
 import type { AgentContext, LaunchOptions } from './types.js';
@@ -96,7 +96,7 @@ describe('claude', () => {
 describe('codex', () => {
   it('passes the hook as a TOML notify array and the prompt after --', async () => {
     const launch = await codex.launch(ctx(), untracked);
-    expect(launch.argv).toEqual(['codex', '-c', 'notify=["/usr/bin/node","/data/vibe/hook.js","idle"]', '--', 'Fix the login test']);
+    expect(launch.argv).toEqual(['codex', '-c', 'notify=["/usr/bin/node","/data/vibe/hook.js","idle"]', ...approvalHookArgs(['/usr/bin/node', '/data/vibe/hook.js']), '--', 'Fix the login test']);
     expect(launch.env).toEqual(HOOK_ENV);
   });
 
@@ -107,7 +107,7 @@ describe('codex', () => {
 
   it.each(HOSTILE)('passes the prompt %j through unchanged as one element', async (prompt) => {
     const { argv } = await codex.launch(ctx({ prompt }), untracked);
-    expect(argv.slice(3)).toEqual(['--', prompt]);
+    expect(argv.slice(7)).toEqual(['--', prompt]);
   });
 
   it("writes AGENTS.override.md holding the repository's AGENTS.md then vibe's instructions", async () => {

@@ -1,12 +1,13 @@
-// How each agent's permission requests reach vibe: Claude Code's PermissionRequest hook, Gemini CLI's BeforeTool
-// hook with vibe's policy (only where Gemini surely runs hooks), and screen keys for Codex and custom agents.
+// How each agent's permission requests reach vibe: Claude Code's and Codex's PermissionRequest hooks, Gemini CLI's
+// BeforeTool hook with vibe's policy (only where Gemini surely runs hooks), and screen keys for the dialogs no hook
+// holds (Codex's) and for custom agents.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decisionOutput, HOOK_DEADLINE_MS } from '../approval-hook.js';
 import { APPROVAL_TIMEOUT_SECONDS, claude, hookSettings } from './claude.js';
-import { codex } from './codex.js';
+import { approvalHookArgs, codex, hookHash } from './codex.js';
 import { customAgent } from './custom.js';
 import { geminiAgent } from './gemini.js';
 import { approvalHookGroup, approvalPolicy, GATED_TOOLS, hooksRun } from './gemini-approvals.js';
@@ -94,15 +95,46 @@ describe('Gemini CLI', () => {
   });
 });
 
-describe('agents without a permission hook vibe can wire', () => {
-  it("Codex: screen approvals of its permission dialogs (not its trust prompt), answered with y and Esc", () => {
+describe('Codex', () => {
+  it('asks vibe from a PermissionRequest hook given through -c, trusted for this session by its hash', async () => {
+    const { argv } = await codex.launch(ctx(), untracked);
+    const command = "'/usr/bin/node' '/data/vibe/hook.js' 'approval' 'codex'";
+    const args = approvalHookArgs(HOOK);
+    expect(args).toEqual([
+      '-c',
+      `hooks.PermissionRequest=[{hooks=[{type="command",command="${command}",timeout=86400}]}]`,
+      '-c',
+      `hooks.state={"/<session-flags>/config.toml:permission_request:0:0"={trusted_hash="${hookHash({ event_name: 'permission_request', hooks: [{ type: 'command', command, timeout: 86_400, async: false }] })}"}}`,
+    ]);
+    expect(argv.slice(3, 7)).toEqual(args);
+    // The hook gives up before Codex would time it out.
+    expect(HOOK_DEADLINE_MS).toBeLessThan(APPROVAL_TIMEOUT_SECONDS * 1000);
+  });
+
+  it("hashes a hook as Codex 0.171 does (its `hooks/list` currentHash for the same hook)", () => {
+    // codex app-server, hooks/list, with -c 'hooks.PermissionRequest=[{hooks=[{type="command",command="/tmp/cxexp/hook.sh"}]}]'.
+    expect(hookHash({ event_name: 'permission_request', hooks: [{ type: 'command', command: '/tmp/cxexp/hook.sh', timeout: 600, async: false }] })).toBe(
+      'sha256:413a35215f7b38b487444a5075990a4bebab8d3d940e05de53dbfd840e678914',
+    );
+  });
+
+  it('prints nothing without an answer, so Codex shows its own dialog', () => {
+    expect(decisionOutput('codex', undefined)).toBe('');
+    expect(JSON.parse(decisionOutput('codex', { id: 'a1', state: 'denied', answeredBy: 'ann', reason: null }))).toEqual({
+      hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'deny', message: 'denied in vibe by ann' } },
+    });
+  });
+
+  it('keeps screen approvals for the dialogs the hook does not hold (not its trust prompt), answered with y and Esc', () => {
     expect(codex.screenKeys).toMatchObject({ allow: 'y', deny: '\x1b' });
     const isPermission = (text: string): boolean => codex.screenKeys!.prompts!.some((prompt) => prompt.test(text));
     expect(isPermission('Would you like to run the following command?\n  $ rm -rf build\n› 1. Yes, proceed (y)')).toBe(true);
     expect(isPermission('Would you like to make the following edits?')).toBe(true);
     expect(isPermission('Trust this folder?')).toBe(false);
   });
+});
 
+describe('agents without a permission hook vibe can wire', () => {
   it('a custom agent: the keys its config names, or no screen approvals at all', () => {
     expect(customAgent('mine', { command: ['mine'], approvalKeys: { allow: 'y\r', deny: 'n\r' } }).screenKeys).toEqual({ allow: 'y\r', deny: 'n\r' });
     expect(customAgent('mine', { command: ['mine'] }).screenKeys).toBeUndefined();

@@ -2,7 +2,7 @@
 // instructions, and nothing at all when the launch has no MCP server or the repository tracks the file.
 import { describe, expect, it } from 'vitest';
 import { claude } from './claude.js';
-import { codex } from './codex.js';
+import { approvalHookArgs, codex } from './codex.js';
 import { geminiAgent } from './gemini.js';
 import { claudeMcpConfig, codexMcpArgs, MCP_TOOLS, mcpNote } from './mcp.js';
 import type { AgentContext, LaunchOptions, McpServer } from './types.js';
@@ -66,6 +66,7 @@ describe('codex with vibe mcp', () => {
       'codex',
       '-c',
       'notify=["/usr/bin/node","/data/vibe/hook.js","idle"]',
+      ...approvalHookArgs(['/usr/bin/node', '/data/vibe/hook.js']),
       '-c',
       'mcp_servers.vibe.command="/usr/bin/node"',
       '-c',
