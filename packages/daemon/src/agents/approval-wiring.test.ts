@@ -28,6 +28,14 @@ function geminiHome(settings?: string): Record<string, string> {
   return { GEMINI_CLI_HOME: home, GEMINI_CLI_SYSTEM_SETTINGS_PATH: join(home, 'no-system-settings.json') };
 }
 
+/** A trusting Gemini home whose system defaults (beneath every other settings file) are `defaults`. */
+function systemDefaults(defaults: string): Record<string, string> {
+  const env = geminiHome();
+  const path = join(env.GEMINI_CLI_HOME!, 'system-defaults.json');
+  writeFileSync(path, defaults);
+  return { ...env, GEMINI_CLI_SYSTEM_DEFAULTS_PATH: path };
+}
+
 const settingsOf = (launch: { files: Array<{ path: string; content: string }> }): { hooks: Record<string, Array<Record<string, unknown>>> } =>
   JSON.parse(launch.files.find((file) => file.path === '.gemini/settings.json')!.content) as never;
 
@@ -80,6 +88,7 @@ describe('Gemini CLI', () => {
       ['hooks turned off', geminiHome(JSON.stringify({ hooksConfig: { enabled: false } }))],
       ["vibe's hook disabled by name", geminiHome(JSON.stringify({ hooksConfig: { disabled: ['vibe-approval'] } }))],
       ['settings with comments', geminiHome('{ // mine\n "hooksConfig": {} }')],
+      ['hooks off in the system defaults', systemDefaults(JSON.stringify({ hooksConfig: { enabled: false } }))],
     ];
     for (const [what, env] of cases) {
       const launch = await geminiAgent(env).launch(ctx(), untracked);

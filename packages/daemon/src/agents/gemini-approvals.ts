@@ -6,7 +6,7 @@
 // tools run unasked.
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { shCommand } from './quoting.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -61,12 +61,14 @@ export function policyArgs(policyPath: string, env: Env): string[] {
 }
 
 /**
- * False when the user's or the system's Gemini settings turn hooks off or disable vibe's by name, or cannot be
- * read to tell (Gemini allows comments in them): vibe then leaves Gemini's dialog alone.
+ * False when the user's or the system's Gemini settings, or the system defaults beneath them, turn hooks off or
+ * disable vibe's by name, or cannot be read to tell (Gemini allows comments in them): vibe then leaves Gemini's
+ * dialog alone.
  */
 export function hooksRun(env: Env): boolean {
   const system = env.GEMINI_CLI_SYSTEM_SETTINGS_PATH || '/etc/gemini-cli/settings.json';
-  return [join(geminiHome(env), '.gemini', 'settings.json'), system].every((path) => {
+  const defaults = env.GEMINI_CLI_SYSTEM_DEFAULTS_PATH || join(dirname(system), 'system-defaults.json');
+  return [join(geminiHome(env), '.gemini', 'settings.json'), system, defaults].every((path) => {
     if (!existsSync(path)) return true;
     try {
       const hooks = (JSON.parse(readFileSync(path, 'utf8')) as { hooksConfig?: { enabled?: unknown; disabled?: unknown } }).hooksConfig;
