@@ -1,7 +1,7 @@
 // The control socket under bad and good input, against a real daemon (in this process) on a real socket.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
@@ -66,7 +66,7 @@ describe('the handshake', () => {
     clients.push(raw);
     raw.sendJson({ type: 'hello', protocol: '1.7', client: { name: 't', version: '1' }, capabilities: ['future'] });
     const welcome = await raw.waitFor((m) => m.type === 'welcome');
-    expect(welcome).toMatchObject({ protocol: PROTOCOL_VERSION, daemon: { version: '0.0.0-test', pid: process.pid } });
+    expect(welcome).toMatchObject({ protocol: PROTOCOL_VERSION, daemon: { version: '0.0.0-test', pid: process.pid }, access: 'local', label: userInfo().username });
     expect(welcome.capabilities).toContain('tasks');
   });
 

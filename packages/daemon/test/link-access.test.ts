@@ -68,7 +68,7 @@ describe('a view-only link', () => {
   it('is told its access in the welcome and may read', async () => {
     await boot();
     const { client, welcome } = await MemoryClient.ready(daemon.control, VIEW);
-    expect(welcome).toMatchObject({ access: 'view', capabilities: expect.arrayContaining(['relay']) });
+    expect(welcome).toMatchObject({ access: 'view', label: 'phone', capabilities: expect.arrayContaining(['relay']) });
     expect((await client.request('task.list', { project: 'repo' })).result).toMatchObject({ tasks: [{ number: 1, title: 'Greet' }] });
     expect((await client.request('project.list')).result).toMatchObject({ projects: [{ name: 'repo' }] });
     expect((await client.request('daemon.status')).result).toMatchObject({ pid: process.pid });

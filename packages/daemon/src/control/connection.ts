@@ -224,6 +224,7 @@ export class ControlConnection implements EventSink, TerminalSink, ControlPort {
       capabilities: [...CAPABILITIES],
       access: accessName(this.access),
       ...(this.options.daemonId === undefined ? {} : { daemonId: this.options.daemonId }),
+      label: this.peer.label,
     });
   }
 

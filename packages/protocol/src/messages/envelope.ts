@@ -26,6 +26,8 @@ export const Welcome = z.object({
   access: z.enum(['local', 'control', 'view']).optional().describe('@since 1.3 local socket, control link or view-only link'),
   /** @since 1.3 The daemon's id (from its Ed25519 public key), which links name. */
   daemonId: z.string().optional().describe('@since 1.3 base64url of the first 16 bytes of SHA-256 of the daemon public key'),
+  /** @since 1.5 How the daemon names this connection in chat, presence and answers: the link's label, or the local user. */
+  label: z.string().max(100).optional().describe('@since 1.5 the link label, or the user name of the daemon machine for the local socket'),
 });
 export type Welcome = z.infer<typeof Welcome>;
 

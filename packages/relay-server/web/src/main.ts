@@ -133,7 +133,8 @@ class App {
       });
     }
     this.connection.onState((state) => this.stateChanged(state));
-    this.connection.onLive((client) => {
+    this.connection.onLive((client, welcome) => {
+      if (welcome.label !== undefined) this.queue.knowSelf(welcome.label);
       this.state.load(client).then(
         () => {
           void this.chat.load(this.project);

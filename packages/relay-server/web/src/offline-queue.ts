@@ -169,6 +169,11 @@ export class OfflineQueue {
     return (action.tries ?? 0) > 1 && (approval.reason ?? undefined) === reason;
   }
 
+  /** The label the daemon names this link by, as its welcome says (@since 1.5). */
+  knowSelf(label: string): void {
+    if (label !== this.queue.self) this.queue.self = label;
+  }
+
   /** The label the daemon names this link by: in who answered an approval, who posted a chat message. */
   private learnSelf(result: unknown): void {
     const answer = result as { approval?: { answeredBy?: unknown }; message?: { from?: { label?: unknown } } } | undefined;
