@@ -6,8 +6,8 @@ import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import { PROTOCOL_VERSION, type DaemonStatus } from '@vibe/protocol';
 import { nodeAead, type VibePaths } from '@vibe/protocol/node';
-import { knownAgents, listAgents, resolveAgent } from './agents/index.js';
-import { Approvals, type ScreenKeys } from './approvals/index.js';
+import { knownAgents, listAgents, resolveAgent, type AgentAdapter } from './agents/index.js';
+import { Approvals } from './approvals/index.js';
 import { Attempts } from './attempts/index.js';
 import { loadConfig, type VibeConfig } from './config.js';
 import { ControlServer } from './control/index.js';
@@ -106,7 +106,8 @@ export class Daemon {
       hookSession: (sessionId, token) => this.attempts.hookSession(sessionId, token),
       type: (sessionId, text) => this.attempts.send(sessionId, text, false),
       screenText: async (sessionId) => this.streams.get(sessionId)?.screenText(),
-      screenKeys: (agent) => screenKeysOf(agent, config),
+      screenKeys: (agent) => adapterOf(agent, config)?.screenKeys,
+      dialogBesideHook: (agent) => adapterOf(agent, config)?.dialogBesideHook === true,
       logger,
     });
     this.relay = new RelayRoom({
@@ -329,9 +330,10 @@ function localUserName(): string {
 }
 
 /** The keys of an agent's own permission dialog, when vibe answers it on screen; none for an agent gone from PATH. */
-function screenKeysOf(agent: string, config: VibeConfig): ScreenKeys | undefined {
+/** The agent's adapter, or undefined for one the config no longer names. */
+function adapterOf(agent: string, config: VibeConfig): AgentAdapter | undefined {
   try {
-    return resolveAgent(agent, config, process.env).screenKeys;
+    return resolveAgent(agent, config, process.env);
   } catch {
     return undefined;
   }

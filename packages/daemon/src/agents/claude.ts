@@ -18,6 +18,7 @@ export const claude: AgentAdapter = {
   command: 'claude',
   usesHooks: true,
   waitingPatterns: [...CLAUDE_WAITING, ...GENERIC_WAITING],
+  dialogBesideHook: true,
   launch: launchClaude,
 };
 

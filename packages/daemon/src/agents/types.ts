@@ -68,6 +68,12 @@ export interface AgentAdapter {
    * screen matches one of `prompts` when given (a trust prompt is not a permission, and takes other keys).
    */
   screenKeys?: { allow: string; deny: string; prompts?: RegExp[] };
+  /**
+   * The agent shows its own permission dialog while its hook holds the request (Claude Code), so leaving
+   * `waiting` means the dialog was answered at the desk. Agents whose hook holds the request with no dialog on
+   * screen (Codex, Gemini CLI) leave it unset: a state change says nothing about their approvals.
+   */
+  dialogBesideHook?: boolean;
 }
 
 /** The hook variables a custom agent with `hooks: "env"` receives. */

@@ -18,6 +18,7 @@ function screenApprovals() {
     type: () => {},
     screenText: () => new Promise((resolve) => (showScreen = resolve)),
     screenKeys: () => ({ allow: 'y', deny: '\u001b' }),
+    dialogBesideHook: () => false,
     logger: nullLogger,
   });
   const waiting = (state: Session['state']): VibeEvent => ({ name: 'session.updated', data: { session: { ...session, state } } }) as VibeEvent;
@@ -61,6 +62,7 @@ describe('answering a screen approval', () => {
       },
       screenText: () => Promise.resolve(undefined),
       screenKeys: () => ({ allow: 'y', deny: '\u001b' }),
+      dialogBesideHook: () => false,
       logger: nullLogger,
     });
     const ask = () => store.requestApproval({ sessionId: session.id, tool: 'dialog', detail: 'Run it?', options: ['allow', 'deny'], via: 'screen' }).stored.approval;
@@ -84,3 +86,29 @@ function storeWithSessionForAnswers() {
   const { session } = store.createSession(1, 1, launchInput({ agent: 'codex' }));
   return { store, session };
 }
+
+describe('a session leaving waiting', () => {
+  it('cancels a hook approval as answered at the desk only for an agent that shows its dialog beside the hook', () => {
+    for (const [agent, besideHook] of [['claude', true], ['codex', false]] as const) {
+      const { store } = storeWithTask();
+      const { session } = store.createSession(1, 1, launchInput({ agent }));
+      const approvals = new Approvals({
+        store,
+        publish: () => {},
+        hookSession: () => session,
+        type: () => {},
+        screenText: () => Promise.resolve(undefined),
+        screenKeys: () => undefined,
+        dialogBesideHook: (name) => name === 'claude',
+        logger: nullLogger,
+      });
+      const { approval } = store.requestApproval({ sessionId: session.id, tool: 'Bash', detail: 'rm -rf build', options: ['allow', 'deny'], via: 'hook', requestKey: 'k'.repeat(20), hookPid: process.pid }).stored;
+      const state = (to: Session['state']): VibeEvent => ({ name: 'session.updated', data: { session: { ...session, state: to } } }) as VibeEvent;
+      approvals.observe(state('waiting'));
+      approvals.observe(state('working'));
+      const after = approvals.list({}).find((known) => known.id === approval.id);
+      // Codex holds the request in its hook with no dialog up: output moving its state on answers nothing.
+      expect(after, agent).toMatchObject(besideHook ? { state: 'cancelled', answeredBy: 'desk' } : { state: 'pending' });
+    }
+  });
+});

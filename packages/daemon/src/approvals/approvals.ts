@@ -25,6 +25,8 @@ export interface ApprovalsOptions {
   screenText(sessionId: number): Promise<string | undefined>;
   /** An agent's keys for its own dialog, when it has no permission hook vibe wires (undefined: it has one). */
   screenKeys(agent: string): ScreenKeys | undefined;
+  /** Whether the agent shows its own dialog while its hook holds a request (see AgentAdapter.dialogBesideHook). */
+  dialogBesideHook(agent: string): boolean;
   logger: Logger;
   /** Whether a process still runs (tests replace it). */
   isAlive?(pid: number): boolean;
@@ -149,7 +151,10 @@ export class Approvals {
       this.states.delete(session.id);
       for (const { approval } of this.pendingOf(session.id)) this.cancel(approval.id, 'the agent exited');
     } else if (before === 'waiting' && session.state !== 'waiting') {
-      for (const { approval } of this.pendingOf(session.id)) this.cancel(approval.id, 'answered in the agent\'s own dialog', 'desk');
+      // The dialog on screen was answered there — unless the hook holds the request with no dialog shown.
+      for (const { approval } of this.pendingOf(session.id)) {
+        if (approval.via === 'screen' || this.options.dialogBesideHook(approval.agent)) this.cancel(approval.id, 'answered in the agent\'s own dialog', 'desk');
+      }
     } else if (session.state === 'waiting' && before !== 'waiting' && !this.released) {
       const keys = this.options.screenKeys(session.agent);
       if (keys) void this.screenApproval(session, keys);
