@@ -1,6 +1,5 @@
 // Runs task attempts: validates, makes the worktree, launches the agent in a session, and follows its
 // state until it exits. The one place that combines the store, worktrees, agents and sessions rooms.
-import { attemptEnv, mcpServer } from './attempt-env.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,17 +8,13 @@ import { writeAgentFiles, type AgentAdapter } from '../agents/index.js';
 import type { HostedTerminal } from '../sessions/index.js';
 import type { Store } from '../store/index.js';
 import type { RunnerSpec } from '../runner.js';
+import { attemptEnv, mcpServer } from './attempt-env.js';
 import { KeyedLock } from './keyed-lock.js';
 import { checkRemoval, removeWorktrees } from './removal.js';
 import { sameSecret } from './secrets.js';
-import type { AttemptsOptions, Detection } from './types.js';
+import type { AttemptsOptions, Detection, PendingStart } from './types.js';
 
 const DEFAULT_SIZE = { cols: 120, rows: 36 };
-
-/** A start or restart asked for and not yet settled; `what` names it once it is known. */
-interface PendingStart {
-  what: string;
-}
 
 export class Attempts {
   private readonly taskLocks = new KeyedLock();

@@ -55,3 +55,8 @@ export interface AttemptsOptions {
   size?: { cols: number; rows: number };
   stopGraceMs?: number;
 }
+
+/** A start or restart asked for and not yet settled; `what` names it once it is known. */
+export interface PendingStart {
+  what: string;
+}
