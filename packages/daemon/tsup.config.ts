@@ -1,8 +1,9 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // main: the daemon; runner: what each session's terminal runs; hook: what agent hooks call.
-  entry: ['src/main.ts', 'src/runner.ts', 'src/hook.ts'],
+  // main: the daemon; runner: what each session's terminal runs; hook: what agent hooks call; pty-worker:
+  // the daemon's thread that reads tmux's attach clients.
+  entry: ['src/main.ts', 'src/runner.ts', 'src/hook.ts', 'src/pty-worker.ts'],
   format: 'esm',
   platform: 'node',
   target: 'node20',

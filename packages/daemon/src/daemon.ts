@@ -188,11 +188,20 @@ export class Daemon {
       cleanups.push(() => store.close());
       if (store.backup) logger.info('database migrated to a newer schema; the previous one is backed up', { backup: store.backup });
 
-      const { host, reason } = await createSessionHost({ socketDir: paths.runtime, logger, preferPty: options.preferPty });
+      const scriptsDir = options.scriptsDir ?? distDir;
+      // tmux's attach clients are read on a thread of their own when the build has one (a test run from
+      // source without a build reads them on the event loop).
+      const ptyWorker = join(scriptsDir, 'pty-worker.js');
+      const { host, reason } = await createSessionHost({
+        socketDir: paths.runtime,
+        logger,
+        preferPty: options.preferPty,
+        ptyWorker: existsSync(ptyWorker) ? ptyWorker : undefined,
+      });
       if (reason) logger.warn('sessions hosted by node-pty', { reason });
       const secrets = openSecretStore({ dataDir: paths.data, choice: secretStoreChoice(process.env.VIBE_SECRET_STORE) });
       const relayOptions = { entry: options.relayEntry ?? relayEntry(), heartbeatMs: options.relayHeartbeatMs };
-      const daemon = new Daemon(paths, version, lock, logger, config, store, host, options.validateResults ?? false, options.scriptsDir ?? distDir, secrets, relayOptions, mcpCommand(options.cliEntry));
+      const daemon = new Daemon(paths, version, lock, logger, config, store, host, options.validateResults ?? false, scriptsDir, secrets, relayOptions, mcpCommand(options.cliEntry));
       cleanups.push(() => void daemon.relay.dispose());
       await daemon.attempts.adoptAll();
       daemon.approvals.start();

@@ -49,7 +49,13 @@ export interface PtyProcess {
   pendingWrite(): number;
   resize(cols: number, rows: number): void;
   kill(signal?: string): void;
+  /** Stops and restarts reading the pty (the kernel then holds, and the writer blocks); where supported. */
+  pauseReading?(): void;
+  resumeReading?(): void;
 }
+
+/** A pty whose pid may not be known yet (one on the pty thread): what tmux's attach client needs. */
+export type AttachPty = Omit<PtyProcess, 'pid'> & { readonly pid: number | undefined };
 
 export interface PtyOptions {
   cwd: string;
@@ -59,11 +65,11 @@ export interface PtyOptions {
   /** $TERM for the program. */
   term: string;
   /**
-   * Keep reading a flood that fills the kernel's buffer, holding it for one delivery a pace (see PacedReader).
-   * For an agent's own pty: pausing would throttle the program. Not for tmux's attach client, which writes in
-   * bursts that pausing gathers into fewer, larger reads (and tmux then keeps up best).
+   * How a flood is paced (see PacedReader): by default the read pauses between batches; 'full-reads' keeps
+   * reading a flood that fills the kernel's buffer (an agent's own pty: pausing would throttle the program);
+   * 'always' never pauses (tmux's attach client on the pty thread, where only the thread waits).
    */
-  holdFullReads?: boolean;
+  hold?: 'full-reads' | 'always';
 }
 
 /** Starts `file` with `args` (execvp, no shell) on a new pty. */
@@ -89,12 +95,13 @@ export const nodePtySpawner: PtySpawner = (file, args, options) => {
   const { fd, _socket: socket } = pty as unknown as { fd?: unknown; _socket?: PtySocket };
   const writer = typeof fd === 'number' && socket !== undefined ? new PtyWriter(fd, () => socket.destroyed !== true) : undefined;
   const listeners = new Set<(data: Uint8Array) => void>();
+  const source = pausable(pty, socket);
   const reader = new PacedReader(
-    pausable(pty, socket),
+    source,
     (bytes) => {
       for (const listener of listeners) listener(bytes);
     },
-    { holdFullReads: options.holdFullReads ?? false },
+    { hold: options.hold },
   );
   pty.onData((data) => reader.push(data as unknown as Uint8Array));
   pty.onExit(() => {
@@ -117,6 +124,8 @@ export const nodePtySpawner: PtySpawner = (file, args, options) => {
     pendingWrite: () => writer?.pending ?? 0,
     resize: (cols, rows) => pty.resize(cols, rows),
     kill: (signal) => pty.kill(signal),
+    pauseReading: () => source.pause(),
+    resumeReading: () => source.resume(),
   };
 };
 

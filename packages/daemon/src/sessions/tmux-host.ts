@@ -8,7 +8,8 @@ import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { nullLogger, type Logger } from '../logger.js';
-import { cleanEnv, execRunner, nodePtySpawner, processSignaller, type CommandRunner, type PtyProcess, type PtySpawner, type Signaller } from './processes.js';
+import { cleanEnv, execRunner, nodePtySpawner, processSignaller, type AttachPty, type CommandRunner, type PtySpawner, type Signaller } from './processes.js';
+import { PtyThread } from './pty-thread.js';
 import { TmuxTerminal, type TmuxServer } from './tmux-terminal.js';
 import { parseUnread, unreadProbeArgs } from './tty-probe.js';
 import {
@@ -50,6 +51,11 @@ export interface TmuxHostOptions {
    * one, input tmux keeps for a program that does not read is not bounded, only what the daemon holds.
    */
   perl?: string;
+  /**
+   * The built `pty-worker.js`: the attach clients are read on that thread (`pty-thread.ts`). Without it (tests
+   * of the host alone) they are read on the daemon's event loop, where a stall can make tmux drop lines.
+   */
+  ptyWorker?: string;
 }
 
 export class TmuxError extends Error {
@@ -76,6 +82,7 @@ export class TmuxHost implements SessionHost, TmuxServer {
   /** A pane was seen dead without an exit status: the next poll nudges tmux to reap it, and comes soon. */
   private unreaped = false;
   private readonly screenReads = new Map<string, ((screen: string | undefined) => void)[]>();
+  private readonly ptyThread: PtyThread | undefined;
 
   constructor(readonly options: TmuxHostOptions) {
     this.socketPath = join(options.socketDir, 'tmux.sock');
@@ -86,6 +93,7 @@ export class TmuxHost implements SessionHost, TmuxServer {
       historyLimit: options.historyLimit ?? 50_000,
       defaultTerminal: options.defaultTerminal ?? (hasTerminfo('tmux-256color') ? 'tmux-256color' : 'screen-256color'),
     };
+    if (options.ptyWorker && !options.spawnPty) this.ptyThread = new PtyThread(options.ptyWorker, this.logger);
   }
 
   async start(spec: LaunchSpec): Promise<HostedTerminal> {
@@ -119,6 +127,7 @@ export class TmuxHost implements SessionHost, TmuxServer {
     this.disposed = true;
     clearTimeout(this.pollTimer);
     if ((await this.list()).length === 0) await this.tmux([['kill-server']]);
+    await this.ptyThread?.dispose();
   }
 
   /** Runs tmux commands on the private server, in one invocation. */
@@ -139,8 +148,8 @@ export class TmuxHost implements SessionHost, TmuxServer {
     if (this.terminals.get(terminal.name) === terminal) this.terminals.delete(terminal.name);
   }
 
-  spawnAttach(name: string, cols: number, rows: number): PtyProcess {
-    const spawn = this.options.spawnPty ?? nodePtySpawner;
+  spawnAttach(name: string, cols: number, rows: number): AttachPty {
+    const spawn = this.options.spawnPty ?? this.ptyThread?.spawn ?? nodePtySpawner;
     return spawn(this.program, attachArgs(this.socketPath, name), {
       cwd: this.options.socketDir,
       env: { ...cleanEnv(), TERM: ATTACH_TERM },

@@ -1,6 +1,6 @@
 // One tmux session as the daemon holds it: its attach pty (the byte stream), the pane's pid, its exit.
 import type { Logger } from '../logger.js';
-import type { CommandRunner, PtyProcess, Signaller } from './processes.js';
+import type { AttachPty, CommandRunner, Signaller } from './processes.js';
 import { InputGauge } from './input-gauge.js';
 import { inputBytes, replaySnapshot, TerminalBase } from './terminal-base.js';
 import { buildTmuxSnapshot, CURSOR_FORMAT, paneTarget, sessionTarget, type PaneStatus } from './tmux-commands.js';
@@ -16,7 +16,7 @@ export interface TmuxServer {
   /** The pane's text, read by the next poll. */
   readScreen(name: string): Promise<string | undefined>;
   /** Starts the daemon's `tmux attach` client of a session on a new pty. */
-  spawnAttach(name: string, cols: number, rows: number): PtyProcess;
+  spawnAttach(name: string, cols: number, rows: number): AttachPty;
   /** The path of the session's pane's tty, where its program reads what is typed. */
   paneTty(name: string): Promise<string | undefined>;
   /** Bytes waiting unread on these ttys (`tty-probe.ts`); undefined when that cannot be told. */
@@ -29,7 +29,7 @@ const MAX_REATTACH = 3;
 const UNREAPED_GIVE_UP_MS = 3000;
 
 export class TmuxTerminal extends TerminalBase implements HostedTerminal {
-  private pty: PtyProcess | undefined;
+  private pty: AttachPty | undefined;
   private unsubscribe: (() => void) | undefined;
   private reattaches = 0;
   private released = false;
@@ -201,7 +201,7 @@ export class TmuxTerminal extends TerminalBase implements HostedTerminal {
   }
 
   /** The attach client ended on its own: the session died, or tmux dropped the client; poll to tell which. */
-  private attachEnded(pty: PtyProcess): void {
+  private attachEnded(pty: AttachPty): void {
     if (this.pty !== pty) return;
     this.pty = undefined;
     this.unsubscribe?.();

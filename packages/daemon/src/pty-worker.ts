@@ -1,0 +1,96 @@
+// The pty thread: a worker that owns the daemon's `tmux attach` ptys and reads them on its own event loop.
+//
+// tmux gives a client that falls ~50 KB behind (its buffer plus the kernel's) only redraws of the screen
+// until a whole 100 ms passes with almost nothing to send, which a flood never gives: one stall of the
+// daemon's event loop (a GC, a fork, a fan-out to a hundred viewers) would turn the session's stream into ten
+// screens a second for as long as the flood lasts. Here nothing else runs, so tmux is read as fast as it
+// writes; what the daemon has not taken yet waits in this thread, up to MAX_UNTAKEN bytes a pty (then reading
+// pauses and tmux falls back to redraws, bounded). See `sessions/pty-thread.ts` for the daemon's side.
+import { parentPort, workerData } from 'node:worker_threads';
+import { nodePtySpawner, type PtyOptions, type PtyProcess } from './sessions/processes.js';
+import type { ThreadReply, ThreadRequest } from './sessions/pty-thread.js';
+
+/** Bytes handed to the daemon and not yet taken, per pty, before this thread stops reading it. */
+const MAX_UNTAKEN = (workerData as { maxUntaken?: number } | undefined)?.maxUntaken ?? 8 * 1024 * 1024;
+/** How often a paused pty looks again whether the daemon caught up. */
+const RESUME_CHECK_MS = 5;
+
+interface Held {
+  pty: PtyProcess;
+  /** [0] bytes the daemon took (it adds), [1] bytes written to the pty and not yet taken by it (we set). */
+  counters: Int32Array;
+  posted: number;
+  paused: NodeJS.Timeout | undefined;
+}
+
+const port = parentPort;
+if (!port) throw new Error('pty-worker runs as a worker thread');
+const ptys = new Map<number, Held>();
+const reply = (message: ThreadReply, transfer?: ArrayBuffer[]): void => port.postMessage(message, transfer ?? []);
+
+port.on('message', (request: ThreadRequest) => {
+  if (request.op === 'spawn') return spawn(request.id, request.file, request.args, request.options, new Int32Array(request.counters));
+  const held = ptys.get(request.id);
+  if (!held) return;
+  switch (request.op) {
+    case 'write':
+      held.pty.write(request.bytes);
+      Atomics.store(held.counters, 1, held.pty.pendingWrite());
+      return;
+    case 'resize':
+      return held.pty.resize(request.cols, request.rows);
+    case 'kill':
+      return held.pty.kill(request.signal);
+  }
+});
+
+function spawn(id: number, file: string, args: string[], options: PtyOptions, counters: Int32Array): void {
+  let pty: PtyProcess;
+  try {
+    pty = nodePtySpawner(file, args, { ...options, hold: 'always' });
+  } catch (error) {
+    return reply({ op: 'failed', id, message: (error as Error).message });
+  }
+  const held: Held = { pty, counters, posted: 0, paused: undefined };
+  ptys.set(id, held);
+  reply({ op: 'spawned', id, pid: pty.pid, ptsName: pty.ptsName });
+  pty.onData((bytes) => {
+    // A copy the daemon owns outright: node-pty's buffers may share a pool, which cannot be transferred.
+    const copy = new Uint8Array(bytes);
+    held.posted = (held.posted + copy.length) | 0;
+    reply({ op: 'data', id, bytes: copy }, [copy.buffer]);
+    Atomics.store(counters, 1, pty.pendingWrite());
+    if (untaken(held) > MAX_UNTAKEN) pause(held);
+  });
+  pty.onExit(({ exitCode, signal }) => {
+    clearInterval(held.paused);
+    ptys.delete(id);
+    reply({ op: 'exit', id, exitCode, signal });
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function untaken(held: Held): number {
+  return (held.posted - Atomics.load(held.counters, 0)) >>> 0;
+}
+
+function pause(held: Held): void {
+  if (held.paused || !held.pty.pauseReading) return;
+  held.pty.pauseReading();
+  held.paused = setInterval(() => {
+    // A program that ended leaves at most a kernel buffer's worth unread: read it now, or node-pty gives up
+    // on the stream 200 ms after the exit and its last words are lost.
+    if (untaken(held) > MAX_UNTAKEN / 2 && alive(held.pty.pid)) return;
+    clearInterval(held.paused);
+    held.paused = undefined;
+    held.pty.resumeReading?.();
+  }, RESUME_CHECK_MS);
+}

@@ -1,0 +1,100 @@
+// The pty thread with real ptys and the built worker: output, input, exit, and reading that goes on while
+// the daemon's event loop is blocked — bounded, and with nothing lost when the bound is reached.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { nullLogger } from '../logger.js';
+import { PtyThread } from './pty-thread.js';
+import type { AttachPty } from './processes.js';
+
+const script = fileURLToPath(new URL('../../dist/pty-worker.js', import.meta.url));
+const threads: PtyThread[] = [];
+const dirs: string[] = [];
+
+function doneFilePath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pty-thread-'));
+  dirs.push(dir);
+  return join(dir, 'done');
+}
+
+function thread(maxUntaken?: number): PtyThread {
+  const created = new PtyThread(script, nullLogger, maxUntaken);
+  threads.push(created);
+  return created;
+}
+
+function run(pty: AttachPty): { output: () => Buffer; exited: Promise<number> } {
+  const chunks: Buffer[] = [];
+  pty.onData((bytes) => chunks.push(Buffer.from(bytes)));
+  const exited = new Promise<number>((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
+  return { output: () => Buffer.concat(chunks), exited };
+}
+
+const options = { cwd: '/', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, cols: 80, rows: 24, term: 'xterm' };
+
+function blockFor(ms: number): number {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // the daemon's event loop, stalled
+  }
+  return Date.now();
+}
+
+afterEach(async () => {
+  await Promise.all(threads.splice(0).map((created) => created.dispose()));
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!existsSync(script))('PtyThread', () => {
+  it('runs a program on a pty of the thread: its output, what is typed to it, its exit status, pid and tty', async () => {
+    const pty = thread().spawn('sh', ['-c', 'stty -echo; printf "ready\\n"; read line; printf "got:%s\\n" "$line"; exit 3'], options);
+    const { output, exited } = run(pty);
+    for (let i = 0; i < 200 && !output().includes('ready'); i++) await sleep(10);
+    expect(pty.pid).toBeGreaterThan(0);
+    expect(pty.ptsName).toMatch(/^\/dev\/pts\/\d+$/);
+    pty.write('hello thread\r');
+    expect(await exited).toBe(3);
+    expect(output().toString()).toContain('got:hello thread');
+  });
+
+  it('keeps reading while the event loop is blocked: a program that writes 2 MB finishes before the loop is free again', async () => {
+    const doneFile = doneFilePath();
+    // The time the last byte was written goes to a file; the program then lingers, so its exit never races
+    // the reading of its output (node-pty stops reading 200 ms after an exit).
+    const pty = thread().spawn('sh', ['-c', `sleep 0.2; head -c 2000000 /dev/zero | tr "\\0" x; date +%s%3N > ${doneFile}; sleep 0.5`], options);
+    const { output, exited } = run(pty);
+    await sleep(50);
+    const freedAt = blockFor(1500);
+    await exited;
+    expect(Number(readFileSync(doneFile, 'utf8'))).toBeLessThan(freedAt);
+    expect(output().toString().split('x').length - 1).toBe(2_000_000);
+  });
+
+  it('stops reading past its bound while the loop is blocked, and loses nothing when it reads on', async () => {
+    const doneFile = doneFilePath();
+    const pty = thread(64 * 1024).spawn('sh', ['-c', `sleep 0.2; head -c 2000000 /dev/zero | tr "\\0" y; date +%s%3N > ${doneFile}; sleep 0.5`], options);
+    const { output, exited } = run(pty);
+    await sleep(50);
+    const freedAt = blockFor(1500);
+    await exited;
+    // The writer was held back until the daemon took what the thread had read.
+    expect(Number(readFileSync(doneFile, 'utf8'))).toBeGreaterThanOrEqual(freedAt);
+    expect(output().toString().split('y').length - 1).toBe(2_000_000);
+  });
+
+  it('reports the ptys it held as ended when the thread goes, and is ready for more after', async () => {
+    const pty = thread().spawn('sh', ['-c', 'sleep 30'], options);
+    const { exited } = run(pty);
+    for (let i = 0; i < 200 && pty.pid === undefined; i++) await sleep(10);
+    const held = threads[0]!;
+    // The worker crashing is the case: terminate it behind the thread's back.
+    await (held as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    expect(await exited).toBe(-1);
+    const next = run(held.spawn('sh', ['-c', 'exit 7'], options));
+    expect(await next.exited).toBe(7);
+  });
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
