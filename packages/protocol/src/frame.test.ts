@@ -4,6 +4,7 @@ import {
   decodeControlPayload,
   encodeControl,
   encodeFrame,
+  encodeFrameHeader,
   FRAME_HEADER_SIZE,
   FrameDecoder,
   FrameError,
@@ -119,6 +120,20 @@ describe('encodeFrame', () => {
     const bad = { ...controlFrame, ...override };
     expect(() => encodeFrame(bad)).toThrow(FrameError);
     expect(() => encodeFrame(bad)).toThrow(message);
+  });
+});
+
+describe('encodeFrameHeader', () => {
+  it('is encodeFrame without the payload: header then payload are the same bytes', () => {
+    const frame: Frame = { kind: FrameKind.Output, session: 7, seq: 2 ** 40 + 3, payload: new TextEncoder().encode('hello') };
+    const joined = new Uint8Array([...encodeFrameHeader(frame), ...frame.payload]);
+    expect(joined).toEqual(encodeFrame(frame));
+    expect(encodeFrameHeader(frame)).toHaveLength(FRAME_HEADER_SIZE);
+  });
+
+  it('refuses what encodeFrame refuses', () => {
+    expect(() => encodeFrameHeader({ kind: 256, session: 0, seq: 0, payload: new Uint8Array(0) })).toThrow(FrameError);
+    expect(() => encodeFrameHeader({ kind: 1, session: 0, seq: -1, payload: new Uint8Array(0) })).toThrow(FrameError);
   });
 });
 

@@ -52,12 +52,28 @@ const TWO_32 = 2 ** 32;
 
 /** Encodes one frame. Pure: returns a fresh buffer holding header and payload. */
 export function encodeFrame(frame: Frame): Uint8Array {
+  const out = new Uint8Array(FRAME_HEADER_SIZE + frame.payload.length);
+  writeFrameHeader(out, frame);
+  out.set(frame.payload, FRAME_HEADER_SIZE);
+  return out;
+}
+
+/**
+ * Encodes one frame's header alone, for a writer that sends header and payload as two pieces of one write
+ * (the daemon seals them into one record without first joining them).
+ */
+export function encodeFrameHeader(frame: Frame): Uint8Array {
+  const out = new Uint8Array(FRAME_HEADER_SIZE);
+  writeFrameHeader(out, frame);
+  return out;
+}
+
+function writeFrameHeader(out: Uint8Array, frame: Frame): void {
   const { kind, session, seq, payload } = frame;
   if (!Number.isInteger(kind) || kind < 0 || kind > 0xff) throw new FrameError(`frame kind ${kind} is not a byte`);
   if (!Number.isInteger(session) || session < 0 || session >= TWO_32) throw new FrameError(`session id ${session} is not a u32`);
   if (!Number.isSafeInteger(seq) || seq < 0) throw new FrameError(`seq ${seq} is not a safe non-negative integer`);
-  const out = new Uint8Array(FRAME_HEADER_SIZE + payload.length);
-  const view = new DataView(out.buffer);
+  const view = new DataView(out.buffer, out.byteOffset, FRAME_HEADER_SIZE);
   out[0] = FRAME_MAGIC;
   out[1] = FRAME_VERSION;
   out[2] = kind;
@@ -66,8 +82,6 @@ export function encodeFrame(frame: Frame): Uint8Array {
   view.setUint32(8, Math.floor(seq / TWO_32));
   view.setUint32(12, seq % TWO_32);
   view.setUint32(16, payload.length);
-  out.set(payload, FRAME_HEADER_SIZE);
-  return out;
 }
 
 const encoder = new TextEncoder();

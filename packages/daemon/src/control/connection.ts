@@ -17,6 +17,7 @@ import {
   PROTOCOL_VERSION,
   ProtocolError,
   encodeFrame,
+  encodeFrameHeader,
   type DecodedItem,
   type Frame,
   type Hello,
@@ -79,9 +80,11 @@ export class ControlConnection implements EventSink, TerminalSink, ControlPort {
     this.send({ type: 'event', subscription, ...event });
   }
 
+  /** The payload may be a view of the scrollback: it is copied or sealed before this returns. */
   sendFrame(frame: Frame): void {
     if (this.disposed || this.ending) return;
-    this.transport.write(encodeFrame(frame));
+    if (this.transport.writev) this.transport.writev([encodeFrameHeader(frame), frame.payload]);
+    else this.transport.write(encodeFrame(frame));
   }
 
   bufferedBytes(): number {

@@ -5,6 +5,11 @@ import type { Socket } from 'node:net';
 /** The byte pipe a connection writes to. Whoever owns it feeds bytes in through the connection's ControlPort. */
 export interface ConnectionTransport {
   write(bytes: Uint8Array): void;
+  /**
+   * Writes the pieces as one write, where the transport can do so without joining them (the relay's
+   * records seal them in place). The pieces may change once this returns: copy or consume them first.
+   */
+  writev?(parts: readonly Uint8Array[]): void;
   /** Bytes written but not yet sent on; past a bound the client counts as not reading. */
   bufferedBytes(): number;
   /** Closes once what was written has been sent. */

@@ -7,6 +7,7 @@ import {
   decodeRelayMessage,
   encodeClosePayload,
   encodeRelayMessage,
+  writeRelayHeader,
   fromBase64Url,
   parseRelayTextMessage,
   registerTranscript,
@@ -72,11 +73,14 @@ export class RelayLink {
     });
   }
 
-  /** Sends one message to client `conn`; `written` runs once ws has handed it to the kernel. */
-  send(conn: number, payload: Uint8Array, written?: () => void): void {
+  /**
+   * Sends one message to client `conn`; `written` runs once ws has handed it to the kernel. The message's
+   * first RELAY_HEADER_SIZE bytes are free for the header (RecordCipher's headroom): it is sent as it is.
+   */
+  send(conn: number, message: Uint8Array, written?: () => void): void {
     if (!this.registered) return;
     this.corkUntilNextTick();
-    this.socket!.send(encodeRelayMessage({ op: RelayOp.Data, conn, payload }), { binary: true }, written);
+    this.socket!.send(writeRelayHeader(message, RelayOp.Data, conn), { binary: true }, written);
   }
 
   /**

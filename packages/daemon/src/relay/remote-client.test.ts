@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClientHandshake, daemonIdFor, generateIdentity, randomBytes, RecordCipher, toBase64Url, type ParsedLink } from '@vibe/protocol';
+import { ClientHandshake, daemonIdFor, generateIdentity, randomBytes, RecordCipher, RELAY_HEADER_SIZE, toBase64Url, type ParsedLink } from '@vibe/protocol';
 import { nodeAead } from '@vibe/protocol/node';
 import { nullLogger } from '../logger.js';
 import type { LinkAccess } from '../control/index.js';
@@ -27,7 +27,7 @@ function setup(options: { revoked?: boolean; readOnly?: boolean } = {}) {
       transport.write(new TextEncoder().encode('welcome'));
       return { receive: (chunk) => received.push(chunk), drained() {}, closed: () => (portClosed = true) };
     },
-    send: (message) => toClient.push(message),
+    send: (message) => toClient.push(message.subarray(RELAY_HEADER_SIZE)),
     close: (code, reason) => closes.push({ code, reason }),
     onEstablished() {},
     onEnded() {},

@@ -1,5 +1,5 @@
 // One client reached through the relay: its E2E handshake, then a control connection over sealed records.
-import { acceptClientHello, E2E_CLOSE, E2eError, RecordCipher, type AeadFactory, type Identity, type LinkLookup } from '@vibe/protocol';
+import { acceptClientHello, E2E_CLOSE, E2eError, RecordCipher, RELAY_HEADER_SIZE, type AeadFactory, type Identity, type LinkLookup } from '@vibe/protocol';
 import type { ConnectionTransport, ControlPort, LinkAccess } from '../control/index.js';
 import type { Logger } from '../logger.js';
 
@@ -10,7 +10,10 @@ export interface RemoteClientOptions {
   /** The access a connection opened through this link gets. */
   access(linkId: string): LinkAccess | undefined;
   openControl(transport: ConnectionTransport, access: LinkAccess): ControlPort;
-  /** Sends one message to this client through the relay; `written` runs once it left the daemon. */
+  /**
+   * Sends one message to this client through the relay; `written` runs once it left the daemon. The message
+   * starts with RELAY_HEADER_SIZE bytes left for the relay link's header, so it is never copied to add one.
+   */
   send(message: Uint8Array, written?: () => void): void;
   /** Has the relay close this client's socket. */
   close(code: number, reason: string): void;
@@ -75,17 +78,18 @@ export class RemoteClient {
     if (!access) throw new E2eError('revoked', `link ${accepted.linkId} was revoked`);
     this.linkId = accepted.linkId;
     clearTimeout(this.timer);
-    this.options.send(accepted.reply);
+    const reply = new Uint8Array(RELAY_HEADER_SIZE + accepted.reply.length);
+    reply.set(accepted.reply, RELAY_HEADER_SIZE);
+    this.options.send(reply);
     this.cipher = new RecordCipher(accepted.keys, this.options.aead);
     const cipher = this.cipher;
     this.port = this.options.openControl(
       {
         write: (bytes) => {
-          if (this.ended) return;
-          for (const record of cipher.seal(bytes)) {
-            this.unsent += record.length;
-            this.options.send(record, this.written(record.length));
-          }
+          if (!this.ended) this.sendRecords(cipher.seal(bytes, RELAY_HEADER_SIZE));
+        },
+        writev: (parts) => {
+          if (!this.ended) this.sendRecords(cipher.sealParts(parts, RELAY_HEADER_SIZE));
         },
         bufferedBytes: () => this.unsent,
         end: () => this.fail(1000, 'closed by the daemon'),
@@ -95,6 +99,14 @@ export class RemoteClient {
     );
     this.options.logger.info('remote client connected', { conn: this.conn, link: accepted.linkId, readOnly: access.readOnly });
     this.options.onEstablished(this);
+  }
+
+  private sendRecords(records: Uint8Array[]): void {
+    for (const record of records) {
+      const bytes = record.length - RELAY_HEADER_SIZE;
+      this.unsent += bytes;
+      this.options.send(record, this.written(bytes));
+    }
   }
 
   private fail(code: number, reason: string): void {

@@ -289,7 +289,8 @@ export class LiveSession {
         }
         let payload: Uint8Array;
         if (chunk && viewer.sentEnd === chunkOffset && chunk.length <= budget && chunkOffset + chunk.length === end) payload = chunk;
-        else payload = this.scrollback.since(viewer.sentEnd, Math.min(budget, this.maxFrame))!.slice();
+        // A view of the scrollback, not a copy: a connection seals or copies a frame's payload as it is sent.
+        else payload = this.scrollback.since(viewer.sentEnd, Math.min(budget, this.maxFrame))!;
         const seq = viewer.sentEnd;
         viewer.sentEnd += payload.length;
         sink.sendFrame({ kind: FrameKind.Output, session: this.id, seq, payload });

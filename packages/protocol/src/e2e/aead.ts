@@ -5,6 +5,12 @@ import { gcm } from '@noble/ciphers/aes.js';
 export interface Aead {
   seal(nonce: Uint8Array, plaintext: Uint8Array): Uint8Array;
   open(nonce: Uint8Array, sealed: Uint8Array): Uint8Array | undefined;
+  /**
+   * Seals the pieces as one plaintext into one fresh buffer, after `headroom` bytes left for the caller's
+   * headers: `[headroom][ciphertext ‖ tag]`. Optional: a cipher that can take its input in pieces saves
+   * joining them and copying the result (the daemon's fan-out of one chunk to many viewers).
+   */
+  sealv?(nonce: Uint8Array, parts: readonly Uint8Array[], headroom: number): Uint8Array;
 }
 
 /** Makes an Aead for a 32-byte key. */

@@ -150,6 +150,34 @@ describe('records', () => {
     expect(Buffer.from(joined.buffer, joined.byteOffset, joined.length).equals(big)).toBe(true);
   });
 
+  it('seal pieces as one record after the headroom asked for, with or without a cipher that takes pieces', () => {
+    const header = text('frame header|');
+    const payload = randomBytes(3000);
+    const whole = new Uint8Array([...header, ...payload]);
+    for (const aead of [nodeAead, nobleAead]) {
+      const { clientKeys, daemonKeys } = handshake();
+      const daemon = new RecordCipher(daemonKeys, aead);
+      const client = new RecordCipher(clientKeys, nobleAead);
+      const [record, ...more] = daemon.sealParts([header, payload], 5);
+      expect(more).toEqual([]);
+      // Five bytes left for the relay's header, then a record like any other.
+      expect(record!.length).toBe(5 + 1 + whole.length + 16);
+      expect(Buffer.from(client.open(record!.subarray(5))).equals(Buffer.from(whole))).toBe(true);
+      // The record numbers go on from there for plain seals too.
+      const [next] = daemon.seal(text('next'), 5);
+      expect(new TextDecoder().decode(client.open(next!.subarray(5)))).toBe('next');
+    }
+  });
+
+  it('seal pieces longer than one record as the records of their joined bytes', () => {
+    const { client, daemon } = pair();
+    const parts = [randomBytes(MAX_RECORD_PLAINTEXT - 10), randomBytes(30)];
+    const records = daemon.sealParts(parts, 5);
+    expect(records.map((r) => r.length - 5 - 17)).toEqual([MAX_RECORD_PLAINTEXT, 20]);
+    const opened = Buffer.concat(records.map((r) => client.open(r.subarray(5))));
+    expect(opened.equals(Buffer.concat(parts))).toBe(true);
+  });
+
   it('reject a flipped bit anywhere, a replay, a reordering and a dropped record', () => {
     for (const index of [0, 1, 10, 30]) {
       const { client, daemon } = pair();

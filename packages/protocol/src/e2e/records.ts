@@ -19,19 +19,40 @@ export class RecordCipher {
     this.opener = aead(keys.receive);
   }
 
-  /** One record per ≤ 256 KiB of `plaintext`, each `[0x03][ciphertext ‖ tag]`. */
-  seal(plaintext: Uint8Array): Uint8Array[] {
+  /**
+   * One record per ≤ 256 KiB of `plaintext`, each `[0x03][ciphertext ‖ tag]`, after `headroom` bytes the
+   * caller fills in (a relay message's header), so the record is never copied again on its way out.
+   */
+  seal(plaintext: Uint8Array, headroom = 0): Uint8Array[] {
     const records: Uint8Array[] = [];
     let offset = 0;
     do {
-      const sealed = this.sealer.seal(nonce(this.sent++), plaintext.subarray(offset, offset + MAX_RECORD_PLAINTEXT));
-      const record = new Uint8Array(1 + sealed.length);
-      record[0] = E2eMessage.Record;
-      record.set(sealed, 1);
-      records.push(record);
+      records.push(this.sealOne([plaintext.subarray(offset, offset + MAX_RECORD_PLAINTEXT)], headroom));
       offset += MAX_RECORD_PLAINTEXT;
     } while (offset < plaintext.length);
     return records;
+  }
+
+  /** `seal` of the pieces joined, without joining them when they fit one record (a frame's header and payload). */
+  sealParts(parts: readonly Uint8Array[], headroom = 0): Uint8Array[] {
+    let length = 0;
+    for (const part of parts) length += part.length;
+    if (length > MAX_RECORD_PLAINTEXT) return this.seal(concat(parts, length), headroom);
+    return [this.sealOne(parts, headroom)];
+  }
+
+  private sealOne(parts: readonly Uint8Array[], headroom: number): Uint8Array {
+    const counter = nonce(this.sent++);
+    let record: Uint8Array;
+    if (this.sealer.sealv) {
+      record = this.sealer.sealv(counter, parts, headroom + 1);
+    } else {
+      const sealed = this.sealer.seal(counter, parts.length === 1 ? parts[0]! : concat(parts));
+      record = new Uint8Array(headroom + 1 + sealed.length);
+      record.set(sealed, headroom + 1);
+    }
+    record[headroom] = E2eMessage.Record;
+    return record;
   }
 
   /** The plaintext of the next record in order; throws E2eError (close 4401) for anything else. */
@@ -87,6 +108,16 @@ export class AsyncRecordCipher {
     if (!plaintext) throw new E2eError('unauthorized', `record ${counter} failed authentication (altered, replayed, reordered or dropped)`);
     return plaintext;
   }
+}
+
+function concat(parts: readonly Uint8Array[], length = parts.reduce((sum, part) => sum + part.length, 0)): Uint8Array {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 /** 4 zero bytes then the record number as a u64, big-endian. Keys are fresh per connection, so never reused. */

@@ -15,6 +15,22 @@ export const nodeAead: AeadFactory = (key) => {
       out.set(tag, head.length);
       return out;
     },
+    sealv(nonce, parts, headroom) {
+      const cipher = createCipheriv('aes-256-gcm', secret, nonce);
+      let length = 0;
+      for (const part of parts) length += part.length;
+      const out = new Uint8Array(headroom + length + AEAD_TAG_BYTES);
+      let at = headroom;
+      for (const part of parts) {
+        const sealed = cipher.update(part);
+        out.set(sealed, at);
+        at += sealed.length;
+      }
+      const rest = cipher.final();
+      out.set(rest, at);
+      out.set(cipher.getAuthTag(), at + rest.length);
+      return out;
+    },
     open(nonce, sealed) {
       if (sealed.length < AEAD_TAG_BYTES) return undefined;
       const decipher = createDecipheriv('aes-256-gcm', secret, nonce);

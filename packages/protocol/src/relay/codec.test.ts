@@ -9,6 +9,7 @@ import {
   RELAY_CLOSE,
   RelayCodecError,
   RelayOp,
+  writeRelayHeader,
 } from './codec.js';
 
 function bytes(hex: string): Uint8Array {
@@ -25,6 +26,16 @@ describe('relay messages', () => {
   it('encodes DATA with the payload after the 5-byte header', () => {
     const encoded = encodeRelayMessage({ op: RelayOp.Data, conn: 0x01020304, payload: bytes('deadbeef') });
     expect(toHex(encoded)).toBe('02 01020304 deadbeef'.replace(/ /g, ''));
+  });
+
+  it('writes the same header in place into a message that left room for it, at any offset', () => {
+    const backing = new Uint8Array(3 + 5 + 4);
+    const message = backing.subarray(3);
+    message.set(bytes('deadbeef'), 5);
+    expect(toHex(writeRelayHeader(message, RelayOp.Data, 0x01020304))).toBe(toHex(encodeRelayMessage({ op: RelayOp.Data, conn: 0x01020304, payload: bytes('deadbeef') })));
+    expect(toHex(backing.subarray(0, 3))).toBe('000000');
+    expect(() => writeRelayHeader(new Uint8Array(4), RelayOp.Data, 1)).toThrow(RelayCodecError);
+    expect(() => writeRelayHeader(new Uint8Array(9), RelayOp.Data, -1)).toThrow(RelayCodecError);
   });
 
   it('carries the largest conn id', () => {

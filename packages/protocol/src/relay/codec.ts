@@ -53,13 +53,22 @@ const TWO_32 = 2 ** 32;
 
 /** Encodes one message. Pure: returns a fresh buffer holding header and payload. */
 export function encodeRelayMessage(message: RelayMessage): Uint8Array {
-  const { op, conn, payload } = message;
+  const out = new Uint8Array(RELAY_HEADER_SIZE + message.payload.length);
+  writeRelayHeader(out, message.op, message.conn);
+  out.set(message.payload, RELAY_HEADER_SIZE);
+  return out;
+}
+
+/**
+ * Fills in the header of a message whose payload was written after RELAY_HEADER_SIZE bytes left free
+ * (`RecordCipher.seal`'s headroom): the same bytes as encodeRelayMessage, with no copy of the payload.
+ */
+export function writeRelayHeader(out: Uint8Array, op: number, conn: number): Uint8Array {
   if (!Number.isInteger(op) || op < 0 || op > 0xff) throw new RelayCodecError(`relay op ${op} is not a byte`);
   if (!Number.isInteger(conn) || conn < 0 || conn >= TWO_32) throw new RelayCodecError(`conn id ${conn} is not a u32`);
-  const out = new Uint8Array(RELAY_HEADER_SIZE + payload.length);
+  if (out.length < RELAY_HEADER_SIZE) throw new RelayCodecError(`relay message of ${out.length} bytes is shorter than its header`);
   out[0] = op;
-  new DataView(out.buffer).setUint32(1, conn);
-  out.set(payload, RELAY_HEADER_SIZE);
+  new DataView(out.buffer, out.byteOffset, RELAY_HEADER_SIZE).setUint32(1, conn);
   return out;
 }
 
