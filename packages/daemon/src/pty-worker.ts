@@ -47,7 +47,7 @@ port.on('message', (request: ThreadRequest) => {
 function spawn(id: number, file: string, args: string[], options: PtyOptions, counters: Int32Array): void {
   let pty: PtyProcess;
   try {
-    pty = nodePtySpawner(file, args, { ...options, hold: 'always' });
+    pty = nodePtySpawner(file, args, options);
   } catch (error) {
     return reply({ op: 'failed', id, message: (error as Error).message });
   }

@@ -95,9 +95,16 @@ export const nodePtySpawner: PtySpawner = (file, args, options) => {
   const { fd, _socket: socket } = pty as unknown as { fd?: unknown; _socket?: PtySocket };
   const writer = typeof fd === 'number' && socket !== undefined ? new PtyWriter(fd, () => socket.destroyed !== true) : undefined;
   const listeners = new Set<(data: Uint8Array) => void>();
-  const source = pausable(pty, socket);
+  // Two holds on one read: the pacing's, and the owner's (the pty thread's bound on what it has not handed on).
+  const read = pausable(pty, socket);
+  const holds = { pace: false, owner: false };
+  const hold = (which: keyof typeof holds, on: boolean): void => {
+    holds[which] = on;
+    if (holds.pace || holds.owner) read.pause();
+    else read.resume();
+  };
   const reader = new PacedReader(
-    source,
+    { pause: () => hold('pace', true), resume: () => hold('pace', false) },
     (bytes) => {
       for (const listener of listeners) listener(bytes);
     },
@@ -124,8 +131,8 @@ export const nodePtySpawner: PtySpawner = (file, args, options) => {
     pendingWrite: () => writer?.pending ?? 0,
     resize: (cols, rows) => pty.resize(cols, rows),
     kill: (signal) => pty.kill(signal),
-    pauseReading: () => source.pause(),
-    resumeReading: () => source.resume(),
+    pauseReading: () => hold('owner', true),
+    resumeReading: () => hold('owner', false),
   };
 };
 
