@@ -20,7 +20,11 @@ import type { HostedTerminal, StateSignal } from './types.js';
 /** A viewer's connection as the streams see it. The control connection implements it. */
 export interface TerminalSink {
   readonly id: number;
-  /** Sends (or queues) one frame. Payloads are never reused by the caller, so a sink may keep them. */
+  /**
+   * Sends (or queues) one frame. An Output payload may be a view of the session's scrollback, valid only
+   * during the call: a sink copies or consumes it before returning (the control connection encodes or seals
+   * it at once), so a hundred viewers of one chunk cost no copy each on the way in.
+   */
   sendFrame(frame: Frame): void;
   /** Bytes written to the connection and not yet flushed to the peer. */
   bufferedBytes(): number;

@@ -65,9 +65,11 @@ export class RecordingSink implements TerminalSink {
   buffered = 0;
   onFrame: ((frame: Frame) => void) | undefined;
 
+  /** Keeps a copy of the payload, as every real sink does before returning (see TerminalSink). */
   sendFrame(frame: Frame): void {
-    this.frames.push(frame);
-    this.onFrame?.(frame);
+    const kept = { ...frame, payload: frame.payload.slice() };
+    this.frames.push(kept);
+    this.onFrame?.(kept);
   }
   bufferedBytes(): number {
     return this.buffered;
