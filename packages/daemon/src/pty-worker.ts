@@ -55,10 +55,12 @@ function spawn(id: number, file: string, args: string[], options: PtyOptions, co
   ptys.set(id, held);
   reply({ op: 'spawned', id, pid: pty.pid, ptsName: pty.ptsName });
   pty.onData((bytes) => {
-    // A copy the daemon owns outright: node-pty's buffers may share a pool, which cannot be transferred.
-    const copy = new Uint8Array(bytes);
-    held.posted = (held.posted + copy.length) | 0;
-    reply({ op: 'data', id, bytes: copy }, [copy.buffer]);
+    // Handed over, not copied, when the bytes fill their buffer (a read's own); a slice of a shared pool (a
+    // small joined batch) is copied first, since handing it over would take the pool from everything else on it.
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+    const owned = whole ? bytes : new Uint8Array(bytes);
+    held.posted = (held.posted + owned.length) | 0;
+    reply({ op: 'data', id, bytes: owned }, [owned.buffer as ArrayBuffer]);
     Atomics.store(counters, 1, pty.pendingWrite());
     if (untaken(held) > MAX_UNTAKEN) pause(held);
   });
