@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, statSync,
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isAlive, Sandbox, waitFor } from './harness.js';
+import { fakeAgent, isAlive, Sandbox, waitFor } from './harness.js';
 
 let sandbox: Sandbox;
 /** Daemons a test stopped with SIGSTOP: continued before the sandbox goes, so none is left frozen. */
@@ -187,6 +187,30 @@ describe('vibe status and vibe down', () => {
     expect(existsSync(join(status.paths.data, 'daemon.lock'))).toBe(false);
     expect((await sandbox.vibe(['status'])).code).toBe(69);
     expect(readFileSync(status.paths.logFile, 'utf8')).toMatch(/daemon stopped/);
+  });
+
+  it('stops cleanly with sessions open, time after time: their tmux clients end before the pty thread does', async () => {
+    // node-pty aborts the whole process when a pty's exit lands in a thread being torn down; the daemon hangs up
+    // on its attach clients and waits for them instead. A stop that aborted writes FATAL to the log (stderr).
+    sandbox.configure({ agents: { idler: fakeAgent('print:idling;hook:working;sleep:600000') } });
+    const repo = sandbox.repo();
+    expect((await sandbox.vibe(['up'], { cwd: repo })).code).toBe(0);
+    for (const title of ['one', 'two', 'three']) {
+      const started = await sandbox.vibe(['task', 'add', title, '--agent', 'idler', '--start'], { cwd: repo });
+      expect(started.code, started.stderr).toBe(0);
+    }
+    const status = await sandbox.json<Status>(['status'], { cwd: repo });
+    for (let round = 0; round < 3; round++) {
+      const pid = (await sandbox.json<Status>(['status'], { cwd: repo })).pid;
+      const down = await sandbox.vibe(['down', '--json'], { cwd: repo });
+      expect(JSON.parse(down.stdout).how).toBe('stopped');
+      await waitFor(() => !isAlive(pid), 5000, 'the daemon to exit');
+      expect((await sandbox.vibe(['up'], { cwd: repo })).code).toBe(0);
+    }
+    await sandbox.vibe(['down'], { cwd: repo });
+    const log = readFileSync(status.paths.logFile, 'utf8');
+    expect(log.match(/"msg":"session adopted"/g)?.length).toBe(9);
+    expect(log).not.toMatch(/FATAL|Abort|napi/);
   });
 
   it('kills a daemon that does not stop, removing its socket and pid file but never the lock file', async () => {

@@ -267,6 +267,7 @@ export class Daemon {
       // tmux sessions live on for the next daemon to adopt; node-pty sessions end with us.
       this.attempts.release();
       if (!this.host.survivesRestart) await this.host.dispose();
+      else await this.host.leave?.();
       this.streams.dispose();
       this.store.close();
       rmSync(this.paths.pidFile, { force: true });

@@ -23,13 +23,16 @@ interface Held {
   paused: NodeJS.Timeout | undefined;
 }
 
+if (!parentPort) throw new Error('pty-worker runs as a worker thread');
 const port = parentPort;
-if (!port) throw new Error('pty-worker runs as a worker thread');
 const ptys = new Map<number, Held>();
 const reply = (message: ThreadReply, transfer?: ArrayBuffer[]): void => port.postMessage(message, transfer ?? []);
 
+let closing = false;
+
 port.on('message', (request: ThreadRequest) => {
   if (request.op === 'spawn') return spawn(request.id, request.file, request.args, request.options, new Int32Array(request.counters));
+  if (request.op === 'close') return close();
   const held = ptys.get(request.id);
   if (!held) return;
   switch (request.op) {
@@ -68,7 +71,18 @@ function spawn(id: number, file: string, args: string[], options: PtyOptions, co
     clearInterval(held.paused);
     ptys.delete(id);
     reply({ op: 'exit', id, exitCode, signal });
+    if (closing && ptys.size === 0) port.close();
   });
+}
+
+/**
+ * The daemon is stopping: hang up on every pty and end once each has exited. Terminating the thread instead
+ * would race node-pty's exit callbacks, which abort the whole process when one lands in a thread being torn down.
+ */
+function close(): void {
+  closing = true;
+  for (const held of ptys.values()) held.pty.kill('SIGHUP');
+  if (ptys.size === 0) port.close();
 }
 
 function alive(pid: number): boolean {

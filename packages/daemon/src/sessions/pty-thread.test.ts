@@ -84,16 +84,25 @@ describe.skipIf(!existsSync(script))('PtyThread', () => {
     expect(output().toString().split('y').length - 1).toBe(2_000_000);
   });
 
-  it('reports the ptys it held as ended when the thread goes, and is ready for more after', async () => {
-    const pty = thread().spawn('sh', ['-c', 'sleep 30'], options);
-    const { exited } = run(pty);
-    for (let i = 0; i < 200 && pty.pid === undefined; i++) await sleep(10);
-    const held = threads[0]!;
-    // The worker crashing is the case: terminate it behind the thread's back.
-    await (held as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
-    expect(await exited).toBe(-1);
-    const next = run(held.spawn('sh', ['-c', 'exit 7'], options));
-    expect(await next.exited).toBe(7);
+  it('starts a new thread for the next pty when its thread has ended', async () => {
+    const created = thread();
+    expect(await run(created.spawn('sh', ['-c', 'exit 5'], options)).exited).toBe(5);
+    // Ended behind its back, with no pty left on it (a live one would make node-pty abort the process).
+    await (created as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    expect(await run(created.spawn('sh', ['-c', 'exit 7'], options)).exited).toBe(7);
+  });
+
+  it('ends when stopped by hanging up on its ptys and waiting for them, not by tearing the thread down', async () => {
+    const created = thread();
+    const ptys = [0, 1, 2].map(() => run(created.spawn('sh', ['-c', 'exec sleep 30'], options)));
+    await sleep(200);
+    const started = Date.now();
+    await created.dispose();
+    // The hangup ended them at once (a terminated thread would have taken no time at all, or aborted).
+    expect(Date.now() - started).toBeLessThan(2000);
+    const ended = await Promise.race([Promise.all(ptys.map((p) => p.exited)).then(() => 'reported'), sleep(300).then(() => 'not reported')]);
+    // A stopping daemon hears nothing more from the thread: its listeners are gone with the sessions.
+    expect(ended).toBe('not reported');
   });
 });
 

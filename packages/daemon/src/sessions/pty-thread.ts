@@ -14,7 +14,8 @@ export type ThreadRequest =
   | { op: 'spawn'; id: number; file: string; args: string[]; options: PtyOptions; counters: SharedArrayBuffer }
   | { op: 'write'; id: number; bytes: Uint8Array | string }
   | { op: 'resize'; id: number; cols: number; rows: number }
-  | { op: 'kill'; id: number; signal?: string };
+  | { op: 'kill'; id: number; signal?: string }
+  | { op: 'close' };
 
 export type ThreadReply =
   | { op: 'spawned'; id: number; pid: number; ptsName: string | undefined }
@@ -77,6 +78,9 @@ class RemotePty implements AttachPty {
   }
 }
 
+/** How long a stopping daemon waits for its ptys to exit before terminating the thread. */
+const CLOSE_TIMEOUT_MS = 3000;
+
 export class PtyThread {
   private worker: Worker | undefined;
   private readonly ptys = new Map<number, RemotePty>();
@@ -100,13 +104,23 @@ export class PtyThread {
     return pty;
   };
 
-  /** Ends the thread; ptys still on it close (their programs get the hangup of a closed terminal). */
+  /**
+   * Ends the thread: it hangs up on its ptys and ends when each has exited. Only a thread that does not end
+   * within CLOSE_TIMEOUT_MS is terminated (which node-pty may answer by aborting the process: see the worker).
+   */
   async dispose(): Promise<void> {
     this.disposed = true;
     const worker = this.worker;
     this.worker = undefined;
     this.ptys.clear();
-    await worker?.terminate();
+    if (!worker) return;
+    // Held until it has ended: a process that exits with the thread still running tears it down mid-exit.
+    worker.ref();
+    const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage({ op: 'close' } satisfies ThreadRequest);
+    const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
+    await ended;
+    clearTimeout(timer);
   }
 
   private ensureWorker(): Worker {

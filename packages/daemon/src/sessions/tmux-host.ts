@@ -130,6 +130,13 @@ export class TmuxHost implements SessionHost, TmuxServer {
     await this.ptyThread?.dispose();
   }
 
+  async leave(): Promise<void> {
+    this.disposed = true;
+    clearTimeout(this.pollTimer);
+    // A process that exits with the thread still running tears it down under node-pty: see pty-thread.ts.
+    await this.ptyThread?.dispose();
+  }
+
   /** Runs tmux commands on the private server, in one invocation. */
   tmux(commands: readonly (readonly string[])[]): ReturnType<CommandRunner> {
     return this.run(this.program, tmuxCommands(this.socketPath, commands));

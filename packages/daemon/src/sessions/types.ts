@@ -66,6 +66,11 @@ export interface SessionHost {
   list(): Promise<string[]>;
   /** Stops polling, and the host's server if it holds no sessions (tmux), for tests and `vibe down --all`. */
   dispose(): Promise<void>;
+  /**
+   * The daemon is stopping and its sessions live on (tmux): ends what the host runs inside the daemon — the
+   * pty thread, once the released terminals' attach clients have exited — and touches no session.
+   */
+  leave?(): Promise<void>;
 }
 
 /** Heuristic state detection feeds on output; hooks override it. */
