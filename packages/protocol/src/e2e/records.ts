@@ -1,6 +1,7 @@
 // The record layer after the handshake: AES-256-GCM with an implicit counter nonce per direction, so a
 // replayed, reordered, dropped or altered record fails to open and the connection ends.
 import { AEAD_NONCE_BYTES, nobleAead, type Aead, type AeadFactory } from './aead.js';
+import { concatBytes } from './bytes.js';
 import { E2eError, E2eMessage, type SessionKeys } from './handshake.js';
 import type { AsyncAead, AsyncAeadFactory } from './webcrypto-aead.js';
 
@@ -37,7 +38,7 @@ export class RecordCipher {
   sealParts(parts: readonly Uint8Array[], headroom = 0): Uint8Array[] {
     let length = 0;
     for (const part of parts) length += part.length;
-    if (length > MAX_RECORD_PLAINTEXT) return this.seal(concat(parts, length), headroom);
+    if (length > MAX_RECORD_PLAINTEXT) return this.seal(concatBytes(...parts), headroom);
     return [this.sealOne(parts, headroom)];
   }
 
@@ -47,7 +48,7 @@ export class RecordCipher {
     if (this.sealer.sealv) {
       record = this.sealer.sealv(counter, parts, headroom + 1);
     } else {
-      const sealed = this.sealer.seal(counter, parts.length === 1 ? parts[0]! : concat(parts));
+      const sealed = this.sealer.seal(counter, parts.length === 1 ? parts[0]! : concatBytes(...parts));
       record = new Uint8Array(headroom + 1 + sealed.length);
       record.set(sealed, headroom + 1);
     }
@@ -108,16 +109,6 @@ export class AsyncRecordCipher {
     if (!plaintext) throw new E2eError('unauthorized', `record ${counter} failed authentication (altered, replayed, reordered or dropped)`);
     return plaintext;
   }
-}
-
-function concat(parts: readonly Uint8Array[], length = parts.reduce((sum, part) => sum + part.length, 0)): Uint8Array {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 /** 4 zero bytes then the record number as a u64, big-endian. Keys are fresh per connection, so never reused. */
