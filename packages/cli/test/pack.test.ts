@@ -89,8 +89,13 @@ describe('the published packages', () => {
 
   it('carry the daemon and the relay inside the CLI, each daemon entry one self-contained file', () => {
     const paths = packed.find((p) => p.name === '@vibe/cli')!.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['dist/daemon/main.js', 'dist/daemon/runner.js', 'dist/daemon/hook.js', 'dist/relay/main.js']));
-    expect(paths.filter((path) => path.startsWith('dist/daemon/')).sort()).toEqual(['dist/daemon/hook.js', 'dist/daemon/main.js', 'dist/daemon/runner.js']);
+    expect(paths).toEqual(expect.arrayContaining(['dist/daemon/main.js', 'dist/daemon/runner.js', 'dist/daemon/hook.js', 'dist/daemon/pty-worker.js', 'dist/relay/main.js']));
+    expect(paths.filter((path) => path.startsWith('dist/daemon/')).sort()).toEqual([
+      'dist/daemon/hook.js',
+      'dist/daemon/main.js',
+      'dist/daemon/pty-worker.js',
+      'dist/daemon/runner.js',
+    ]);
   });
 
   it('carry the whole web view wherever a relay ships, so `vibe connect` serves it too', () => {
