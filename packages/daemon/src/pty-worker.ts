@@ -21,7 +21,12 @@ interface Held {
   counters: Int32Array;
   posted: number;
   paused: NodeJS.Timeout | undefined;
+  /** Refreshes counters[1] while the pty holds input back (the writer retries on its own, with no event). */
+  pending: NodeJS.Timeout | undefined;
 }
+
+/** How often the count of input the pty has not taken is refreshed while it is not zero. */
+const PENDING_REFRESH_MS = 20;
 
 if (!parentPort) throw new Error('pty-worker runs as a worker thread');
 const port = parentPort;
@@ -38,8 +43,7 @@ port.on('message', (request: ThreadRequest) => {
   switch (request.op) {
     case 'write':
       held.pty.write(request.bytes);
-      Atomics.store(held.counters, 1, held.pty.pendingWrite());
-      return;
+      return publishPending(held);
     case 'resize':
       return held.pty.resize(request.cols, request.rows);
     case 'kill':
@@ -54,7 +58,7 @@ function spawn(id: number, file: string, args: string[], options: PtyOptions, co
   } catch (error) {
     return reply({ op: 'failed', id, message: (error as Error).message });
   }
-  const held: Held = { pty, counters, posted: 0, paused: undefined };
+  const held: Held = { pty, counters, posted: 0, paused: undefined, pending: undefined };
   ptys.set(id, held);
   reply({ op: 'spawned', id, pid: pty.pid, ptsName: pty.ptsName });
   pty.onData((bytes) => {
@@ -64,11 +68,11 @@ function spawn(id: number, file: string, args: string[], options: PtyOptions, co
     const owned = whole ? bytes : new Uint8Array(bytes);
     held.posted = (held.posted + owned.length) | 0;
     reply({ op: 'data', id, bytes: owned }, [owned.buffer as ArrayBuffer]);
-    Atomics.store(counters, 1, pty.pendingWrite());
     if (untaken(held) > MAX_UNTAKEN) pause(held);
   });
   pty.onExit(({ exitCode, signal }) => {
     clearInterval(held.paused);
+    clearInterval(held.pending);
     ptys.delete(id);
     reply({ op: 'exit', id, exitCode, signal });
     if (closing && ptys.size === 0) port.close();
@@ -83,6 +87,19 @@ function close(): void {
   closing = true;
   for (const held of ptys.values()) held.pty.kill('SIGHUP');
   if (ptys.size === 0) port.close();
+}
+
+function publishPending(held: Held): void {
+  const pending = held.pty.pendingWrite();
+  Atomics.store(held.counters, 1, pending);
+  if (pending === 0 || held.pending) return;
+  held.pending = setInterval(() => {
+    const now = held.pty.pendingWrite();
+    Atomics.store(held.counters, 1, now);
+    if (now > 0) return;
+    clearInterval(held.pending);
+    held.pending = undefined;
+  }, PENDING_REFRESH_MS);
 }
 
 function alive(pid: number): boolean {

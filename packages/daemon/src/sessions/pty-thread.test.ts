@@ -59,6 +59,19 @@ describe.skipIf(!existsSync(script))('PtyThread', () => {
     expect(output().toString()).toContain('got:hello thread');
   });
 
+  it('counts input the pty has not taken, and sees it taken with no further write or output', async () => {
+    // Raw, no echo, and nothing read for a second: the kernel takes a few KiB, the rest waits on the thread.
+    const pty = thread().spawn('sh', ['-c', 'stty raw -echo; sleep 1; exec cat > /dev/null'], options);
+    run(pty);
+    for (let i = 0; i < 200 && pty.pid === undefined; i++) await sleep(10);
+    await sleep(100);
+    pty.write(Buffer.alloc(200_000, 'k'));
+    for (let i = 0; i < 50 && pty.pendingWrite() === 0; i++) await sleep(10);
+    expect(pty.pendingWrite()).toBeGreaterThan(100_000);
+    for (let i = 0; i < 300 && pty.pendingWrite() > 0; i++) await sleep(10);
+    expect(pty.pendingWrite()).toBe(0);
+  });
+
   /**
    * A program that writes 1 MB of one letter while the event loop is blocked for 2.5 s. The time its last
    * byte was written goes to a file; the program then lingers, so its exit never races the reading of its
