@@ -20,11 +20,7 @@ import type { HostedTerminal, StateSignal } from './types.js';
 /** A viewer's connection as the streams see it. The control connection implements it. */
 export interface TerminalSink {
   readonly id: number;
-  /**
-   * Sends (or queues) one frame. An Output payload may be a view of the session's scrollback, valid only
-   * during the call: a sink copies or consumes it before returning (the control connection encodes or seals
-   * it at once), so a hundred viewers of one chunk cost no copy each on the way in.
-   */
+  /** Sends one frame. An Output payload is a view of the scrollback: copy or seal it before returning. */
   sendFrame(frame: Frame): void;
   /** Bytes written to the connection and not yet flushed to the peer. */
   bufferedBytes(): number;
@@ -293,7 +289,6 @@ export class LiveSession {
         }
         let payload: Uint8Array;
         if (chunk && viewer.sentEnd === chunkOffset && chunk.length <= budget && chunkOffset + chunk.length === end) payload = chunk;
-        // A view of the scrollback, not a copy: a connection seals or copies a frame's payload as it is sent.
         else payload = this.scrollback.since(viewer.sentEnd, Math.min(budget, this.maxFrame))!;
         const seq = viewer.sentEnd;
         viewer.sentEnd += payload.length;
