@@ -7,13 +7,15 @@
 // writes; what the daemon has not taken yet waits in this thread, up to MAX_UNTAKEN bytes a pty (then reading
 // pauses and tmux falls back to redraws, bounded). See `sessions/pty-thread.ts` for the daemon's side.
 import { parentPort, workerData } from 'node:worker_threads';
-import { nodePtySpawner, type PtyOptions, type PtyProcess } from './sessions/processes.js';
+import { nodePtySpawner, processAlive, type PtyOptions, type PtyProcess } from './sessions/processes.js';
 import type { ThreadReply, ThreadRequest } from './sessions/pty-thread.js';
 
 /** Bytes handed to the daemon and not yet taken, per pty, before this thread stops reading it. */
 const MAX_UNTAKEN = (workerData as { maxUntaken?: number } | undefined)?.maxUntaken ?? 8 * 1024 * 1024;
 /** How often a paused pty looks again whether the daemon caught up. */
 const RESUME_CHECK_MS = 5;
+/** How often the count of input the pty has not taken is refreshed while it is not zero. */
+const PENDING_REFRESH_MS = 20;
 
 interface Held {
   pty: PtyProcess;
@@ -24,9 +26,6 @@ interface Held {
   /** Refreshes counters[1] while the pty holds input back (the writer retries on its own, with no event). */
   pending: NodeJS.Timeout | undefined;
 }
-
-/** How often the count of input the pty has not taken is refreshed while it is not zero. */
-const PENDING_REFRESH_MS = 20;
 
 if (!parentPort) throw new Error('pty-worker runs as a worker thread');
 const port = parentPort;
@@ -102,15 +101,6 @@ function publishPending(held: Held): void {
   }, PENDING_REFRESH_MS);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function untaken(held: Held): number {
   return (held.posted - Atomics.load(held.counters, 0)) >>> 0;
 }
@@ -121,7 +111,7 @@ function pause(held: Held): void {
   held.paused = setInterval(() => {
     // A program that ended leaves at most a kernel buffer's worth unread: read it now, or node-pty gives up
     // on the stream 200 ms after the exit and its last words are lost.
-    if (untaken(held) > MAX_UNTAKEN / 2 && alive(held.pty.pid)) return;
+    if (untaken(held) > MAX_UNTAKEN / 2 && processAlive(held.pty.pid)) return;
     clearInterval(held.paused);
     held.paused = undefined;
     held.pty.resumeReading?.();

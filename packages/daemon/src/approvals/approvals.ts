@@ -4,6 +4,7 @@
 // answer wins — vibe's or the agent's own dialog at the desk — and nothing is ever allowed by default or by time.
 import { ProtocolError, type Approval, type ApprovalDecision, type MethodParams, type Session, type VibeEvent } from '@vibe/protocol';
 import type { Logger } from '../logger.js';
+import { processAlive } from '../sessions/processes.js';
 import type { StoredApproval, Store } from '../store/index.js';
 import { dialogText } from './dialog-text.js';
 
@@ -231,13 +232,4 @@ export class Approvals {
 
 function stopping(): ProtocolError {
   return new ProtocolError('shutting_down', 'the daemon is stopping; ask the next one');
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -7,13 +7,13 @@ import {
   decodeRelayMessage,
   encodeClosePayload,
   encodeRelayMessage,
-  writeRelayHeader,
   fromBase64Url,
   parseRelayTextMessage,
   registerTranscript,
   RelayOp,
   relaySocketUrl,
   toBase64Url,
+  writeRelayHeader,
   type Identity,
 } from '@vibe/protocol';
 import WebSocket from 'ws';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PACE_MS, FULL_READ_BYTES, PacedReader } from './paced-reader.js';
 import { nodePtySpawner } from './processes.js';
 
-function harness(options: { paceMs?: number; floodGapMs?: number; floodBytes?: number; hold?: 'full-reads' | 'always' } = {}) {
+function harness(options: { paceMs?: number; floodGapMs?: number; floodBytes?: number; holdFullReads?: boolean } = {}) {
   let clock = 0;
   const events: string[] = [];
   const delivered: string[] = [];
@@ -79,7 +79,7 @@ describe('PacedReader', () => {
   });
 
   it('keeps reading after a full read in a flood — pausing would throttle the program — and delivers what it read once, when the pace ends', async () => {
-    const h = harness({ paceMs: 20, floodGapMs: 1, floodBytes: 8, hold: 'full-reads' });
+    const h = harness({ paceMs: 20, floodGapMs: 1, floodBytes: 8, holdFullReads: true });
     const full = 'x'.repeat(FULL_READ_BYTES);
     h.at(10);
     h.chunk('first');
@@ -103,7 +103,7 @@ describe('PacedReader', () => {
   });
 
   it('holds pace after pace while the program keeps filling them, and delivers the last words when disposed', async () => {
-    const h = harness({ paceMs: 10, floodGapMs: 1, floodBytes: 8, hold: 'full-reads' });
+    const h = harness({ paceMs: 10, floodGapMs: 1, floodBytes: 8, holdFullReads: true });
     const full = 'y'.repeat(FULL_READ_BYTES);
     h.at(0);
     h.chunk('go');
@@ -145,35 +145,6 @@ describe('PacedReader', () => {
     await sleep(40);
   });
 
-  it("with hold: 'always' never pauses: a flood of small reads is held and delivered once a pace, until a pace gathers less than a flood", async () => {
-    const h = harness({ paceMs: 20, floodGapMs: 1, floodBytes: 8, hold: 'always' });
-    h.at(10);
-    h.chunk('first line');
-    await microtasks();
-    h.at(10.5);
-    h.chunk('second line');
-    await microtasks();
-    for (const piece of ['third line', 'fourth line']) {
-      h.chunk(piece);
-      await microtasks();
-    }
-    expect(h.delivered).toEqual(['first line', 'second line']);
-    await sleep(30);
-    // Held, not paused: the source never stopped; the held pace was a flood, so the next is held too.
-    expect(h.delivered).toEqual(['first line', 'second line', 'third linefourth line']);
-    h.chunk('x');
-    await microtasks();
-    expect(h.delivered).toHaveLength(3);
-    await sleep(30);
-    expect(h.delivered.at(-1)).toBe('x');
-    // That pace gathered one byte: the flood is over, and the next read goes at once.
-    h.at(200);
-    h.chunk('prompt$ ');
-    await microtasks();
-    expect(h.delivered.at(-1)).toBe('prompt$ ');
-    expect(h.events).toEqual([]);
-  });
-
   it('does not pause after a delivery that took the whole pace (many viewers): the next read is due already', async () => {
     let clock = 0;
     const events: string[] = [];
@@ -209,7 +180,7 @@ describe('PacedReader', () => {
     // `cat` of 8 MiB: the kernel fills a paused reader's buffer within a pace, so this is the holding path.
     const bytes = 8 * 1024 * 1024;
     const script = `head -c ${bytes} /dev/zero | tr '\\0' x; sleep 0.2`;
-    const pty = nodePtySpawner('sh', ['-c', script], { cwd: '/', env: { PATH: process.env.PATH ?? '' }, cols: 80, rows: 24, term: 'xterm', hold: 'full-reads' });
+    const pty = nodePtySpawner('sh', ['-c', script], { cwd: '/', env: { PATH: process.env.PATH ?? '' }, cols: 80, rows: 24, term: 'xterm', holdFullReads: true });
     const chunks: Buffer[] = [];
     let received = 0;
     pty.onData((data) => {

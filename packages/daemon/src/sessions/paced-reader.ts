@@ -10,11 +10,10 @@
 //
 // A pause only helps while the program writes less than the kernel holds for a paused reader (a pty gives
 // about 4 KiB a read): its small writes then gather into one read. A program that fills that within a pace
-// (`cat` of a big file, a build's log) is throttled by pausing — to about 2 MiB/s — so with `hold: 'full-reads'`
+// (`cat` of a big file, a build's log) is throttled by pausing — to about 2 MiB/s — so with `holdFullReads`
 // (an agent's own pty) the reader keeps reading after a full read and holds what it reads until the pace
-// ends: one delivery a pace still, at the speed the program writes. With `hold: 'always'` it never pauses
-// the source at all: tmux's attach client, read on the pty thread (`pty-thread.ts`), where holding costs the
-// daemon's event loop nothing and a paused read is what makes tmux fall behind and drop lines for redraws.
+// ends: one delivery a pace still, at the speed the program writes. tmux's attach client is read with
+// pauses: it writes in bursts, and the bench reads it fastest that way.
 
 /** What the reader needs of the stream it paces. */
 export interface PausableSource {
@@ -27,11 +26,8 @@ export interface PacedReaderOptions {
   paceMs?: number;
   floodGapMs?: number;
   floodBytes?: number;
-  /**
-   * In a flood, keep reading and hold rather than pause the source: after a full read ('full-reads'), or
-   * always. Default: always pause (see above).
-   */
-  hold?: 'full-reads' | 'always';
+  /** After a full read in a flood, keep reading and hold rather than pause (see above). Default false. */
+  holdFullReads?: boolean;
   now?: () => number;
 }
 
@@ -61,7 +57,7 @@ export class PacedReader {
   private readonly paceMs: number;
   private readonly floodGapMs: number;
   private readonly floodBytes: number;
-  private readonly holdFrom: number;
+  private readonly holdFullReads: boolean;
   private readonly now: () => number;
 
   constructor(
@@ -72,7 +68,7 @@ export class PacedReader {
     this.paceMs = options.paceMs ?? DEFAULT_PACE_MS;
     this.floodGapMs = options.floodGapMs ?? DEFAULT_FLOOD_GAP_MS;
     this.floodBytes = options.floodBytes ?? DEFAULT_FLOOD_BYTES;
-    this.holdFrom = options.hold === 'always' ? 0 : options.hold === 'full-reads' ? FULL_READ_BYTES : Infinity;
+    this.holdFullReads = options.holdFullReads ?? false;
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -117,7 +113,7 @@ export class PacedReader {
     // are whole milliseconds: round up, or 1.9 ms would pause for one.
     const rest = this.paceMs - (this.now() - now);
     if (rest <= 0) return;
-    if (bytes.length >= this.holdFrom) return this.hold(rest);
+    if (this.holdFullReads && bytes.length >= FULL_READ_BYTES) return this.hold(rest);
     this.source.pause();
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -129,7 +125,7 @@ export class PacedReader {
     }, Math.ceil(rest));
   }
 
-  /** Keeps reading for `ms` and delivers what came at the end; as long as that is still a flood, once more. */
+  /** Keeps reading for `ms` and delivers what came at the end; as long as that is a full read, once more. */
   private hold(ms: number): void {
     this.held = [];
     this.timer = setTimeout(() => {
@@ -138,7 +134,7 @@ export class PacedReader {
       if (this.disposed || !held) return;
       this.deliver(held);
       this.lastAt = this.now();
-      if (held.length >= Math.max(this.holdFrom, this.floodBytes)) this.hold(this.paceMs);
+      if (held.length >= FULL_READ_BYTES) this.hold(this.paceMs);
     }, Math.ceil(ms));
   }
 

@@ -65,11 +65,11 @@ export interface PtyOptions {
   /** $TERM for the program. */
   term: string;
   /**
-   * How a flood is paced (see PacedReader): by default the read pauses between batches; 'full-reads' keeps
-   * reading a flood that fills the kernel's buffer (an agent's own pty: pausing would throttle the program);
-   * 'always' never pauses (tmux's attach client on the pty thread, where only the thread waits).
+   * Keep reading a flood that fills the kernel's buffer, holding it for one delivery a pace (see PacedReader).
+   * For an agent's own pty: pausing would throttle the program. Not for tmux's attach client, which writes in
+   * bursts that pausing gathers into fewer, larger reads (and tmux then keeps up best).
    */
-  hold?: 'full-reads' | 'always';
+  holdFullReads?: boolean;
 }
 
 /** Starts `file` with `args` (execvp, no shell) on a new pty. */
@@ -108,7 +108,7 @@ export const nodePtySpawner: PtySpawner = (file, args, options) => {
     (bytes) => {
       for (const listener of listeners) listener(bytes);
     },
-    { hold: options.hold },
+    { holdFullReads: options.holdFullReads ?? false },
   );
   pty.onData((data) => reader.push(data as unknown as Uint8Array));
   pty.onExit(() => {
@@ -175,3 +175,13 @@ export const processSignaller: Signaller = (pid, signal) => {
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 };
+
+/** Whether a process exists (one of another user's counts too). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

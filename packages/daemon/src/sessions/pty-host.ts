@@ -39,7 +39,7 @@ export class PtyHost implements SessionHost {
       cols: spec.cols,
       rows: spec.rows,
       term: 'xterm-256color',
-      hold: 'full-reads',
+      holdFullReads: true,
     });
     const terminal = new PtyTerminal(spec.name, pty, this.options.signal ?? processSignaller);
     this.terminals.set(spec.name, terminal);

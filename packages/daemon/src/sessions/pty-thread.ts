@@ -23,7 +23,6 @@ export type ThreadReply =
   | { op: 'data'; id: number; bytes: Uint8Array }
   | { op: 'exit'; id: number; exitCode: number; signal?: number };
 
-
 type ExitEvent = { exitCode: number; signal?: number };
 
 /** A pty on the thread. Its pid and tty path arrive a moment after the spawn (undefined until then). */
@@ -67,8 +66,9 @@ class RemotePty implements AttachPty {
   }
 
   data(bytes: Uint8Array): void {
-    for (const listener of this.dataListeners) listener(bytes);
+    // Counted first: a listener that throws must not leave the thread waiting for bytes it will never see taken.
     Atomics.add(this.counters, 0, bytes.length);
+    for (const listener of this.dataListeners) listener(bytes);
   }
 
   exit(event: ExitEvent): void {
