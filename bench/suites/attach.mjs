@@ -5,11 +5,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pty from 'node-pty';
+import { startFloor } from '../floor/index.mjs';
 import { median, nowMs, rssMb, sleep, startScratchDaemon, vibeBin } from '../lib.mjs';
 
 const ROUNDS = Number(process.env.VIBE_BENCH_ROUNDS ?? 5);
 const FILE_MIB = 32;
-const ECHO_SAMPLES = 300;
+const ECHO_SAMPLES = Number(process.env.VIBE_BENCH_ECHO_SAMPLES ?? 300);
 const CTRL_C_SAMPLES = 5;
 const KEY_GAP_MS = Number(process.env.VIBE_BENCH_KEY_GAP_MS ?? 0);
 /** VIBE_BENCH_CLIENTS=vibe,link measures only those clients and prints no table (for profiling). */
@@ -41,13 +42,17 @@ export async function run() {
   writeFlood(file, FILE_MIB);
   const bareSocket = join(scratch.dir, 'bare.sock');
   const bareTmux = (...args) => execFileSync('tmux', ['-S', bareSocket, '-f', '/dev/null', ...args], { env: { ...scratch.env, ...sessionEnv } });
+  let floor;
   try {
     // One invocation: a server started on its own exits at once (no sessions), taking the options with it.
     bareTmux('start-server', ...TMUX_OPTIONS.flatMap((command) => [';', ...command]), ';', 'new-session', '-d', '-s', 'bare', '-x', String(COLS), '-y', String(ROWS), ...SHELL);
     vibe('task', 'add', 'bench shell', '--agent', 'sh', '--start');
     const link = JSON.parse(vibe('connect', '--json', '--label', 'bench')).url;
+    // The floor: pass-through processes of vibe's shape on the bare session, the least any daemon and relay cost.
+    floor = await startFloor({ dir: scratch.dir, tmuxSocket: bareSocket, session: 'bare' });
     const clients = {
       tmux: { command: 'tmux', args: ['-S', bareSocket, 'attach', '-t', 'bare'] },
+      ...floor.clients,
       vibe: { command: process.env.VIBE_BENCH_PROFILE ? 'node' : vibeBin, args: [...(process.env.VIBE_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof', vibeBin] : []), 'attach', '1'] },
       link: { command: vibeBin, args: ['--link', link, 'attach', '1'] },
     };
@@ -56,7 +61,8 @@ export async function run() {
       const figures = {};
       for (const [name, spec] of Object.entries(clients)) {
         if (only && !only.includes(name)) continue;
-        figures[name] = await measureClient(spec, scratch, file, name === 'tmux' ? bareSocket : undefined, name === 'link');
+        const onBare = name === 'tmux' || name in floor.clients;
+        figures[name] = await measureClient(spec, scratch, file, onBare ? bareSocket : undefined, name === 'link');
       }
       rounds.push(figures);
       process.stderr.write(`  round ${round + 1}: ${Object.entries(figures).map(([name, f]) => `${name} ${f.mibs.toFixed(1)} MiB/s`).join(', ')}\n`);
@@ -72,6 +78,7 @@ export async function run() {
     } catch {
       // The daemon is torn down below either way.
     }
+    floor?.dispose();
     execFileSync('tmux', ['-S', bareSocket, 'kill-server'], { stdio: 'ignore' });
     scratch.dispose();
   }
@@ -92,6 +99,10 @@ function rows(rounds) {
     { name: 'echo p99, vibe attach / bare tmux attach', value: echoRatio, unit: `× (vibe ${fmt(m((r) => r.vibe.echo.p99))} ms, tmux ${fmt(m((r) => r.tmux.echo.p99))} ms)`, target: '<= 1.5', ok: echoRatio <= 1.5 },
     { name: 'echo through the relay, p50', value: m((r) => r.link.echo.p50), unit: 'ms', target: '<= 0.8', ok: m((r) => r.link.echo.p50) <= 0.8 },
     { name: 'echo through the relay, p99', value: m((r) => r.link.echo.p99), unit: 'ms', target: '<= 3', ok: m((r) => r.link.echo.p99) <= 3 },
+    { name: 'floor (pass-through client + daemon): cat', value: m((r) => r.floor.mibs), unit: 'MiB/s' },
+    { name: 'echo p50: floor / floor + relay', value: m((r) => r.floor.echo.p50), unit: `ms (floor + relay ${fmt(m((r) => r['floor+relay'].echo.p50))})` },
+    { name: 'echo p99: floor / floor + relay', value: m((r) => r.floor.echo.p99), unit: `ms (floor + relay ${fmt(m((r) => r['floor+relay'].echo.p99))})` },
+    { name: 'echo p50 above the floor: vibe / link', value: m((r) => r.vibe.echo.p50 - r.floor.echo.p50), unit: `ms (link ${fmt(m((r) => r.link.echo.p50 - r['floor+relay'].echo.p50))})` },
     { name: '^C under flood → prompt, bare tmux', value: m((r) => r.tmux.ctrlC), unit: 'ms' },
     { name: '^C under flood → prompt, vibe attach', value: m((r) => r.vibe.ctrlC), unit: 'ms', target: '<= 10', ok: m((r) => r.vibe.ctrlC) <= 10 },
     { name: '^C under flood → prompt, through the relay', value: m((r) => r.link.ctrlC), unit: 'ms', target: '<= 20', ok: m((r) => r.link.ctrlC) <= 20 },
@@ -174,7 +185,9 @@ async function measureEcho(client) {
   await client.waitFor(PROMPT, 5000);
   await settle(client);
   const sorted = samples.sort((a, b) => a - b);
-  return { p50: sorted[Math.floor(sorted.length * 0.5)], p99: sorted[Math.floor(sorted.length * 0.99)] };
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
+  if (only) process.stderr.write(`    echo ms: p50 ${fmt(at(0.5))}, p90 ${fmt(at(0.9))}, p95 ${fmt(at(0.95))}, p99 ${fmt(at(0.99))}, max ${fmt(at(1))}\n`);
+  return { p50: at(0.5), p99: at(0.99) };
 }
 
 /** `yes` floods; Ctrl-C; time until the prompt is back on the client's screen. */
@@ -216,10 +229,16 @@ function processGroups(clientPid, scratch, bareSocket) {
   const groups = { 'tmux server': [server], client: [clientPid, ...descendants(clientPid)], harness: [process.pid] };
   if (!bareSocket) {
     const children = descendants(scratch.pid);
-    const comm = (pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    const comm = (pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      } catch {
+        return undefined; // a short-lived child (the daemon's tmux poll) gone meanwhile
+      }
+    };
     groups.daemon = [scratch.pid];
     groups["daemon's tmux client"] = children.filter((pid) => comm(pid) === 'tmux: client' || comm(pid) === 'tmux');
-    groups.relay = children.filter((pid) => !groups["daemon's tmux client"].includes(pid));
+    groups.relay = children.filter((pid) => comm(pid) !== undefined && !groups["daemon's tmux client"].includes(pid));
   }
   return groups;
 }

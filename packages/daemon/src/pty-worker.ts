@@ -7,7 +7,8 @@
 // writes; what the daemon has not taken yet waits in this thread, up to MAX_UNTAKEN bytes a pty (then reading
 // pauses and tmux falls back to redraws, bounded). See `sessions/pty-thread.ts` for the daemon's side.
 import { parentPort, workerData } from 'node:worker_threads';
-import { nodePtySpawner, processAlive, type PtyOptions, type PtyProcess } from './sessions/processes.js';
+import { closeGate } from './sessions/input-gate.js';
+import { nodePtySpawner, processAlive, type PtyProcess } from './sessions/processes.js';
 import type { ThreadReply, ThreadRequest } from './sessions/pty-thread.js';
 
 /** Bytes handed to the daemon and not yet taken, per pty, before this thread stops reading it. */
@@ -19,6 +20,8 @@ const PENDING_REFRESH_MS = 20;
 
 interface Held {
   pty: PtyProcess;
+  /** Shut before the pty's descriptor closes, when the daemon writes its input (see input-gate.ts). */
+  gate: Int32Array;
   /** [0] bytes the daemon took (it adds), [1] bytes written to the pty and not yet taken by it (we set). */
   counters: Int32Array;
   posted: number;
@@ -35,12 +38,12 @@ const reply = (message: ThreadReply, transfer?: ArrayBuffer[]): void => port.pos
 let closing = false;
 
 port.on('message', (request: ThreadRequest) => {
-  if (request.op === 'spawn') return spawn(request.id, request.file, request.args, request.options, new Int32Array(request.counters));
+  if (request.op === 'spawn') return spawn(request, new Int32Array(request.counters), new Int32Array(request.gate));
   if (request.op === 'close') return close();
   const held = ptys.get(request.id);
   if (!held) return;
   switch (request.op) {
-    case 'write':
+    case 'write': // only for a pty that lent no descriptor
       held.pty.write(request.bytes);
       return publishPending(held);
     case 'resize':
@@ -50,16 +53,25 @@ port.on('message', (request: ThreadRequest) => {
   }
 });
 
-function spawn(id: number, file: string, args: string[], options: PtyOptions, counters: Int32Array): void {
+// A thread that ends on an error closes its descriptors as it is torn down, with no _destroy: shut every gate
+// first. (The daemon shuts them itself before it terminates the thread.)
+process.on('exit', () => {
+  for (const held of ptys.values()) closeGate(held.gate);
+});
+
+function spawn({ id, file, args, options }: ThreadRequest & { op: 'spawn' }, counters: Int32Array, gate: Int32Array): void {
   let pty: PtyProcess;
   try {
     pty = nodePtySpawner(file, args, options);
   } catch (error) {
+    closeGate(gate);
     return reply({ op: 'failed', id, message: (error as Error).message });
   }
-  const held: Held = { pty, counters, posted: 0, paused: undefined, pending: undefined };
+  const held: Held = { pty, gate, counters, posted: 0, paused: undefined, pending: undefined };
   ptys.set(id, held);
-  reply({ op: 'spawned', id, pid: pty.pid, ptsName: pty.ptsName });
+  const fd = pty.lendInput?.(gate);
+  if (fd === undefined) closeGate(gate);
+  reply({ op: 'spawned', id, pid: pty.pid, ptsName: pty.ptsName, fd });
   pty.onData((bytes) => {
     // Handed over, not copied, when the bytes fill their buffer (a read's own); a slice of a shared pool (a
     // small joined batch) is copied first, since handing it over would take the pool from everything else on it.
@@ -70,6 +82,7 @@ function spawn(id: number, file: string, args: string[], options: PtyOptions, co
     if (untaken(held) > MAX_UNTAKEN) pause(held);
   });
   pty.onExit(({ exitCode, signal }) => {
+    closeGate(gate); // shut already, unless the descriptor outlived the program
     clearInterval(held.paused);
     clearInterval(held.pending);
     ptys.delete(id);

@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type * as NodePtyModule from 'node-pty';
+import { closeGate } from './input-gate.js';
 import { PacedReader, type PausableSource } from './paced-reader.js';
 import { PtyWriter } from './pty-writer.js';
 
@@ -52,6 +53,12 @@ export interface PtyProcess {
   /** Stops and restarts reading the pty (the kernel then holds, and the writer blocks); where supported. */
   pauseReading?(): void;
   resumeReading?(): void;
+  /**
+   * Hands the writing of input to another thread of this process (see `input-gate.ts`): returns the master's
+   * descriptor, writes nothing itself from then on, and shuts `gate` before the descriptor closes. Undefined
+   * where node-pty does not expose the descriptor; input then goes through `write` as before.
+   */
+  lendInput?(gate: Int32Array): number | undefined;
 }
 
 /** A pty whose pid may not be known yet (one on the pty thread): what tmux's attach client needs. */
@@ -133,12 +140,25 @@ export const nodePtySpawner: PtySpawner = (file, args, options) => {
     kill: (signal) => pty.kill(signal),
     pauseReading: () => hold('owner', true),
     resumeReading: () => hold('owner', false),
+    lendInput: (gate) => {
+      if (!writer || !socket?._destroy) return undefined;
+      writer.close();
+      if (socket.destroyed) closeGate(gate);
+      // Every way the stream closes its descriptor goes through _destroy; the gate shuts first.
+      const destroy = socket._destroy;
+      socket._destroy = function (this: PtySocket, error, callback) {
+        closeGate(gate);
+        destroy.call(this, error, callback);
+      };
+      return fd as number;
+    },
   };
 };
 
 /** node-pty's stream over the master, with the libuv handle it reads through (not in its typings). */
 interface PtySocket {
   destroyed?: boolean;
+  _destroy?: (this: PtySocket, error: Error | null, callback: (error?: Error | null) => void) => void;
   _handle?: { reading?: boolean; readStart(): number; readStop(): number } | null;
 }
 

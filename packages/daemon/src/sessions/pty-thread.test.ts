@@ -1,6 +1,6 @@
 // The pty thread with real ptys and the built worker: output, input, exit, and reading that goes on while
 // the daemon's event loop is blocked — bounded, and with nothing lost when the bound is reached.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +57,33 @@ describe.skipIf(!existsSync(script))('PtyThread', () => {
     pty.write('hello thread\r');
     expect(await exited).toBe(3);
     expect(output().toString()).toContain('got:hello thread');
+  });
+
+  it('writes input from the daemon\'s loop, and never to a descriptor that took the number of a pty the thread closed', async () => {
+    const ptmx = (): number[] => readdirSync('/proc/self/fd').map(Number).filter((fd) => linkOf(fd) === '/dev/ptmx');
+    const before = ptmx();
+    const pty = thread().spawn('sh', ['-c', 'stty -echo; printf "ready\\n"; read line; printf "got:%s\\n" "$line"; sleep 0.2'], options);
+    const { output, exited } = run(pty);
+    for (let i = 0; i < 200 && !output().includes('ready'); i++) await sleep(10);
+    const [fd] = ptmx().filter((n) => !before.includes(n));
+    expect(fd).toBeDefined();
+    pty.write('first\r');
+    for (let i = 0; i < 200 && !output().includes('got:first'); i++) await sleep(10);
+    // The program ends and the thread closes the descriptor while this loop is blocked, so the exit is not
+    // heard here yet; the number is taken by a file, and a late key must not land in it.
+    blockFor(800);
+    const file = doneFilePath();
+    const opened: number[] = [];
+    try {
+      for (let i = 0; i < 1000 && !opened.includes(fd!); i++) opened.push(openSync(file, 'a+'));
+      expect(opened).toContain(fd);
+      pty.write('late key\r');
+      expect(readFileSync(file, 'utf8')).toBe('');
+    } finally {
+      for (const n of opened) closeSync(n);
+    }
+    await exited;
+    expect(pty.pendingWrite()).toBe(0);
   });
 
   it('counts input the pty has not taken, and sees it taken with no further write or output', async () => {
@@ -121,5 +148,13 @@ describe.skipIf(!existsSync(script))('PtyThread', () => {
     expect(ended).toBe('not reported');
   });
 });
+
+function linkOf(fd: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return undefined;
+  }
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

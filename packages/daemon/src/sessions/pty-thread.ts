@@ -4,21 +4,24 @@
 //
 // Output arrives as one message per delivery of the worker's paced reader (a read at once when output
 // trickles, a batch a pace in a flood); each is counted taken as soon as its listeners have run, which is what
-// lets the worker read on. Input goes over as a message and is written there; the bytes the pty has not taken
-// yet are a counter the worker keeps in shared memory, so `pendingWrite` needs no round trip.
+// lets the worker read on. Input is written from here, straight to the descriptor the thread lends, through a
+// gate that keeps the thread from closing it mid-write (`input-gate.ts`): a key costs no wake-up of the thread.
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
+import { closeGate, createGate, gatedWrite, gateOpen } from './input-gate.js';
 import type { AttachPty, PtyOptions } from './processes.js';
+import { PtyWriter } from './pty-writer.js';
 
 export type ThreadRequest =
-  | { op: 'spawn'; id: number; file: string; args: string[]; options: PtyOptions; counters: SharedArrayBuffer }
+  | { op: 'spawn'; id: number; file: string; args: string[]; options: PtyOptions; counters: SharedArrayBuffer; gate: SharedArrayBuffer }
   | { op: 'write'; id: number; bytes: Uint8Array | string }
   | { op: 'resize'; id: number; cols: number; rows: number }
   | { op: 'kill'; id: number; signal?: string }
   | { op: 'close' };
 
 export type ThreadReply =
-  | { op: 'spawned'; id: number; pid: number; ptsName: string | undefined }
+  /** `fd`: the master's descriptor, lent for input; undefined where node-pty has none to lend. */
+  | { op: 'spawned'; id: number; pid: number; ptsName: string | undefined; fd: number | undefined }
   | { op: 'failed'; id: number; message: string }
   | { op: 'data'; id: number; bytes: Uint8Array }
   | { op: 'exit'; id: number; exitCode: number; signal?: number };
@@ -30,6 +33,10 @@ class RemotePty implements AttachPty {
   pid: number | undefined;
   ptsName: string | undefined;
   readonly counters = new Int32Array(new SharedArrayBuffer(8));
+  readonly gate = createGate();
+  /** Writes input once the thread has lent the descriptor; until then input waits in `early`. */
+  private writer: PtyWriter | undefined;
+  private early: Buffer[] | undefined = [];
   private readonly dataListeners = new Set<(data: Uint8Array) => void>();
   private readonly exitListeners = new Set<(event: ExitEvent) => void>();
   private exited = false;
@@ -50,11 +57,25 @@ class RemotePty implements AttachPty {
   }
 
   write(data: Uint8Array | string): void {
-    if (!this.exited) this.send({ op: 'write', id: this.id, bytes: data });
+    if (this.exited) return;
+    const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    if (this.writer) this.writer.write(bytes);
+    else if (this.early) this.early.push(Buffer.from(bytes));
+    else this.send({ op: 'write', id: this.id, bytes });
   }
 
   pendingWrite(): number {
+    if (this.writer) return this.writer.pending;
+    if (this.early) return this.early.reduce((sum, bytes) => sum + bytes.length, 0);
     return Atomics.load(this.counters, 1);
+  }
+
+  /** The thread started the program: input goes to `fd` from now on, or (none lent) over to the thread. */
+  spawned(fd: number | undefined): void {
+    const early = this.early ?? [];
+    this.early = undefined;
+    if (fd !== undefined) this.writer = new PtyWriter(fd, () => gateOpen(this.gate), (to, bytes) => gatedWrite(this.gate, to, bytes));
+    for (const bytes of early) this.write(bytes);
   }
 
   resize(cols: number, rows: number): void {
@@ -74,6 +95,8 @@ class RemotePty implements AttachPty {
   exit(event: ExitEvent): void {
     if (this.exited) return;
     this.exited = true;
+    this.writer?.close();
+    this.early = undefined;
     for (const listener of [...this.exitListeners]) listener(event);
   }
 }
@@ -100,7 +123,8 @@ export class PtyThread {
     const id = this.nextId++;
     const pty = new RemotePty(id, (request) => worker.postMessage(request));
     this.ptys.set(id, pty);
-    worker.postMessage({ op: 'spawn', id, file, args: [...args], options, counters: pty.counters.buffer as SharedArrayBuffer } satisfies ThreadRequest);
+    const shared = { counters: pty.counters.buffer as SharedArrayBuffer, gate: pty.gate.buffer as SharedArrayBuffer };
+    worker.postMessage({ op: 'spawn', id, file, args: [...args], options, ...shared } satisfies ThreadRequest);
     return pty;
   };
 
@@ -112,13 +136,18 @@ export class PtyThread {
     this.disposed = true;
     const worker = this.worker;
     this.worker = undefined;
+    const ptys = [...this.ptys.values()];
     this.ptys.clear();
     if (!worker) return;
     // Held until it has ended: a process that exits with the thread still running tears it down mid-exit.
     worker.ref();
     const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.postMessage({ op: 'close' } satisfies ThreadRequest);
-    const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      // Torn down, the thread closes its descriptors with no word to us: no input may be written after this.
+      for (const pty of ptys) closeGate(pty.gate);
+      void worker.terminate();
+    }, CLOSE_TIMEOUT_MS);
     await ended;
     clearTimeout(timer);
   }
@@ -148,7 +177,7 @@ export class PtyThread {
       case 'spawned':
         pty.pid = reply.pid;
         pty.ptsName = reply.ptsName;
-        return;
+        return pty.spawned(reply.fd);
       case 'data':
         return pty.data(reply.bytes);
       case 'failed':
