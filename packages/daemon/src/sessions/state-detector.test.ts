@@ -61,6 +61,20 @@ describe('StateDetector', () => {
     expect(signals).toHaveLength(2);
   });
 
+  it('reads the prompt from the last 8 KiB of output, in pieces and across many chunks', async () => {
+    const { d, states } = detector({ waitingPatterns: [/Do you want to proceed\?/] });
+    for (let i = 0; i < 30; i++) d.feed(out(1000)); // the tail's ring wraps many times
+    for (const piece of ['Do you', ' want to pro', 'ceed?']) d.feed(say(piece));
+    d.feed(out(7000)); // still within the last 8 KiB
+    await vi.advanceTimersByTimeAsync(300);
+    expect(states()).toEqual(['working', 'waiting']);
+    const later = detector({ waitingPatterns: [/Do you want to proceed\?/] });
+    later.d.feed(say('Do you want to proceed?'));
+    later.d.feed(out(9000)); // scrolled out of the tail
+    await vi.advanceTimersByTimeAsync(300);
+    expect(later.states()).toEqual(['working']);
+  });
+
   it('stays waiting while the prompt redraws, and leaves it once the prompt is gone', async () => {
     let screen = 'Allow this command? (y/n)';
     const { d, states } = detector({ waitingPatterns: [/\(y\/n\)/], readScreen: async () => screen });

@@ -1,6 +1,7 @@
 // Guesses an agent's state from its output: a burst of output is working, a quiet spell after it is idle,
 // a known prompt on screen is waiting. Hooks, where an agent has them, know better and take precedence.
 import type { AgentState } from '@vibe/protocol';
+import { Scrollback } from './scrollback.js';
 import type { StateSignal } from './types.js';
 
 export interface StateDetectorOptions {
@@ -45,7 +46,8 @@ export class StateDetector {
   private heard = false;
   private quietTimer: NodeJS.Timeout | undefined;
   private settleTimer: NodeJS.Timeout | undefined;
-  private tail = new Uint8Array(0);
+  /** The newest output, for prompts read from it rather than from the screen: a ring, one copy a chunk. */
+  private readonly tail = new Scrollback(TAIL_BYTES);
   private checking = false;
   private disposed = false;
   private readonly options: Required<Omit<StateDetectorOptions, 'readScreen' | 'initialState'>> & Pick<StateDetectorOptions, 'readScreen'>;
@@ -80,7 +82,7 @@ export class StateDetector {
 
   feed(bytes: Uint8Array): void {
     if (this.disposed) return;
-    if (this.options.waitingPatterns.length > 0) this.keepTail(bytes);
+    if (this.options.waitingPatterns.length > 0) this.tail.append(bytes);
     if (bytes.length < this.options.minChunkBytes) return;
     const now = Date.now();
     if (now - this.lastActivityAt > this.options.burstGapMs) this.burstBytes = 0;
@@ -157,23 +159,11 @@ export class StateDetector {
   private async promptVisible(): Promise<boolean> {
     const patterns = this.options.waitingPatterns;
     if (patterns.length === 0) return false;
-    const screen = (await this.options.readScreen?.()) ?? stripAnsi(new TextDecoder().decode(this.tail));
+    const screen = (await this.options.readScreen?.()) ?? stripAnsi(new TextDecoder().decode(this.tail.since(this.tail.start)));
     return patterns.some((pattern) => {
       pattern.lastIndex = 0;
       return pattern.test(screen);
     });
-  }
-
-  private keepTail(bytes: Uint8Array): void {
-    if (bytes.length >= TAIL_BYTES) {
-      this.tail = bytes.slice(bytes.length - TAIL_BYTES);
-      return;
-    }
-    const keep = Math.min(this.tail.length, TAIL_BYTES - bytes.length);
-    const next = new Uint8Array(keep + bytes.length);
-    next.set(this.tail.subarray(this.tail.length - keep));
-    next.set(bytes, keep);
-    this.tail = next;
   }
 
   private emit(state: AgentState, source: string): void {
