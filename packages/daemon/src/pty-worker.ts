@@ -12,7 +12,8 @@ import { nodePtySpawner, processAlive, type PtyProcess } from './sessions/proces
 import type { ThreadReply, ThreadRequest } from './sessions/pty-thread.js';
 
 /** Bytes handed to the daemon and not yet taken, per pty, before this thread stops reading it. */
-const MAX_UNTAKEN = (workerData as { maxUntaken?: number } | undefined)?.maxUntaken ?? 8 * 1024 * 1024;
+const settings = (workerData ?? {}) as { maxUntaken?: number; lendInput?: boolean };
+const MAX_UNTAKEN = settings.maxUntaken ?? 8 * 1024 * 1024;
 /** How often a paused pty looks again whether the daemon caught up. */
 const RESUME_CHECK_MS = 5;
 /** How often the count of input the pty has not taken is refreshed while it is not zero. */
@@ -69,7 +70,7 @@ function spawn({ id, file, args, options }: ThreadRequest & { op: 'spawn' }, cou
   }
   const held: Held = { pty, gate, counters, posted: 0, paused: undefined, pending: undefined };
   ptys.set(id, held);
-  const fd = pty.lendInput?.(gate);
+  const fd = settings.lendInput === false ? undefined : pty.lendInput?.(gate);
   if (fd === undefined) closeGate(gate);
   reply({ op: 'spawned', id, pid: pty.pid, ptsName: pty.ptsName, fd });
   pty.onData((bytes) => {

@@ -19,8 +19,8 @@ function doneFilePath(): string {
   return join(dir, 'done');
 }
 
-function thread(maxUntaken?: number): PtyThread {
-  const created = new PtyThread(script, nullLogger, maxUntaken);
+function thread(options: { maxUntaken?: number; lendInput?: boolean } = {}): PtyThread {
+  const created = new PtyThread(script, nullLogger, options);
   threads.push(created);
   return created;
 }
@@ -86,9 +86,12 @@ describe.skipIf(!existsSync(script))('PtyThread', () => {
     expect(pty.pendingWrite()).toBe(0);
   });
 
-  it('counts input the pty has not taken, and sees it taken with no further write or output', async () => {
-    // Raw, no echo, and nothing read for a second: the kernel takes a few KiB, the rest waits on the thread.
-    const pty = thread().spawn('sh', ['-c', 'stty raw -echo; sleep 1; exec cat > /dev/null'], options);
+  it.each<[string, { lendInput?: boolean }]>([
+    ["written from the daemon's loop", {}],
+    ['written by the thread (no descriptor lent)', { lendInput: false }],
+  ])('counts input the pty has not taken, and sees it taken with no further write or output: %s', async (_, threadOptions) => {
+    // Raw, no echo, and nothing read for a second: the kernel takes a few KiB, the rest waits to be written.
+    const pty = thread(threadOptions).spawn('sh', ['-c', 'stty raw -echo; sleep 1; exec cat > /dev/null'], options);
     run(pty);
     for (let i = 0; i < 200 && pty.pid === undefined; i++) await sleep(10);
     await sleep(100);
@@ -121,7 +124,7 @@ describe.skipIf(!existsSync(script))('PtyThread', () => {
   });
 
   it('stops reading past its bound while the loop is blocked, and loses nothing when it reads on', async () => {
-    const { writtenAt, freedAt, received } = await writeWhileBlocked(thread(64 * 1024), 'y');
+    const { writtenAt, freedAt, received } = await writeWhileBlocked(thread({ maxUntaken: 64 * 1024 }), 'y');
     // The writer was held back until the daemon took what the thread had read.
     expect(writtenAt).toBeGreaterThanOrEqual(freedAt);
     expect(received).toBe(1_000_000);

@@ -110,11 +110,14 @@ export class PtyThread {
   private nextId = 1;
   private disposed = false;
 
-  /** `script`: the built `pty-worker.js`; `maxUntaken`: the worker's bound per pty (tests lower it). */
+  /**
+   * `script`: the built `pty-worker.js`. Tests lower `maxUntaken`, the worker's bound per pty, and turn
+   * `lendInput` off to take the path of a node-pty with no descriptor to lend.
+   */
   constructor(
     private readonly script: string,
     private readonly logger: Logger,
-    private readonly maxUntaken?: number,
+    private readonly workerOptions: { maxUntaken?: number; lendInput?: boolean } = {},
   ) {}
 
   /** A PtySpawner, but for the thread: the pty's pid and tty path come a moment later. */
@@ -154,7 +157,7 @@ export class PtyThread {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.script, { name: 'vibe-pty', workerData: { maxUntaken: this.maxUntaken } });
+    const worker = new Worker(this.script, { name: 'vibe-pty', workerData: this.workerOptions });
     // The thread keeps no daemon alive on its own account: the daemon stops it when it stops.
     worker.unref();
     worker.on('message', (reply: ThreadReply) => this.receive(reply));
