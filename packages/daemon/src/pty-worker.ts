@@ -8,7 +8,7 @@
 // pauses and tmux falls back to redraws, bounded). See `sessions/pty-thread.ts` for the daemon's side.
 import { parentPort, workerData } from 'node:worker_threads';
 import { closeGate } from './sessions/input-gate.js';
-import { nodePtySpawner, processAlive, type PtyProcess } from './sessions/processes.js';
+import { execRunner, nodePtySpawner, processAlive, type PtyProcess } from './sessions/processes.js';
 import type { ThreadReply, ThreadRequest } from './sessions/pty-thread.js';
 
 /** Bytes handed to the daemon and not yet taken, per pty, before this thread stops reading it. */
@@ -38,9 +38,17 @@ const reply = (message: ThreadReply, transfer?: ArrayBuffer[]): void => port.pos
 
 let closing = false;
 
+/**
+ * Programs the daemon runs (its tmux commands): forked here, so the fork stalls this thread, not the daemon's
+ * loop. Stopping kills those still running, so the thread's loop empties and it ends on its own.
+ */
+const stopping = new AbortController();
+const runProgram = execRunner({ signal: stopping.signal });
+
 port.on('message', (request: ThreadRequest) => {
   if (request.op === 'spawn') return spawn(request, new Int32Array(request.counters), new Int32Array(request.gate));
   if (request.op === 'close') return close();
+  if (request.op === 'run') return void runProgram(request.file, request.args).then((result) => reply({ op: 'ran', run: request.run, ...result }));
   const held = ptys.get(request.id);
   if (!held) return;
   switch (request.op) {
@@ -98,6 +106,7 @@ function spawn({ id, file, args, options }: ThreadRequest & { op: 'spawn' }, cou
  */
 function close(): void {
   closing = true;
+  stopping.abort();
   for (const held of ptys.values()) held.pty.kill('SIGHUP');
   if (ptys.size === 0) port.close();
 }

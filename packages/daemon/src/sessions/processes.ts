@@ -27,11 +27,12 @@ export function cleanEnv(base: NodeJS.ProcessEnv = process.env): Record<string, 
   return env;
 }
 
-export function execRunner(options: { timeoutMs?: number; env?: Record<string, string> } = {}): CommandRunner {
+/** `signal` kills whatever is still running when it aborts (the result is then a failure, code -1). */
+export function execRunner(options: { timeoutMs?: number; env?: Record<string, string>; signal?: AbortSignal } = {}): CommandRunner {
   const env = options.env ?? cleanEnv();
   return (file, args) =>
     new Promise((resolve) => {
-      execFile(file, [...args], { env, timeout: options.timeoutMs ?? 10_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+      execFile(file, [...args], { env, timeout: options.timeoutMs ?? 10_000, maxBuffer: 32 * 1024 * 1024, signal: options.signal }, (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolve({ code, stdout, stderr: stderr || (error && typeof error.code !== 'number' ? error.message : '') });
       });

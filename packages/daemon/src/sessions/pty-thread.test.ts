@@ -130,6 +130,19 @@ describe.skipIf(!existsSync(script))('PtyThread', () => {
     expect(received).toBe(1_000_000);
   });
 
+  it('runs programs on the thread: exit code, output and errors; one in flight gets -1 when the thread ends', async () => {
+    const created = thread();
+    expect(created.running).toBe(false);
+    expect(await created.run('sh', ['-c', 'printf out; printf err >&2; exit 3'])).toEqual({ code: 3, stdout: 'out', stderr: 'err' });
+    expect(created.running).toBe(true);
+    const slow = created.run('sleep', ['5']);
+    await sleep(100);
+    const started = Date.now();
+    await created.dispose();
+    expect(await slow).toMatchObject({ code: -1 });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('starts a new thread for the next pty when its thread has ended', async () => {
     const created = thread();
     expect(await run(created.spawn('sh', ['-c', 'exit 5'], options)).exited).toBe(5);

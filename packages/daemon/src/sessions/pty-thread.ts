@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 import { closeGate, createGate, gatedWrite, gateOpen } from './input-gate.js';
-import type { AttachPty, PtyOptions } from './processes.js';
+import type { AttachPty, CommandRunner, PtyOptions, RunResult } from './processes.js';
 import { PtyWriter } from './pty-writer.js';
 
 export type ThreadRequest =
@@ -17,6 +17,7 @@ export type ThreadRequest =
   | { op: 'write'; id: number; bytes: Uint8Array | string }
   | { op: 'resize'; id: number; cols: number; rows: number }
   | { op: 'kill'; id: number; signal?: string }
+  | { op: 'run'; run: number; file: string; args: string[] }
   | { op: 'close' };
 
 export type ThreadReply =
@@ -24,7 +25,8 @@ export type ThreadReply =
   | { op: 'spawned'; id: number; pid: number; ptsName: string | undefined; fd: number | undefined }
   | { op: 'failed'; id: number; message: string }
   | { op: 'data'; id: number; bytes: Uint8Array }
-  | { op: 'exit'; id: number; exitCode: number; signal?: number };
+  | { op: 'exit'; id: number; exitCode: number; signal?: number }
+  | ({ op: 'ran'; run: number } & RunResult);
 
 type ExitEvent = { exitCode: number; signal?: number };
 
@@ -108,6 +110,9 @@ export class PtyThread {
   private worker: Worker | undefined;
   private readonly ptys = new Map<number, RemotePty>();
   private nextId = 1;
+  /** Programs running on the thread, by run number, until their results come back. */
+  private readonly runs = new Map<number, (result: RunResult) => void>();
+  private nextRun = 1;
   private disposed = false;
 
   /**
@@ -129,6 +134,25 @@ export class PtyThread {
     const shared = { counters: pty.counters.buffer as SharedArrayBuffer, gate: pty.gate.buffer as SharedArrayBuffer };
     worker.postMessage({ op: 'spawn', id, file, args: [...args], options, ...shared } satisfies ThreadRequest);
     return pty;
+  };
+
+  /** Whether the thread is up (it starts with the first pty): `run` costs no thread of its own then. */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /**
+   * A CommandRunner whose programs are forked on the thread: a fork copies the daemon's page tables (3–7 ms at
+   * its size on the 2-core VM), which on the event loop stalls every session's output and input meanwhile.
+   * A thread that ends first answers with exit code -1.
+   */
+  readonly run: CommandRunner = (file, args) => {
+    const worker = this.ensureWorker();
+    const run = this.nextRun++;
+    return new Promise((resolve) => {
+      this.runs.set(run, resolve);
+      worker.postMessage({ op: 'run', run, file, args: [...args] } satisfies ThreadRequest);
+    });
   };
 
   /**
@@ -164,6 +188,8 @@ export class PtyThread {
     worker.on('error', (error) => this.logger.error('pty thread failed', { error }));
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = undefined;
+      for (const resolve of this.runs.values()) resolve({ code: -1, stdout: '', stderr: `the pty thread ended (${code})` });
+      this.runs.clear();
       if (this.disposed) return;
       if (this.ptys.size > 0) this.logger.warn('pty thread ended with ptys open', { code, ptys: this.ptys.size });
       for (const pty of [...this.ptys.values()]) pty.exit({ exitCode: -1 });
@@ -174,6 +200,11 @@ export class PtyThread {
   }
 
   private receive(reply: ThreadReply): void {
+    if (reply.op === 'ran') {
+      this.runs.get(reply.run)?.({ code: reply.code, stdout: reply.stdout, stderr: reply.stderr });
+      this.runs.delete(reply.run);
+      return;
+    }
     const pty = this.ptys.get(reply.id);
     if (!pty) return;
     switch (reply.op) {

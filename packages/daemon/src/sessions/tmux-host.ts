@@ -87,13 +87,17 @@ export class TmuxHost implements SessionHost, TmuxServer {
   constructor(readonly options: TmuxHostOptions) {
     this.socketPath = join(options.socketDir, 'tmux.sock');
     this.program = options.tmux ?? 'tmux';
-    this.run = options.run ?? execRunner();
     this.logger = options.logger ?? nullLogger;
     this.settings = {
       historyLimit: options.historyLimit ?? 50_000,
       defaultTerminal: options.defaultTerminal ?? (hasTerminfo('tmux-256color') ? 'tmux-256color' : 'screen-256color'),
     };
     if (options.ptyWorker && !options.spawnPty) this.ptyThread = new PtyThread(options.ptyWorker, this.logger);
+    // tmux calls fork on the pty thread once it is up (it comes with the first session): a daemon with no
+    // session starts no thread for them.
+    const thread = this.ptyThread;
+    const direct = execRunner();
+    this.run = options.run ?? (thread ? (file, args) => (thread.running ? thread.run(file, args) : direct(file, args)) : direct);
   }
 
   async start(spec: LaunchSpec): Promise<HostedTerminal> {
