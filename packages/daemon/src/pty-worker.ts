@@ -1,4 +1,5 @@
-// The pty thread: a worker that owns the daemon's `tmux attach` ptys and reads them on its own event loop.
+// The pty thread: a worker that owns the daemon's `tmux attach` ptys and reads them on its own event loop (and
+// forks the daemon's tmux commands, so a fork does not stall the daemon's loop; see `run` in pty-thread.ts).
 //
 // tmux gives a client that falls ~50 KB behind (its buffer plus the kernel's) only redraws of the screen
 // until a whole 100 ms passes with almost nothing to send, which a flood never gives: one stall of the
