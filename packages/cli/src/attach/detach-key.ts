@@ -57,8 +57,20 @@ export interface DetachKeyHit {
  */
 export function findDetachKey(chunk: Uint8Array, key: DetachKey): DetachKeyHit | undefined {
   const plain = chunk.indexOf(key.byte);
-  const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
-  const encoded = new RegExp(`\\x1b\\[(?:${key.code}(?::\\d*)*;5(?::1)?u|27;5;${key.code}~)`).exec(text);
+  // The encoded forms start with ESC: a chunk without one (nearly every key typed) needs no search.
+  const encoded = chunk.includes(0x1b) ? encodedPattern(key).exec(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1')) : null;
   const indexes = [plain, encoded?.index ?? -1].filter((index) => index !== -1);
   return indexes.length === 0 ? undefined : { index: Math.min(...indexes) };
+}
+
+/** The key's encoded forms, compiled once per key rather than once per chunk read from the terminal. */
+const encodedPatterns = new WeakMap<DetachKey, RegExp>();
+
+function encodedPattern(key: DetachKey): RegExp {
+  let pattern = encodedPatterns.get(key);
+  if (!pattern) {
+    pattern = new RegExp(`\\x1b\\[(?:${key.code}(?::\\d*)*;5(?::1)?u|27;5;${key.code}~)`);
+    encodedPatterns.set(key, pattern);
+  }
+  return pattern;
 }
