@@ -12,7 +12,7 @@ export async function startFloor({ dir, tmuxSocket, session }) {
   const started = [];
   try {
     const daemon = await start(started, [join(here, 'daemon.mjs'), socket, tmuxSocket, session]);
-    const relay = await start(started, [join(here, 'relay.mjs'), socket]);
+    const relay = await start(started, [join(here, 'relay.mjs'), /listening (\d+)/.exec(daemon.line)[1]]);
     const port = /listening (\d+)/.exec(relay.line)[1];
     return {
       pids: { daemon: daemon.child.pid, relay: relay.child.pid },
