@@ -11,6 +11,12 @@ export interface Aead {
    * joining them and copying the result (the daemon's fan-out of one chunk to many viewers).
    */
   sealv?(nonce: Uint8Array, parts: readonly Uint8Array[], headroom: number): Uint8Array;
+  /**
+   * Optional: sets up the cipher for `nonce` ahead of the seal (or open) that will use it, so that call only
+   * encrypts or decrypts. Only the next such call with exactly this nonce uses what was set up, once; any other
+   * call sets up its own. The record layer calls it, off the hot path, for the record number that comes next.
+   */
+  prepare?(nonce: Uint8Array, use: 'seal' | 'open'): void;
 }
 
 /** Makes an Aead for a 32-byte key. */

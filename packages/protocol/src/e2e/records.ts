@@ -14,10 +14,16 @@ export class RecordCipher {
   private readonly opener: Aead;
   private sent = 0;
   private received = 0;
+  /** A seal or open used up what was prepared for it: the next record number's cipher is due (see prepare). */
+  private sealDue = false;
+  private openDue = false;
+  private preparing = false;
 
   constructor(keys: SessionKeys, aead: AeadFactory = nobleAead) {
     this.sealer = aead(keys.send);
     this.opener = aead(keys.receive);
+    this.sealDue = this.openDue = true;
+    this.prepareNext();
   }
 
   /**
@@ -53,6 +59,8 @@ export class RecordCipher {
       record.set(sealed, headroom + 1);
     }
     record[headroom] = E2eMessage.Record;
+    this.sealDue = true;
+    this.prepareNext();
     return record;
   }
 
@@ -62,7 +70,24 @@ export class RecordCipher {
     const plaintext = this.opener.open(nonce(this.received), record.subarray(1));
     if (!plaintext) throw new E2eError('unauthorized', `record ${this.received} failed authentication (altered, replayed, reordered or dropped)`);
     this.received++;
+    this.openDue = true;
+    this.prepareNext();
     return plaintext;
+  }
+
+  /**
+   * Has the cipher set up the next record number's state (Aead.prepare) once the current task is done: after
+   * the record that was just sealed or opened has been sent or handled, off the path of the next key.
+   */
+  private prepareNext(): void {
+    if (this.preparing || (!this.sealer.prepare && !this.opener.prepare)) return;
+    this.preparing = true;
+    queueMicrotask(() => {
+      this.preparing = false;
+      if (this.sealDue) this.sealer.prepare?.(nonce(this.sent), 'seal');
+      if (this.openDue) this.opener.prepare?.(nonce(this.received), 'open');
+      this.sealDue = this.openDue = false;
+    });
   }
 }
 
