@@ -8,7 +8,7 @@ import { nodeAead } from './aead.js';
 
 // Counts the cipher objects OpenSSL is asked for, so a test can tell a prepared one was used.
 vi.mock('node:crypto', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:crypto')>();
+  const actual = await importOriginal<typeof crypto>();
   return { ...actual, createCipheriv: vi.fn(actual.createCipheriv), createDecipheriv: vi.fn(actual.createDecipheriv) };
 });
 const created = () => vi.mocked(crypto.createCipheriv).mock.calls.length + vi.mocked(crypto.createDecipheriv).mock.calls.length;
