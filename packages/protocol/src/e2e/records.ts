@@ -15,14 +15,13 @@ export class RecordCipher {
   private sent = 0;
   private received = 0;
   /** A seal or open used up what was prepared for it: the next record number's cipher is due (see prepare). */
-  private sealDue = false;
-  private openDue = false;
+  private sealDue = true;
+  private openDue = true;
   private preparing = false;
 
   constructor(keys: SessionKeys, aead: AeadFactory = nobleAead) {
     this.sealer = aead(keys.send);
     this.opener = aead(keys.receive);
-    this.sealDue = this.openDue = true;
     this.prepareNext();
   }
 

@@ -1,12 +1,13 @@
 // AES-256-GCM through OpenSSL: the same cipher as `nobleAead`, some fifty times faster, for Node peers.
 import { createCipheriv, createDecipheriv, createSecretKey, type CipherGCM, type DecipherGCM } from 'node:crypto';
 import { AEAD_TAG_BYTES, type AeadFactory } from '../e2e/aead.js';
+import { equalBytes } from '../e2e/bytes.js';
 
 /**
  * Creating OpenSSL's cipher object is most of what a small record costs when it comes alone, as a keystroke
  * does: 29 µs of a 47 µs seal of 30 bytes on the 2-core VM, against 7 µs for the whole seal in a tight loop
- * (docs/benchmarks.md). `prepare` creates the object for the next nonce while the process has nothing else to
- * do, and the seal or open with that nonce takes it: one object per nonce, used once, exactly as before.
+ * (docs/benchmarks.md). `prepare` creates the object for the next nonce once the task that used the last one is
+ * done, and the seal or open with that nonce takes it: one object per nonce, used once, exactly as before.
  */
 export const nodeAead: AeadFactory = (key) => {
   const secret = createSecretKey(key);
@@ -70,7 +71,7 @@ function preparedSlot<T>() {
       ready = cipher;
     },
     take(forNonce: Uint8Array): T | undefined {
-      if (ready === undefined || !sameBytes(nonce!, forNonce)) return undefined;
+      if (ready === undefined || !equalBytes(nonce!, forNonce)) return undefined;
       const cipher = ready;
       ready = undefined;
       nonce = undefined;
@@ -79,8 +80,3 @@ function preparedSlot<T>() {
   };
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
